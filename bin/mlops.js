@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+// The CLI runs from TypeScript source through tsx, so a fresh clone needs no build step.
+require('tsx/cjs');
+require('../src/cli/index.ts');
