@@ -6,16 +6,32 @@ export class AwsError extends Error {
   readonly code: string;
   readonly status: number;
   readonly senderFault: boolean;
+  /** Extra members of the error shape (e.g. ModelError's OriginalStatusCode), serialized beside the message. */
+  readonly fields: Readonly<Record<string, unknown>>;
 
-  constructor(code: string, message: string, options: { status?: number; senderFault?: boolean } = {}) {
+  constructor(code: string, message: string, options: AwsErrorOptions = {}) {
     super(message);
     this.name = code;
     this.code = code;
     this.status = options.status ?? 400;
     this.senderFault = options.senderFault ?? this.status < 500;
+    this.fields = options.fields ?? {};
   }
+}
+
+export interface AwsErrorOptions {
+  readonly status?: number;
+  readonly senderFault?: boolean;
+  readonly fields?: Readonly<Record<string, unknown>>;
 }
 
 export const validationError = (message: string) => new AwsError('ValidationException', message);
 
 export const notFound = (code: string, message: string) => new AwsError(code, message, { status: 404 });
+
+/** Any thrown value as an AwsError: unexpected failures become a 500 InternalFailure naming the cause. */
+export function toAwsError(error: unknown): AwsError {
+  if (error instanceof AwsError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new AwsError('InternalFailure', `internal error in the local AWS: ${message}`, { status: 500 });
+}

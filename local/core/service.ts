@@ -1,4 +1,5 @@
 import type { StateStore } from '../state/store';
+import type { ServiceDeps } from './deps';
 
 /** What every operation handler learns about the request besides its input. */
 export interface RequestContext {
@@ -35,3 +36,6 @@ export interface LocalAwsEnvironment {
 }
 
 export const LOCAL_ACCOUNT_ID = '000000000000';
+
+/** How the registry builds a provider: one factory per service, given the environment and the shared deps. */
+export type ProviderFactory = (env: LocalAwsEnvironment, deps: ServiceDeps) => ServiceProvider;

@@ -1,0 +1,308 @@
+import { createHash } from 'node:crypto';
+
+import { planSteps, type PlannedStep } from './dag';
+import { parseDefinition, type StepDefinition } from './definition';
+import type { EngineDeps } from './deps';
+import { parseDuration } from './durations';
+import {
+  EXECUTION_FAILURE_REASON_MAX,
+  STEP_FAILURE_REASON_MAX,
+  epochSeconds,
+  truncateReason,
+  type ExecutionRecord,
+  type PipelineExecutionStatus,
+  type StepState,
+} from './execution-record';
+import { resolveValue, type ExpressionScope } from './expressions';
+import { retryDelayMs } from './retry';
+import { stepHandler } from './steps';
+import { StepFailure, type StepHandler, type StepResult } from './steps/types';
+
+/** Step types whose CacheConfig the service honours (and the local AWS can run). */
+const CACHEABLE_TYPES = new Set(['Processing', 'Training', 'Transform']);
+
+/** The service's cap when neither the pipeline nor the start call sets ParallelismConfiguration. */
+const DEFAULT_MAX_PARALLEL_STEPS = 50;
+
+/** What the service reports when a step other than a Fail step fails. */
+export const STEP_FAILURE_REASON = 'Step failure: One or multiple steps failed.';
+
+export interface ExecutionRunOptions {
+  /** The stored execution; the run updates it in place and calls `persist` after every change. */
+  readonly record: ExecutionRecord;
+  readonly deps: EngineDeps;
+  readonly persist: (record: ExecutionRecord) => void;
+  /** Step handlers by type (tests pass fakes); defaults to the local AWS's handlers. */
+  readonly handlers?: (type: string) => StepHandler;
+}
+
+type Phase = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'stopped';
+
+/**
+ * Runs one pipeline execution as a DAG. Scheduling is event-driven: a step starts the moment its last
+ * dependency finishes and a parallelism slot is free, so orchestration adds no waiting of its own.
+ */
+export class ExecutionRun {
+  readonly finished: Promise<ExecutionRecord>;
+  private readonly record: ExecutionRecord;
+  private readonly deps: EngineDeps;
+  private readonly persist: (record: ExecutionRecord) => void;
+  private readonly handlers: (type: string) => StepHandler;
+  private readonly abort = new AbortController();
+  private readonly phases = new Map<string, Phase>();
+  private readonly states = new Map<string, StepState>();
+  private plan = new Map<string, PlannedStep>();
+  private running = 0;
+  private failure: string | undefined;
+  private stopping = false;
+  private done = false;
+  private resolveFinished!: (record: ExecutionRecord) => void;
+  private readonly scope: ExpressionScope;
+
+  constructor(options: ExecutionRunOptions) {
+    this.record = options.record;
+    this.deps = options.deps;
+    this.persist = options.persist;
+    this.handlers = options.handlers ?? stepHandler;
+    this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
+    for (const state of this.record.Steps) this.states.set(state.StepName, state);
+    this.scope = {
+      parameters: new Map(this.record.Parameters.map((parameter) => [parameter.name, parameter])),
+      executionVariable: (name) => this.executionVariable(name),
+      stepProperties: (name) => (this.phases.get(name) === 'succeeded' ? this.states.get(name)?.properties : undefined),
+      readObject: (uri) => this.deps.readObject(uri),
+    };
+  }
+
+  start(): this {
+    try {
+      this.plan = planSteps(parseDefinition(this.record.PipelineDefinition));
+    } catch (error) {
+      this.finish('Failed', `The pipeline definition cannot run: ${(error as Error).message}`);
+      return this;
+    }
+    for (const name of this.plan.keys()) this.phases.set(name, 'pending');
+    this.pump();
+    return this;
+  }
+
+  /** StopPipelineExecution: Stopping now; running steps are stopped (their processes killed), then Stopped. */
+  stop(): void {
+    if (this.done || this.stopping) return;
+    this.stopping = true;
+    this.record.PipelineExecutionStatus = 'Stopping';
+    for (const [name, phase] of this.phases) {
+      const state = this.states.get(name);
+      if (phase === 'running' && state) state.StepStatus = 'Stopping';
+    }
+    this.save();
+    this.abort.abort();
+    this.pump();
+  }
+
+  private get maxParallel(): number {
+    return this.record.ParallelismConfiguration?.MaxParallelExecutionSteps ?? DEFAULT_MAX_PARALLEL_STEPS;
+  }
+
+  private pump(): void {
+    if (this.done) return;
+    if (!this.stopping && this.failure === undefined) {
+      this.skipUnreachable();
+      for (const [name, planned] of this.plan) {
+        if (this.running >= this.maxParallel) break;
+        if (this.phases.get(name) === 'pending' && this.isReady(planned)) this.launch(name, planned.definition);
+      }
+    }
+    if (this.running > 0) return;
+    if (this.stopping) return this.finish('Stopped');
+    if (this.failure !== undefined) return this.finish('Failed', this.failure);
+    const blocked = [...this.phases].filter(([, phase]) => phase === 'pending').map(([name]) => name);
+    if (blocked.length > 0) {
+      return this.finish('Failed', `Steps ${blocked.join(', ')} could not start: their dependencies form a cycle`);
+    }
+    this.finish('Succeeded');
+  }
+
+  private isReady(planned: PlannedStep): boolean {
+    if (![...planned.dependencies].every((dependency) => this.phases.get(dependency) === 'succeeded')) return false;
+    return !planned.branch || this.branchTaken(planned.branch);
+  }
+
+  private branchTaken(branch: NonNullable<PlannedStep['branch']>): boolean {
+    const outcome = (this.states.get(branch.condition)?.properties as { Outcome?: string } | undefined)?.Outcome;
+    return outcome === (branch.outcome ? 'True' : 'False');
+  }
+
+  /** Steps in the branch not taken, and steps that need a skipped step, never run. */
+  private skipUnreachable(): void {
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const [name, planned] of this.plan) {
+        if (this.phases.get(name) !== 'pending') continue;
+        const dependencySkipped = [...planned.dependencies].some((dep) => this.phases.get(dep) === 'skipped');
+        const branchDecided =
+          planned.branch && this.phases.get(planned.branch.condition) === 'succeeded' && !this.branchTaken(planned.branch);
+        if (dependencySkipped || branchDecided) {
+          this.phases.set(name, 'skipped');
+          changed = true;
+        }
+      }
+    }
+  }
+
+  private launch(name: string, step: StepDefinition): void {
+    this.running += 1;
+    this.phases.set(name, 'running');
+    const state: StepState = {
+      StepName: name,
+      ...(step.DisplayName ? { StepDisplayName: step.DisplayName } : {}),
+      ...(step.Description ? { StepDescription: step.Description } : {}),
+      StartTime: epochSeconds(),
+      StepStatus: 'Starting',
+      AttemptCount: 0,
+    };
+    this.states.set(name, state);
+    this.record.Steps.push(state);
+    this.save();
+    void this.runStep(step, state).finally(() => {
+      this.running -= 1;
+      state.EndTime = epochSeconds();
+      this.save();
+      this.pump();
+    });
+  }
+
+  private async runStep(step: StepDefinition, state: StepState): Promise<void> {
+    try {
+      const args = step.Type === 'Condition' ? undefined : await this.resolve(step.Arguments);
+      const cacheKey = CACHEABLE_TYPES.has(step.Type) ? stepCacheKey(step, args) : undefined;
+      if (cacheKey && this.useCache(step, state, cacheKey)) return;
+      state.StepStatus = 'Executing';
+      this.save();
+      const result = await this.attempt(step, state, args);
+      Object.assign(state, { StepStatus: 'Succeeded', Metadata: result.metadata, properties: result.properties });
+      if (cacheKey) state.cacheKey = cacheKey;
+      this.phases.set(step.Name, 'succeeded');
+    } catch (error) {
+      this.recordFailure(step, state, error);
+    }
+  }
+
+  /** Runs the handler, retrying as the step's RetryPolicies allow; AttemptCount counts every attempt. */
+  private async attempt(step: StepDefinition, state: StepState, args: unknown): Promise<StepResult> {
+    const handler = this.handlers(step.Type);
+    const firstStart = Date.now();
+    for (;;) {
+      state.AttemptCount = (state.AttemptCount ?? 0) + 1;
+      this.save();
+      try {
+        return await handler({
+          step,
+          args,
+          resolve: (value) => this.resolve(value),
+          execution: {
+            pipelineName: this.record.PipelineName,
+            pipelineArn: this.record.PipelineArn,
+            pipelineExecutionArn: this.record.PipelineExecutionArn,
+            executionId: this.record.ExecutionId,
+          },
+          attempt: state.AttemptCount,
+          signal: this.abort.signal,
+          deps: this.deps,
+        });
+      } catch (error) {
+        const delay = this.abort.signal.aborted
+          ? undefined
+          : retryDelayMs({
+              policies: step.RetryPolicies ?? [],
+              exceptionType: error instanceof StepFailure ? error.exceptionType : undefined,
+              attempts: state.AttemptCount,
+              elapsedMs: Date.now() - firstStart,
+            });
+        if (delay === undefined) throw error;
+        await this.deps.sleep(delay, this.abort.signal);
+      }
+    }
+  }
+
+  private useCache(step: StepDefinition, state: StepState, cacheKey: string): boolean {
+    if (!step.CacheConfig?.Enabled) return false;
+    const expireAfter = step.CacheConfig.ExpireAfter ? parseDuration(step.CacheConfig.ExpireAfter) : Infinity;
+    const hit = this.deps.findCachedStep({
+      pipelineArn: this.record.PipelineArn,
+      stepName: step.Name,
+      cacheKey,
+      notBefore: Number.isFinite(expireAfter) ? epochSeconds(Date.now() - expireAfter) : 0,
+    });
+    if (!hit) return false;
+    Object.assign(state, {
+      StepStatus: 'Succeeded',
+      Metadata: hit.step.Metadata,
+      properties: hit.step.properties,
+      cacheKey,
+      CacheHitResult: { SourcePipelineExecutionArn: hit.pipelineExecutionArn },
+    });
+    this.phases.set(step.Name, 'succeeded');
+    return true;
+  }
+
+  private recordFailure(step: StepDefinition, state: StepState, error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (error instanceof StepFailure && error.metadata) state.Metadata = error.metadata;
+    if (this.abort.signal.aborted) {
+      state.StepStatus = 'Stopped';
+      this.phases.set(step.Name, 'stopped');
+      return;
+    }
+    state.StepStatus = 'Failed';
+    state.FailureReason = truncateReason(reason, STEP_FAILURE_REASON_MAX);
+    this.phases.set(step.Name, 'failed');
+    if (this.failure === undefined) this.failure = step.Type === 'Fail' ? reason : STEP_FAILURE_REASON;
+  }
+
+  private resolve(value: unknown): Promise<unknown> {
+    return resolveValue(value, this.scope);
+  }
+
+  private executionVariable(name: string): string | undefined {
+    const variables: Record<string, () => string> = {
+      PipelineExecutionId: () => this.record.ExecutionId,
+      PipelineExecutionArn: () => this.record.PipelineExecutionArn,
+      PipelineName: () => this.record.PipelineName,
+      PipelineArn: () => this.record.PipelineArn,
+      StartDateTime: () => new Date(this.record.CreationTime * 1000).toISOString(),
+      CurrentDateTime: () => new Date().toISOString(),
+    };
+    return variables[name]?.();
+  }
+
+  private finish(status: PipelineExecutionStatus, reason?: string): void {
+    this.done = true;
+    this.record.PipelineExecutionStatus = status;
+    if (reason !== undefined) this.record.FailureReason = truncateReason(reason, EXECUTION_FAILURE_REASON_MAX);
+    this.save();
+    this.resolveFinished(this.record);
+  }
+
+  private save(): void {
+    this.record.LastModifiedTime = epochSeconds();
+    this.persist(this.record);
+  }
+}
+
+/** Identical type and resolved arguments (and property files) make a cache hit. */
+export function stepCacheKey(step: StepDefinition, args: unknown): string {
+  return createHash('sha256')
+    .update(stableJson({ Type: step.Type, Arguments: args, PropertyFiles: step.PropertyFiles ?? [] }))
+    .digest('hex');
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${stableJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

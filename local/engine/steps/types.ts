@@ -1,0 +1,43 @@
+import type { StepDefinition } from '../definition';
+import type { EngineDeps } from '../deps';
+
+/** Identity of the execution a step runs in. */
+export interface ExecutionIdentity {
+  readonly pipelineName: string;
+  readonly pipelineArn: string;
+  readonly pipelineExecutionArn: string;
+  readonly executionId: string;
+}
+
+export interface StepContext {
+  readonly step: StepDefinition;
+  /** The step's Arguments with every expression resolved (undefined for Condition steps, which resolve lazily). */
+  readonly args: unknown;
+  /** Resolves expressions elsewhere in the step (FunctionArn, conditions). */
+  resolve(value: unknown): Promise<unknown>;
+  readonly execution: ExecutionIdentity;
+  readonly attempt: number;
+  readonly signal: AbortSignal;
+  readonly deps: EngineDeps;
+}
+
+export interface StepResult {
+  /** The PipelineExecutionStep.Metadata union member for the step type. */
+  readonly metadata: Record<string, unknown>;
+  /** What `Steps.<name>.<path>` reads (the Describe* shape of what the step made). */
+  readonly properties: Record<string, unknown>;
+}
+
+export type StepHandler = (context: StepContext) => Promise<StepResult>;
+
+/** A step failure: the FailureReason, the retry class, and Metadata to show even though it failed. */
+export class StepFailure extends Error {
+  readonly exceptionType: string | undefined;
+  readonly metadata: Record<string, unknown> | undefined;
+
+  constructor(reason: string, options: { exceptionType?: string; metadata?: Record<string, unknown> } = {}) {
+    super(reason);
+    this.exceptionType = options.exceptionType;
+    this.metadata = options.metadata;
+  }
+}

@@ -1,0 +1,41 @@
+import { spawnSync } from 'node:child_process';
+
+/** The Python modules the SageMaker containers we stand in for provide. */
+export const REQUIRED_PYTHON_MODULES = ['xgboost', 'sklearn', 'pandas'] as const;
+
+/** Debian packages that provide them (the same versions as SageMaker's containers). */
+export const PYTHON_DEBIAN_PACKAGES = ['python3-xgboost', 'python3-sklearn', 'python3-pandas'] as const;
+
+export class PythonNotFoundError extends Error {}
+
+let cached: string | undefined;
+
+/**
+ * The Python interpreter that imports the ML libraries. `MLOPS_PYTHON` wins; otherwise Debian's
+ * `/usr/bin/python3` is tried before `python3` on PATH, because a pyenv shim often comes first on PATH
+ * and lacks the Debian packages.
+ */
+export function findPython(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.MLOPS_PYTHON) {
+    if (!importsMlLibraries(env.MLOPS_PYTHON)) {
+      throw new PythonNotFoundError(
+        `MLOPS_PYTHON=${env.MLOPS_PYTHON} cannot import ${REQUIRED_PYTHON_MODULES.join(', ')}; point it at a Python that can, or unset it`,
+      );
+    }
+    return env.MLOPS_PYTHON;
+  }
+  if (cached) return cached;
+  const found = ['/usr/bin/python3', 'python3'].find(importsMlLibraries);
+  if (!found) {
+    throw new PythonNotFoundError(
+      `no Python with ${REQUIRED_PYTHON_MODULES.join(', ')} found; install them with: sudo apt-get install -y ${PYTHON_DEBIAN_PACKAGES.join(' ')} (or set MLOPS_PYTHON)`,
+    );
+  }
+  cached = found;
+  return found;
+}
+
+function importsMlLibraries(python: string): boolean {
+  const probe = spawnSync(python, ['-c', `import ${REQUIRED_PYTHON_MODULES.join(', ')}`], { stdio: 'ignore' });
+  return probe.status === 0;
+}
