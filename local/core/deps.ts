@@ -48,7 +48,7 @@ export interface ListObjectsResult {
   readonly objects: readonly ObjectInfo[];
   readonly commonPrefixes: readonly string[];
   readonly isTruncated: boolean;
-  /** The last key or common prefix returned; pass it as `startAfter` to continue. */
+  /** Where the page ended (the last key, or the last key under the last common prefix): pass it as `startAfter` to continue. */
   readonly lastKey?: string;
 }
 

@@ -9,7 +9,10 @@ export interface RequestContext {
 }
 
 /** One operation: typed input (already parsed by the protocol layer) → output (serialized by it). */
-export type OperationHandler = (input: Record<string, unknown>, ctx: RequestContext) => Promise<unknown> | unknown;
+export type OperationHandler = (
+  input: Record<string, unknown>,
+  ctx: RequestContext,
+) => Promise<unknown> | unknown;
 
 /**
  * A service provider: the service logic, free of wire formats. The protocol layer (local/protocols/)

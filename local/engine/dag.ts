@@ -1,5 +1,6 @@
-import { conditionArguments, type PipelineDefinition, type StepDefinition } from './definition';
-import { referencedSteps } from './expressions';
+import { definitionGraph } from '../../pipeline/graph';
+import { flattenSteps } from '../../pipeline/inspect/steps';
+import type { PipelineDefinition, StepDefinition } from './definition';
 
 /** A step of the flattened DAG: Condition branches are lifted to the top level and remember their branch. */
 export interface PlannedStep {
@@ -10,42 +11,23 @@ export interface PlannedStep {
   readonly branch?: { readonly condition: string; readonly outcome: boolean };
 }
 
-/** Flattens the definition into steps with their dependencies, in definition order. */
+/**
+ * The definition as steps with their dependencies, in definition order, from the project's definition
+ * graph (pipeline/graph.ts). The definition was validated on CreatePipeline/UpdatePipeline.
+ */
 export function planSteps(definition: PipelineDefinition): Map<string, PlannedStep> {
+  const graph = definitionGraph(definition);
+  const definitions = new Map(
+    flattenSteps(definition).flatMap((flat) => (flat.name === undefined ? [] : [[flat.name, flat.step as unknown as StepDefinition] as const])),
+  );
   const plan = new Map<string, PlannedStep>();
-  addSteps(plan, definition.Steps, undefined);
-  for (const [name, planned] of plan) {
-    const unknown = [...planned.dependencies].filter((dependency) => !plan.has(dependency));
-    if (unknown.length > 0) {
-      throw new Error(`step ${name} depends on ${unknown.join(', ')}, which the definition does not contain`);
-    }
+  for (const step of graph.steps) {
+    const stepDefinition = definitions.get(step.name);
+    if (!stepDefinition) continue;
+    if (plan.has(step.name)) throw new Error(`step name ${step.name} is used more than once`);
+    const dependencies = new Set(graph.edges.filter((edge) => edge.to === step.name && edge.from !== step.name).map((edge) => edge.from));
+    const branch = step.parent ? { condition: step.parent.condition, outcome: step.parent.branch === 'if' } : undefined;
+    plan.set(step.name, { definition: stepDefinition, dependencies, ...(branch ? { branch } : {}) });
   }
   return plan;
-}
-
-function addSteps(
-  plan: Map<string, PlannedStep>,
-  steps: readonly StepDefinition[],
-  branch: PlannedStep['branch'],
-): void {
-  for (const step of steps) {
-    if (plan.has(step.Name)) throw new Error(`step name ${step.Name} is used more than once`);
-    const dependencies = new Set(step.DependsOn ?? []);
-    if (branch) dependencies.add(branch.condition);
-    const inputs = step.Type === 'Condition' ? conditionArguments(step).Conditions : stepInputs(step);
-    for (const name of referencedSteps(inputs)) dependencies.add(name);
-    dependencies.delete(step.Name);
-    plan.set(step.Name, { definition: step, dependencies, ...(branch ? { branch } : {}) });
-    if (step.Type === 'Condition') {
-      const args = conditionArguments(step);
-      addSteps(plan, args.IfSteps ?? [], { condition: step.Name, outcome: true });
-      addSteps(plan, args.ElseSteps ?? [], { condition: step.Name, outcome: false });
-    }
-  }
-}
-
-/** Everything in a step that may hold expressions (arguments and top-level extras like FunctionArn). */
-function stepInputs(step: StepDefinition): unknown {
-  const { Name: _name, Type: _type, DependsOn: _dependsOn, ...rest } = step;
-  return rest;
 }

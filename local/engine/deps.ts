@@ -19,6 +19,8 @@ export interface JobRequest {
   readonly request: Record<string, unknown>;
   readonly pipelineExecutionArn: string;
   readonly signal: AbortSignal;
+  /** Called once the job exists (its ARN is known), before it runs. */
+  readonly onCreated?: (arn: string) => void;
 }
 
 export interface LambdaResult {

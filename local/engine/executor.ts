@@ -14,6 +14,7 @@ import {
   type StepState,
 } from './execution-record';
 import { resolveValue, type ExpressionScope } from './expressions';
+import { stepResourceName } from './resource-names';
 import { retryDelayMs } from './retry';
 import { stepHandler } from './steps';
 import { StepFailure, type StepHandler, type StepResult } from './steps/types';
@@ -55,6 +56,7 @@ export class ExecutionRun {
   private running = 0;
   private failure: string | undefined;
   private stopping = false;
+  private shutdownReason: string | undefined;
   private done = false;
   private resolveFinished!: (record: ExecutionRecord) => void;
   private readonly scope: ExpressionScope;
@@ -100,6 +102,16 @@ export class ExecutionRun {
     this.pump();
   }
 
+  /**
+   * The local AWS is shutting down: running steps are killed and the execution ends Failed with the
+   * reason (an execution cannot outlive the process that runs it).
+   */
+  shutdown(reason: string): void {
+    if (this.done) return;
+    this.shutdownReason = reason;
+    this.stop();
+  }
+
   private get maxParallel(): number {
     return this.record.ParallelismConfiguration?.MaxParallelExecutionSteps ?? DEFAULT_MAX_PARALLEL_STEPS;
   }
@@ -114,6 +126,7 @@ export class ExecutionRun {
       }
     }
     if (this.running > 0) return;
+    if (this.shutdownReason !== undefined) return this.finish('Failed', this.shutdownReason);
     if (this.stopping) return this.finish('Stopped');
     if (this.failure !== undefined) return this.finish('Failed', this.failure);
     const blocked = [...this.phases].filter(([, phase]) => phase === 'pending').map(([name]) => name);
@@ -175,12 +188,14 @@ export class ExecutionRun {
 
   private async runStep(step: StepDefinition, state: StepState): Promise<void> {
     try {
-      const args = step.Type === 'Condition' ? undefined : await this.resolve(step.Arguments);
+      const resourceName = stepResourceName(this.record.ExecutionId, step.Name);
+      const scope = this.stepScope(step, resourceName);
+      const args = step.Type === 'Condition' ? undefined : await resolveValue(step.Arguments, scope);
       const cacheKey = CACHEABLE_TYPES.has(step.Type) ? stepCacheKey(step, args) : undefined;
       if (cacheKey && this.useCache(step, state, cacheKey)) return;
       state.StepStatus = 'Executing';
       this.save();
-      const result = await this.attempt(step, state, args);
+      const result = await this.attempt(step, state, { args, resourceName, scope });
       Object.assign(state, { StepStatus: 'Succeeded', Metadata: result.metadata, properties: result.properties });
       if (cacheKey) state.cacheKey = cacheKey;
       this.phases.set(step.Name, 'succeeded');
@@ -190,7 +205,11 @@ export class ExecutionRun {
   }
 
   /** Runs the handler, retrying as the step's RetryPolicies allow; AttemptCount counts every attempt. */
-  private async attempt(step: StepDefinition, state: StepState, args: unknown): Promise<StepResult> {
+  private async attempt(
+    step: StepDefinition,
+    state: StepState,
+    prepared: { args: unknown; resourceName: string; scope: ExpressionScope },
+  ): Promise<StepResult> {
     const handler = this.handlers(step.Type);
     const firstStart = Date.now();
     for (;;) {
@@ -199,8 +218,9 @@ export class ExecutionRun {
       try {
         return await handler({
           step,
-          args,
-          resolve: (value) => this.resolve(value),
+          args: prepared.args,
+          resourceName: prepared.resourceName,
+          resolve: (value) => resolveValue(value, prepared.scope),
           execution: {
             pipelineName: this.record.PipelineName,
             pipelineArn: this.record.PipelineArn,
@@ -210,6 +230,10 @@ export class ExecutionRun {
           attempt: state.AttemptCount,
           signal: this.abort.signal,
           deps: this.deps,
+          reportMetadata: (metadata) => {
+            state.Metadata = metadata;
+            this.save();
+          },
         });
       } catch (error) {
         const delay = this.abort.signal.aborted
@@ -251,7 +275,8 @@ export class ExecutionRun {
     const reason = error instanceof Error ? error.message : String(error);
     if (error instanceof StepFailure && error.metadata) state.Metadata = error.metadata;
     if (this.abort.signal.aborted) {
-      state.StepStatus = 'Stopped';
+      state.StepStatus = this.shutdownReason === undefined ? 'Stopped' : 'Failed';
+      if (this.shutdownReason !== undefined) state.FailureReason = this.shutdownReason;
       this.phases.set(step.Name, 'stopped');
       return;
     }
@@ -261,8 +286,14 @@ export class ExecutionRun {
     if (this.failure === undefined) this.failure = step.Type === 'Fail' ? reason : STEP_FAILURE_REASON;
   }
 
-  private resolve(value: unknown): Promise<unknown> {
-    return resolveValue(value, this.scope);
+  /** The execution's scope plus `Execution.ProcessingJobName` / `TrainingJobName` for the step's own job. */
+  private stepScope(step: StepDefinition, resourceName: string): ExpressionScope {
+    const ownJob: Record<string, string> = { Processing: 'ProcessingJobName', Training: 'TrainingJobName' };
+    return {
+      ...this.scope,
+      executionVariable: (name) =>
+        name === ownJob[step.Type] ? resourceName : this.scope.executionVariable(name),
+    };
   }
 
   private executionVariable(name: string): string | undefined {

@@ -113,17 +113,3 @@ async function jsonGetUri(spec: Record<string, unknown>, scope: ExpressionScope)
   }
   return uri;
 }
-
-/** Every `Steps.<name>` a value refers to (for dependencies). */
-export function referencedSteps(value: unknown, found = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) {
-    for (const item of value) referencedSteps(item, found);
-  } else if (isRecord(value)) {
-    if (typeof value.Get === 'string') {
-      const reference = /^Steps\.([A-Za-z0-9\-_]+)/.exec(value.Get);
-      if (reference?.[1]) found.add(reference[1]);
-    }
-    for (const item of Object.values(value)) referencedSteps(item, found);
-  }
-  return found;
-}

@@ -14,7 +14,10 @@ export function awsJsonProtocol(): WireProtocol {
       const target = header(request, 'x-amz-target') ?? '';
       const operation = target.slice(target.indexOf('.') + 1);
       if (!operation) {
-        throw new AwsError('UnknownOperationException', `missing X-Amz-Target header; expected "<Service>.<Operation>"`);
+        throw new AwsError(
+          'UnknownOperationException',
+          `missing X-Amz-Target header; expected "<Service>.<Operation>"`,
+        );
       }
       return { operation, input: parseJsonObject(await request.body()) };
     },
@@ -55,7 +58,10 @@ export function parseJsonObject(body: Buffer): Record<string, unknown> {
   try {
     parsed = JSON.parse(body.toString('utf8'));
   } catch (error) {
-    throw new AwsError('SerializationException', `request body is not valid JSON: ${(error as Error).message}`);
+    throw new AwsError(
+      'SerializationException',
+      `request body is not valid JSON: ${(error as Error).message}`,
+    );
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new AwsError('SerializationException', 'request body must be a JSON object');

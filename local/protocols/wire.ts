@@ -50,10 +50,13 @@ export function header(request: WireRequest, name: string): string | undefined {
 
 /** JSON text with Dates as epoch seconds (the awsJson / restJson timestamp format) and Buffers as base64. */
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, function replacer(this: Record<string, unknown>, key: string, converted: unknown) {
-    const raw = this[key];
-    if (raw instanceof Date) return raw.getTime() / 1000;
-    if (Buffer.isBuffer(raw)) return raw.toString('base64');
-    return converted;
-  });
+  return JSON.stringify(
+    value,
+    function replacer(this: Record<string, unknown>, key: string, converted: unknown) {
+      const raw = this[key];
+      if (raw instanceof Date) return raw.getTime() / 1000;
+      if (Buffer.isBuffer(raw)) return raw.toString('base64');
+      return converted;
+    },
+  );
 }

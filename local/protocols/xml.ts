@@ -1,6 +1,10 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 
-const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: false });
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  suppressEmptyNode: false,
+});
 
 /** Serializes a builder object (`@_attr` keys are attributes, arrays repeat the element) with the XML prolog. */
 export function buildXml(document: Record<string, unknown>): string {
@@ -29,7 +33,9 @@ export function xmlValue(value: unknown, listMember?: string): unknown {
     return value.length === 0 ? '' : { [listMember]: value.map((item) => xmlValue(item, listMember)) };
   }
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, member]) => member !== undefined);
+    const entries = Object.entries(value as Record<string, unknown>).filter(
+      ([, member]) => member !== undefined,
+    );
     return Object.fromEntries(entries.map(([name, member]) => [name, xmlValue(member, listMember)]));
   }
   return value;

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 
+import { registerLocalCommands } from './commands/local';
 import { registerPipelineCommands } from './commands/pipeline';
 
 /** Builds the `mlops` program. Each command group lives in its own module under ./commands. */
@@ -9,6 +10,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ outputError: (text, write) => write(text) });
   registerPipelineCommands(program);
+  registerLocalCommands(program);
   return program;
 }
 

@@ -1,6 +1,5 @@
 import { isRecord, type PropertyFile } from '../definition';
 import type { JobKind } from '../deps';
-import { stepResourceName } from '../resource-names';
 import { StepFailure, type StepHandler } from './types';
 
 const NAME_MEMBER: Record<JobKind, string> = {
@@ -18,7 +17,7 @@ const METADATA_MEMBER: Record<JobKind, string> = {
 /** Processing, Training and Transform steps: create the job under a service-style name and wait for its end. */
 export function jobStep(kind: JobKind): StepHandler {
   return async (context) => {
-    const name = stepResourceName(context.execution.executionId, context.step.Name);
+    const name = context.resourceName;
     const args = isRecord(context.args) ? context.args : {};
     const outcome = await context.deps.runJob({
       kind,
@@ -26,6 +25,7 @@ export function jobStep(kind: JobKind): StepHandler {
       request: { ...args, [NAME_MEMBER[kind]]: name },
       pipelineExecutionArn: context.execution.pipelineExecutionArn,
       signal: context.signal,
+      onCreated: (arn) => context.reportMetadata({ [METADATA_MEMBER[kind]]: { Arn: arn } }),
     });
     const metadata = { [METADATA_MEMBER[kind]]: { Arn: outcome.arn } };
     if (outcome.status !== 'Completed') {

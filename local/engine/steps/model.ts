@@ -1,5 +1,4 @@
 import { isRecord } from '../definition';
-import { stepResourceName } from '../resource-names';
 import type { StepHandler } from './types';
 
 /** Model step: CreateModel under a service-style name. */
@@ -7,7 +6,7 @@ export const modelStep: StepHandler = async (context) => {
   const args = isRecord(context.args) ? context.args : {};
   const model = await context.deps.createModel({
     ...args,
-    ModelName: stepResourceName(context.execution.executionId, context.step.Name),
+    ModelName: context.resourceName,
   });
   return { metadata: { Model: { Arn: model.ModelArn } }, properties: model };
 };

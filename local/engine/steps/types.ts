@@ -13,12 +13,16 @@ export interface StepContext {
   readonly step: StepDefinition;
   /** The step's Arguments with every expression resolved (undefined for Condition steps, which resolve lazily). */
   readonly args: unknown;
+  /** The name the step's job or model gets (`pipelines-<execution id>-<step>-<random>`). */
+  readonly resourceName: string;
   /** Resolves expressions elsewhere in the step (FunctionArn, conditions). */
   resolve(value: unknown): Promise<unknown>;
   readonly execution: ExecutionIdentity;
   readonly attempt: number;
   readonly signal: AbortSignal;
   readonly deps: EngineDeps;
+  /** Shows Metadata while the step still runs (e.g. the job ARN as soon as the job exists). */
+  reportMetadata(metadata: Record<string, unknown>): void;
 }
 
 export interface StepResult {

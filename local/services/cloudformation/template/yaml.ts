@@ -1,4 +1,4 @@
-import { parseDocument, type Tags } from 'yaml';
+import { parseDocument, type CollectionTag, type ScalarTag, type YAMLMap, type YAMLSeq } from 'yaml';
 
 import { templateFormatError } from '../errors';
 
@@ -36,10 +36,10 @@ function scalarArgument(name: string, value: string): unknown {
   return dot < 0 ? value : [value.slice(0, dot), value.slice(dot + 1)];
 }
 
-const customTags: Tags = Object.entries(SHORT_FORMS).flatMap(([name, longForm]) => [
+const customTags = Object.entries(SHORT_FORMS).flatMap(([name, longForm]): (ScalarTag | CollectionTag)[] => [
   { tag: `!${name}`, resolve: (value: string) => ({ [longForm]: scalarArgument(name, value) }) },
-  { tag: `!${name}`, collection: 'seq' as const, resolve: (seq) => ({ [longForm]: seq.toJSON() }) },
-  { tag: `!${name}`, collection: 'map' as const, resolve: (map) => ({ [longForm]: map.toJSON() }) },
+  { tag: `!${name}`, collection: 'seq', resolve: (seq) => ({ [longForm]: (seq as YAMLSeq).toJSON() }) },
+  { tag: `!${name}`, collection: 'map', resolve: (map) => ({ [longForm]: (map as YAMLMap).toJSON() }) },
 ]);
 
 /**

@@ -1,0 +1,63 @@
+import type { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IConstruct } from 'constructs';
+
+import { sageMakerArn, ssmParameterArn, stackPrefixArn } from './arns';
+import { scopedStatement, unscopedStatement } from './statements';
+import type { RoleRef } from './refs';
+
+export interface EndpointStackOperatorScope {
+  readonly scope: IConstruct;
+  readonly endpointStackPrefix: string;
+  readonly endpointNamePrefix: string;
+  readonly modelNameParameter: string;
+  /** The CloudFormation service role the endpoint stacks are deployed with. */
+  readonly deploymentRole: RoleRef;
+}
+
+/**
+ * What the deploy-endpoint action needs: change sets on the endpoint stacks (CloudFormation itself acts
+ * with the deployment role), the SSM parameter the template resolves, and the smoke test.
+ */
+export function endpointStackOperatorStatements(s: EndpointStackOperatorScope): PolicyStatement[] {
+  return [
+    scopedStatement({
+      sid: 'EndpointStackChangeSets',
+      actions: [
+        'cloudformation:CreateChangeSet',
+        'cloudformation:DescribeChangeSet',
+        'cloudformation:ExecuteChangeSet',
+        'cloudformation:DeleteChangeSet',
+        'cloudformation:ListChangeSets',
+        'cloudformation:DescribeStacks',
+        'cloudformation:DescribeStackEvents',
+        'cloudformation:DescribeStackResources',
+        'cloudformation:GetTemplate',
+        // A first create that rolled back leaves a stack that can only be deleted and created again.
+        'cloudformation:DeleteStack',
+      ],
+      resources: [stackPrefixArn(s.scope, s.endpointStackPrefix)],
+      wildcard: 'stacks named <prefix>-<stage>; their ARNs end in an id CloudFormation chooses',
+    }),
+    unscopedStatement({ sid: 'ValidateTemplates', actions: ['cloudformation:ValidateTemplate'] }),
+    scopedStatement({
+      sid: 'PassDeploymentRole',
+      actions: ['iam:PassRole'],
+      resources: [s.deploymentRole.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+    }),
+    scopedStatement({
+      sid: 'ReadModelNameParameter',
+      actions: ['ssm:GetParameters', 'ssm:GetParameter'],
+      resources: [ssmParameterArn(s.scope, s.modelNameParameter)],
+    }),
+    scopedStatement({
+      sid: 'SmokeTestEndpoints',
+      actions: ['sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig', 'sagemaker:InvokeEndpoint'],
+      resources: [
+        sageMakerArn(s.scope, 'endpoint', `${s.endpointNamePrefix}-*`),
+        sageMakerArn(s.scope, 'endpoint-config', '*'),
+      ],
+      wildcard: 'endpoints named <prefix>-<stage>; their configs get names CloudFormation generates',
+    }),
+  ];
+}

@@ -1,0 +1,46 @@
+import type { ObjectStoreApi } from '../core/deps';
+import type { JobDirectory } from './job-directory';
+import type { JobLog } from './job-log';
+
+export type JobType = 'processing' | 'training' | 'transform';
+
+/** Everything a runtime needs to run one job. */
+export interface JobContext {
+  readonly name: string;
+  /** The Create*Job request. */
+  readonly request: Record<string, unknown>;
+  readonly directory: JobDirectory;
+  readonly log: JobLog;
+  readonly objects: ObjectStoreApi;
+  readonly signal: AbortSignal;
+  /** The Python interpreter with the ML libraries (findPython()). */
+  readonly python: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** What a finished job adds to its Describe* response (e.g. ModelArtifacts, FinalMetricDataList, ExitMessage). */
+export type JobDetails = Record<string, unknown>;
+
+/** A runtime: stages inputs, runs the container's contract, collects outputs. Throws JobFailure or JobStopped. */
+export type JobRuntime = (context: JobContext) => Promise<JobDetails>;
+
+/** SageMaker's failure classes: ClientError (bad request/input), AlgorithmError (the code failed), InternalServerError. */
+export type FailureClass = 'ClientError' | 'AlgorithmError' | 'InternalServerError';
+
+/** A job failure; the message becomes FailureReason after the class prefix (`AlgorithmError: ...`). */
+export class JobFailure extends Error {
+  constructor(
+    readonly failureClass: FailureClass,
+    message: string,
+    readonly details: JobDetails = {},
+  ) {
+    super(message);
+  }
+
+  get failureReason(): string {
+    return `${this.failureClass}: ${this.message}`;
+  }
+}
+
+/** The job was stopped (StopPipelineExecution or shutdown) before it ended. */
+export class JobStopped extends Error {}

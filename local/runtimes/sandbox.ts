@@ -1,0 +1,146 @@
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { CONTAINER_OPT_ML, type JobDirectory } from './job-directory';
+import type { JobLog } from './job-log';
+
+/**
+ * Runs inside a private mount namespace: puts the job folder at /opt/ml (on a tmpfs over /opt that keeps
+ * the host's /opt entries visible), then execs the job's command. Nothing mounted here is seen outside.
+ */
+const MOUNT_SCRIPT = `set -e
+job=$1; stash=$2; shift 2
+if [ -d /opt/ml ]; then
+  mount --bind "$job" /opt/ml
+else
+  if [ -d /opt ]; then mount --rbind /opt "$stash"; fi
+  mount -t tmpfs -o mode=755 tmpfs /opt
+  for entry in "$stash"/* "$stash"/.[!.]*; do
+    [ -e "$entry" ] || [ -L "$entry" ] || continue
+    name=\${entry##*/}
+    if [ -L "$entry" ]; then cp -P "$entry" "/opt/$name"
+    elif [ -d "$entry" ]; then mkdir "/opt/$name"; mount --rbind "$entry" "/opt/$name"
+    else : > "/opt/$name"; mount --bind "$entry" "/opt/$name"; fi
+  done
+  mkdir /opt/ml
+  mount --bind "$job" /opt/ml
+fi
+exec "$@"`;
+
+/** How jobs see `/opt/ml`: a private mount namespace, or (where that is unavailable) rewritten arguments. */
+export type Isolation =
+  | { readonly kind: 'namespace'; readonly unshare: readonly string[]; readonly deathSignal: readonly string[] }
+  | { readonly kind: 'rewrite'; readonly reason: string };
+
+let detected: Isolation | undefined;
+
+/**
+ * Probes once whether a mount namespace works here (`unshare -m` as root, `unshare -rm` otherwise).
+ * `MLOPS_SANDBOX=rewrite` forces the fallback.
+ */
+export function detectIsolation(probeDir: string, env: NodeJS.ProcessEnv = process.env): Isolation {
+  if (env.MLOPS_SANDBOX === 'rewrite') return { kind: 'rewrite', reason: 'MLOPS_SANDBOX=rewrite is set' };
+  if (detected) return detected;
+  if (process.platform !== 'linux') {
+    detected = { kind: 'rewrite', reason: `mount namespaces need Linux (this is ${process.platform})` };
+    return detected;
+  }
+  const unshare = process.getuid?.() === 0 ? ['unshare', '-m', '--'] : ['unshare', '-r', '-m', '--'];
+  const job = path.join(probeDir, 'probe-job');
+  const stash = path.join(probeDir, 'probe-opt');
+  fs.mkdirSync(job, { recursive: true });
+  fs.mkdirSync(stash, { recursive: true });
+  const probe = spawnSync(unshare[0] ?? 'unshare', [...unshare.slice(1), 'sh', '-c', MOUNT_SCRIPT, 'sh', job, stash, 'test', '-d', `${CONTAINER_OPT_ML}/.`], {
+    encoding: 'utf8',
+  });
+  fs.rmSync(job, { recursive: true, force: true });
+  fs.rmSync(stash, { recursive: true, force: true });
+  const deathSignal = spawnSync('setpriv', ['--help'], { stdio: 'ignore' }).status === 0 ? ['setpriv', '--pdeathsig', 'KILL', '--'] : [];
+  detected =
+    probe.status === 0
+      ? { kind: 'namespace', unshare, deathSignal }
+      : { kind: 'rewrite', reason: `${unshare.slice(0, -1).join(' ')} failed: ${(probe.stderr || probe.error?.message || '').trim()}` };
+  return detected;
+}
+
+export interface SandboxRequest {
+  /** argv as the container would run it (paths under /opt/ml). */
+  readonly command: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly directory: JobDirectory;
+  readonly log: JobLog;
+  readonly signal: AbortSignal;
+  /** Working directory inside the job (container path); defaults to /opt/ml. */
+  readonly workingDirectory?: string;
+}
+
+export interface SandboxResult {
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** True when the run was ended by the abort signal (StopPipelineExecution, shutdown). */
+  readonly stopped: boolean;
+}
+
+const KILL_GRACE_MS = 2000;
+
+/** Runs a job's process with its job folder at /opt/ml; stdout and stderr go to the job log. */
+export function runSandboxed(request: SandboxRequest): Promise<SandboxResult> {
+  const isolation = detectIsolation(request.directory.root);
+  const argv = commandLine(request, isolation);
+  // The host folder is the same directory the namespace shows at /opt/ml.
+  const cwd = request.directory.hostPath(request.workingDirectory ?? CONTAINER_OPT_ML);
+  return new Promise((resolve, reject) => {
+    if (request.signal.aborted) return resolve({ exitCode: null, signal: null, stopped: true });
+    const child = spawn(argv[0] ?? '', argv.slice(1), {
+      cwd,
+      env: { ...request.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let stopped = false;
+    const stop = () => {
+      stopped = true;
+      killGroup(child.pid, 'SIGTERM');
+      setTimeout(() => killGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS).unref();
+    };
+    request.signal.addEventListener('abort', stop, { once: true });
+    child.stdout.on('data', (chunk: Buffer) => request.log.stdout(chunk));
+    child.stderr.on('data', (chunk: Buffer) => request.log.stderrChunk(chunk));
+    child.on('error', (error) => {
+      request.signal.removeEventListener('abort', stop);
+      reject(new Error(`could not start ${argv[0]}: ${error.message}`));
+    });
+    child.on('close', (exitCode, signal) => {
+      request.signal.removeEventListener('abort', stop);
+      resolve({ exitCode, signal, stopped });
+    });
+  });
+}
+
+function commandLine(request: SandboxRequest, isolation: Isolation): string[] {
+  const { directory, log } = request;
+  if (isolation.kind === 'namespace') {
+    const stash = path.join(directory.root, 'host-opt');
+    fs.mkdirSync(stash, { recursive: true });
+    return [...isolation.unshare, ...isolation.deathSignal, 'sh', '-c', MOUNT_SCRIPT, 'sh', directory.optMl, stash, ...request.command];
+  }
+  log.note(
+    `mount namespaces are unavailable (${isolation.reason}); /opt/ml paths in the job's arguments are rewritten to ${directory.optMl}, so scripts that hard-code /opt/ml paths will not find their files`,
+  );
+  return request.command.map((arg) => rewriteOptMl(arg, directory.optMl));
+}
+
+/** `/opt/ml/x` → `<job>/opt-ml/x` wherever it appears in an argument (including `--input=/opt/ml/...`). */
+export function rewriteOptMl(arg: string, optMl: string): string {
+  return arg.replace(/(^|[=:,\s])\/opt\/ml(?=\/|$|[\s,:])/g, (_match, lead: string) => `${lead}${optMl}`);
+}
+
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}

@@ -1,0 +1,119 @@
+"""Serving worker for the local sagemaker-xgboost endpoints.
+
+Loads the model once (like the container: every file of the model directory is tried as a pickle, then as
+an XGBoost model), then answers framed requests on stdin with framed responses on stdout. All integers are
+little-endian uint32, matrices float32 row-major.
+
+  request  b'P' rows cols <rows*cols float32>   predict (a batch: Node concatenates concurrent requests)
+           b'H'                                 health check (GET /ping)
+  response b'Y' len <json>                      once, after the model loaded: {"num_features", "objective"}
+           b'F' len <utf-8 message>             once, when the model cannot be loaded (then exit 1)
+           b'R' rows width <rows*width float32>  predictions
+           b'E' len <utf-8 message>             the batch could not be predicted
+           b'H' 0                               healthy
+"""
+
+import json
+import os
+import pickle
+import struct
+import sys
+
+import numpy as np
+import xgboost as xgb
+
+U32 = struct.Struct("<I")
+TWO_U32 = struct.Struct("<II")
+
+
+def load_booster(model_dir):
+    files = sorted(
+        name for name in os.listdir(model_dir) if os.path.isfile(os.path.join(model_dir, name))
+    )
+    if not files:
+        raise RuntimeError(
+            "model.tar.gz holds no model file; expected xgboost-model (Booster.save_model) at its top level"
+        )
+    name = "xgboost-model" if "xgboost-model" in files else files[0]
+    path = os.path.join(model_dir, name)
+    try:
+        with open(path, "rb") as handle:
+            booster = pickle.load(handle)
+    except Exception as pickle_error:
+        try:
+            booster = xgb.Booster()
+            booster.load_model(path)
+        except Exception as xgb_error:
+            raise RuntimeError(
+                "Model at {} cannot be loaded: not a pickle ({}) and not an XGBoost model ({})".format(
+                    name, pickle_error, str(xgb_error).strip().splitlines()[0]
+                )
+            )
+    if hasattr(booster, "get_booster"):
+        booster = booster.get_booster()
+    booster.set_param("nthread", 1)
+    return booster
+
+
+def objective(booster):
+    try:
+        return json.loads(booster.save_config())["learner"]["objective"]["name"]
+    except Exception:
+        return None
+
+
+def write(out, kind, payload=b""):
+    out.write(kind + U32.pack(len(payload)) + payload)
+    out.flush()
+
+
+def read_exact(stream, size):
+    data = stream.read(size)
+    if data is None or len(data) != size:
+        raise EOFError()
+    return data
+
+
+def serve(booster, stdin, out):
+    while True:
+        kind = stdin.read(1)
+        if not kind:
+            return
+        if kind == b"H":
+            write(out, b"H")
+            continue
+        if kind != b"P":
+            write(out, b"E", "unknown frame {!r}".format(kind).encode())
+            return
+        rows, cols = TWO_U32.unpack(read_exact(stdin, 8))
+        data = np.frombuffer(read_exact(stdin, rows * cols * 4), dtype="<f4").reshape(rows, cols)
+        try:
+            predictions = np.asarray(booster.inplace_predict(data), dtype="<f4")
+        except Exception as error:
+            write(out, b"E", str(error).strip().splitlines()[0].encode())
+            continue
+        width = 1 if predictions.ndim == 1 else predictions.shape[1]
+        out.write(b"R" + TWO_U32.pack(rows, width) + predictions.tobytes())
+        out.flush()
+
+
+def main():
+    model_dir = sys.argv[1]
+    out = sys.stdout.buffer
+    try:
+        booster = load_booster(model_dir)
+    except Exception as error:
+        print("model load failed: {}".format(error), file=sys.stderr, flush=True)
+        write(out, b"F", str(error).encode())
+        sys.exit(1)
+    info = {"num_features": booster.num_features(), "objective": objective(booster)}
+    print("model loaded from {}: {}".format(model_dir, json.dumps(info)), file=sys.stderr, flush=True)
+    write(out, b"Y", json.dumps(info).encode())
+    try:
+        serve(booster, sys.stdin.buffer, out)
+    except (EOFError, BrokenPipeError):
+        pass
+
+
+if __name__ == "__main__":
+    main()

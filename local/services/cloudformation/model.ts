@@ -1,0 +1,113 @@
+import type { StackParameter } from './template/parameters';
+
+/** Timestamps are kept as ISO-8601 strings in the records and turned into Dates for responses. */
+export type Timestamp = string;
+
+export interface Tag {
+  readonly Key: string;
+  readonly Value: string;
+}
+
+/** One resource of a stack as last deployed. */
+export interface ResourceState {
+  readonly LogicalResourceId: string;
+  readonly ResourceType: string;
+  readonly PhysicalResourceId?: string;
+  readonly ResourceStatus: string;
+  readonly ResourceStatusReason?: string;
+  readonly Timestamp: Timestamp;
+  /** Resolved properties the resource was created or last updated with. */
+  readonly properties: Readonly<Record<string, unknown>>;
+  /** Fn::GetAtt values. */
+  readonly attributes: Readonly<Record<string, unknown>>;
+  readonly DeletionPolicy?: string;
+  readonly UpdateReplacePolicy?: string;
+}
+
+export interface StackOutput {
+  readonly OutputKey: string;
+  readonly OutputValue: string;
+  readonly Description?: string;
+  readonly ExportName?: string;
+}
+
+export interface StackRecord {
+  readonly StackId: string;
+  readonly StackName: string;
+  readonly Description?: string;
+  readonly CreationTime: Timestamp;
+  readonly LastUpdatedTime?: Timestamp;
+  readonly DeletionTime?: Timestamp;
+  readonly StackStatus: string;
+  readonly StackStatusReason?: string;
+  readonly DisableRollback: boolean;
+  readonly Capabilities: readonly string[];
+  readonly NotificationARNs: readonly string[];
+  readonly Tags: readonly Tag[];
+  readonly RoleARN?: string;
+  readonly TimeoutInMinutes?: number;
+  readonly EnableTerminationProtection: boolean;
+  readonly ChangeSetId?: string;
+  readonly templateBody: string;
+  readonly parameters: readonly StackParameter[];
+  readonly resources: Readonly<Record<string, ResourceState>>;
+  readonly outputs: readonly StackOutput[];
+}
+
+export interface ResourceChangeDetail {
+  readonly Target: { readonly Attribute: 'Properties'; readonly Name: string; readonly RequiresRecreation: 'Always' | 'Never' };
+  readonly Evaluation: 'Static' | 'Dynamic';
+  readonly ChangeSource: 'DirectModification' | 'ResourceReference' | 'ParameterReference';
+  readonly CausingEntity?: string;
+}
+
+export interface ResourceChange {
+  readonly Action: 'Add' | 'Modify' | 'Remove';
+  readonly LogicalResourceId: string;
+  readonly PhysicalResourceId?: string;
+  readonly ResourceType: string;
+  readonly Replacement?: 'True' | 'False' | 'Conditional';
+  readonly Scope: readonly string[];
+  readonly Details: readonly ResourceChangeDetail[];
+}
+
+export interface ChangeSetRecord {
+  readonly ChangeSetId: string;
+  readonly ChangeSetName: string;
+  readonly ChangeSetType: 'CREATE' | 'UPDATE';
+  readonly StackId: string;
+  readonly StackName: string;
+  readonly Description?: string;
+  readonly CreationTime: Timestamp;
+  readonly ExecutionStatus: string;
+  readonly Status: string;
+  readonly StatusReason?: string;
+  readonly Capabilities: readonly string[];
+  readonly NotificationARNs: readonly string[];
+  readonly Tags: readonly Tag[];
+  readonly RoleARN?: string;
+  readonly templateBody: string;
+  /** As the caller gave them; resolved again when the change set runs. */
+  readonly parameterInputs: readonly { ParameterKey?: string; ParameterValue?: string; UsePreviousValue?: boolean }[];
+  readonly parameters: readonly StackParameter[];
+  readonly changes: readonly ResourceChange[];
+}
+
+export interface StackEvent {
+  readonly StackId: string;
+  readonly EventId: string;
+  readonly StackName: string;
+  readonly LogicalResourceId: string;
+  readonly PhysicalResourceId?: string;
+  readonly ResourceType: string;
+  readonly Timestamp: Timestamp;
+  readonly ResourceStatus: string;
+  readonly ResourceStatusReason?: string;
+  readonly ResourceProperties?: string;
+  readonly ClientRequestToken?: string;
+}
+
+/** Statuses in which a stack accepts no new operation. */
+export const isInProgress = (status: string) => status.endsWith('_IN_PROGRESS') && status !== 'REVIEW_IN_PROGRESS';
+
+export const STACK_RESOURCE_TYPE = 'AWS::CloudFormation::Stack';

@@ -1,0 +1,339 @@
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+
+import type { OperationHandler } from '../../../core/service';
+import type { CloudFormationContext } from '../context';
+import { runCreate, runDelete, runUpdate } from '../deployment';
+import { alreadyExists, cfnValidationError, stackNotFound } from '../errors';
+import { isInProgress, type StackRecord } from '../model';
+import { planChanges } from '../plan';
+import type { PreparedTemplate } from '../prepare';
+import { StackProgress, now } from '../progress';
+import { requiredCapability } from '../template/capabilities';
+import { checkReferences, dependencyOrder } from '../template/references';
+import { loadTemplate } from '../template/template';
+import {
+  booleanMember,
+  checkName,
+  numberMember,
+  optionalString,
+  parameterInputs,
+  requiredString,
+  stringList,
+  tags,
+} from './input';
+import {
+  eventOutput,
+  stackOutput,
+  stackResource,
+  stackResourceDetail,
+  stackResourceSummary,
+  stackSummary,
+} from './output';
+
+/** Statuses from which a stack can be updated (others: ValidationError, as on AWS). */
+const UPDATABLE = new Set([
+  'CREATE_COMPLETE',
+  'UPDATE_COMPLETE',
+  'UPDATE_FAILED',
+  'UPDATE_ROLLBACK_COMPLETE',
+  'IMPORT_COMPLETE',
+  'IMPORT_ROLLBACK_COMPLETE',
+]);
+
+const EVENTS_PAGE = 100;
+
+/** The live stack a name or id stands for, or the ValidationError AWS answers. */
+export function existingStack(ctx: CloudFormationContext, nameOrId: string): StackRecord {
+  const stack = ctx.repo.findStack(nameOrId);
+  if (!stack) throw stackNotFound(nameOrId);
+  return stack;
+}
+
+export function checkUpdatable(stack: StackRecord): void {
+  if (!UPDATABLE.has(stack.StackStatus)) {
+    throw cfnValidationError(`Stack:${stack.StackId} is in ${stack.StackStatus} state and can not be updated.`);
+  }
+}
+
+/** True when a deployment would change nothing: same template, parameters and tags, no resource changes. */
+export function isNoOp(ctx: CloudFormationContext, stack: StackRecord, prepared: PreparedTemplate, stackTags: StackRecord['Tags']): boolean {
+  return (
+    prepared.templateBody === stack.templateBody &&
+    isDeepStrictEqual(prepared.parameters.parameters, stack.parameters) &&
+    isDeepStrictEqual(stackTags, stack.Tags) &&
+    planChanges({ prepared, resources: stack.resources, handler: ctx.handler, importValue: (name) => ctx.importValue(name) }).length === 0
+  );
+}
+
+/** Runs a stack operation in the background; an unexpected error still leaves the stack in a final status. */
+export function runInBackground(ctx: CloudFormationContext, progress: StackProgress, work: () => Promise<void>, failedStatus: string): void {
+  ctx.runner.run(async () => {
+    try {
+      await work();
+    } catch (error) {
+      progress.status(failedStatus, `internal error in the local AWS: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
+}
+
+function templateInput(input: Record<string, unknown>) {
+  const TemplateBody = typeof input.TemplateBody === 'string' ? input.TemplateBody : undefined;
+  const TemplateURL = optionalString(input, 'TemplateURL');
+  return { ...(TemplateBody === undefined ? {} : { TemplateBody }), ...(TemplateURL === undefined ? {} : { TemplateURL }) };
+}
+
+export function stackOperations(ctx: CloudFormationContext): Record<string, OperationHandler> {
+  return {
+    async CreateStack(input) {
+      const StackName = requiredString(input, 'StackName');
+      checkName('StackName', StackName);
+      if (ctx.repo.findStack(StackName)) throw alreadyExists(`Stack [${StackName}] already exists`);
+      const StackId = ctx.stackId(StackName, randomUUID());
+      const notificationArns = stringList(input, 'NotificationARNs');
+      const capabilities = stringList(input, 'Capabilities');
+      const templateBody = await ctx.templateBody(templateInput(input));
+      const prepared = await ctx.prepare({
+        templateBody,
+        parameters: parameterInputs(input),
+        capabilities,
+        stackName: StackName,
+        stackId: StackId,
+        notificationArns,
+      });
+      const onFailure = optionalString(input, 'OnFailure') ?? (booleanMember(input, 'DisableRollback') ? 'DO_NOTHING' : 'ROLLBACK');
+      const timeout = numberMember(input, 'TimeoutInMinutes');
+      const roleArn = optionalString(input, 'RoleARN');
+      const stack: StackRecord = {
+        StackId,
+        StackName,
+        ...(prepared.template.Description === undefined ? {} : { Description: prepared.template.Description }),
+        CreationTime: now(),
+        StackStatus: 'CREATE_IN_PROGRESS',
+        DisableRollback: onFailure === 'DO_NOTHING',
+        Capabilities: capabilities,
+        NotificationARNs: notificationArns,
+        Tags: tags(input),
+        ...(roleArn === undefined ? {} : { RoleARN: roleArn }),
+        ...(timeout === undefined ? {} : { TimeoutInMinutes: timeout }),
+        EnableTerminationProtection: booleanMember(input, 'EnableTerminationProtection') ?? false,
+        templateBody,
+        parameters: prepared.parameters.parameters,
+        resources: {},
+        outputs: [],
+      };
+      ctx.repo.putStack(stack);
+      const progress = new StackProgress(ctx.repo, stack, optionalString(input, 'ClientRequestToken'));
+      progress.status('CREATE_IN_PROGRESS', 'User Initiated');
+      runInBackground(
+        ctx,
+        progress,
+        async () => {
+          await runCreate(ctx.deploymentEnv(), progress, prepared);
+          if (onFailure === 'DELETE' && progress.stack.StackStatus === 'ROLLBACK_COMPLETE') {
+            progress.status('DELETE_IN_PROGRESS');
+            await runDelete(ctx.deploymentEnv(), progress);
+          }
+        },
+        'CREATE_FAILED',
+      );
+      return { StackId };
+    },
+
+    async UpdateStack(input) {
+      const stack = existingStack(ctx, requiredString(input, 'StackName'));
+      checkUpdatable(stack);
+      const usePrevious = booleanMember(input, 'UsePreviousTemplate') ?? false;
+      const templateBody = usePrevious ? stack.templateBody : await ctx.templateBody(templateInput(input));
+      const capabilities = stringList(input, 'Capabilities');
+      const notificationArns = input.NotificationARNs === undefined ? stack.NotificationARNs : stringList(input, 'NotificationARNs');
+      const prepared = await ctx.prepare({
+        templateBody,
+        parameters: parameterInputs(input),
+        previousParameters: stack.parameters,
+        capabilities,
+        stackName: stack.StackName,
+        stackId: stack.StackId,
+        notificationArns,
+      });
+      const stackTags = input.Tags === undefined ? stack.Tags : tags(input);
+      if (isNoOp(ctx, stack, prepared, stackTags)) throw cfnValidationError('No updates are to be performed.');
+      startUpdate(ctx, stack, prepared, {
+        capabilities,
+        tags: stackTags,
+        notificationArns,
+        token: optionalString(input, 'ClientRequestToken'),
+        disableRollback: booleanMember(input, 'DisableRollback'),
+      });
+      return { StackId: stack.StackId };
+    },
+
+    async DeleteStack(input) {
+      const stack = ctx.repo.findStack(requiredString(input, 'StackName'));
+      if (!stack || stack.StackStatus === 'DELETE_COMPLETE' || stack.StackStatus === 'DELETE_IN_PROGRESS') return {};
+      if (stack.EnableTerminationProtection) {
+        throw cfnValidationError(`Stack [${stack.StackName}] cannot be deleted while TerminationProtection is enabled`);
+      }
+      if (isInProgress(stack.StackStatus)) {
+        throw cfnValidationError(`Stack:${stack.StackId} is in ${stack.StackStatus} state and can not be deleted.`);
+      }
+      const progress = new StackProgress(ctx.repo, stack, optionalString(input, 'ClientRequestToken'));
+      progress.status('DELETE_IN_PROGRESS', 'User Initiated');
+      runInBackground(
+        ctx,
+        progress,
+        async () => {
+          await runDelete(ctx.deploymentEnv(), progress);
+          if (progress.stack.StackStatus === 'DELETE_COMPLETE') {
+            for (const changeSet of ctx.repo.allChangeSets()) {
+              if (changeSet.StackId === stack.StackId) ctx.repo.deleteChangeSet(changeSet.ChangeSetId);
+            }
+          }
+        },
+        'DELETE_FAILED',
+      );
+      return {};
+    },
+
+    DescribeStacks(input) {
+      const name = optionalString(input, 'StackName');
+      if (name !== undefined) return { Stacks: [stackOutput(existingStack(ctx, name))] };
+      const stacks = ctx.repo
+        .allStacks()
+        .filter((stack) => stack.StackStatus !== 'DELETE_COMPLETE')
+        .sort((a, b) => b.CreationTime.localeCompare(a.CreationTime));
+      return { Stacks: stacks.map(stackOutput) };
+    },
+
+    ListStacks(input) {
+      const filter = stringList(input, 'StackStatusFilter');
+      const stacks = ctx.repo
+        .allStacks()
+        .filter((stack) => filter.length === 0 || filter.includes(stack.StackStatus))
+        .sort((a, b) => b.CreationTime.localeCompare(a.CreationTime));
+      return { StackSummaries: stacks.map(stackSummary) };
+    },
+
+    DescribeStackEvents(input) {
+      const stack = existingStack(ctx, requiredString(input, 'StackName'));
+      const start = Number(optionalString(input, 'NextToken') ?? '0');
+      const events = ctx.repo.stackEvents(stack.StackId);
+      const page = events.slice(start, start + EVENTS_PAGE).map(eventOutput);
+      const next = start + EVENTS_PAGE < events.length ? { NextToken: String(start + EVENTS_PAGE) } : {};
+      return { StackEvents: page, ...next };
+    },
+
+    DescribeStackResources(input) {
+      const stack = stackForResources(ctx, input);
+      const logicalId = optionalString(input, 'LogicalResourceId');
+      const resources = Object.values(stack.resources).filter((resource) => !logicalId || resource.LogicalResourceId === logicalId);
+      return { StackResources: resources.map((resource) => stackResource(stack, resource)) };
+    },
+
+    DescribeStackResource(input) {
+      const stack = existingStack(ctx, requiredString(input, 'StackName'));
+      const logicalId = requiredString(input, 'LogicalResourceId');
+      const resource = stack.resources[logicalId];
+      if (!resource) throw cfnValidationError(`Resource ${logicalId} does not exist for stack ${stack.StackName}`);
+      return { StackResourceDetail: stackResourceDetail(stack, resource) };
+    },
+
+    ListStackResources(input) {
+      const stack = existingStack(ctx, requiredString(input, 'StackName'));
+      return { StackResourceSummaries: Object.values(stack.resources).map(stackResourceSummary) };
+    },
+
+    GetTemplate(input) {
+      const changeSetName = optionalString(input, 'ChangeSetName');
+      if (changeSetName !== undefined) {
+        const changeSet = ctx.repo
+          .allChangeSets()
+          .find((candidate) => candidate.ChangeSetId === changeSetName || candidate.ChangeSetName === changeSetName);
+        if (changeSet) return { TemplateBody: changeSet.templateBody, StagesAvailable: ['Original', 'Processed'] };
+      }
+      const stack = existingStack(ctx, requiredString(input, 'StackName'));
+      return { TemplateBody: stack.templateBody, StagesAvailable: ['Original', 'Processed'] };
+    },
+
+    async ValidateTemplate(input) {
+      const template = loadTemplate(await ctx.templateBody(templateInput(input)));
+      checkReferences(template);
+      dependencyOrder(template, Object.keys(template.Resources));
+      const required = requiredCapability(template);
+      return {
+        Parameters: Object.entries(template.Parameters).map(([key, declaration]) => ({
+          ParameterKey: key,
+          ...(declaration.Default === undefined ? {} : { DefaultValue: String(declaration.Default) }),
+          NoEcho: declaration.NoEcho === true || declaration.NoEcho === 'true',
+          ...(declaration.Description === undefined ? {} : { Description: declaration.Description }),
+        })),
+        Description: template.Description,
+        Capabilities: required ? [required.capability] : [],
+        ...(required ? { CapabilitiesReason: `The following resource(s) require capabilities: [${required.types.join(', ')}]` } : {}),
+        DeclaredTransforms: [],
+      };
+    },
+
+    ListExports() {
+      const exports = ctx.repo
+        .allStacks()
+        .filter((stack) => stack.StackStatus !== 'DELETE_COMPLETE')
+        .flatMap((stack) =>
+          stack.outputs
+            .filter((output) => output.ExportName !== undefined)
+            .map((output) => ({ ExportingStackId: stack.StackId, Name: output.ExportName, Value: output.OutputValue })),
+        );
+      return { Exports: exports };
+    },
+  };
+}
+
+function stackForResources(ctx: CloudFormationContext, input: Record<string, unknown>): StackRecord {
+  const name = optionalString(input, 'StackName');
+  if (name !== undefined) return existingStack(ctx, name);
+  const physicalId = optionalString(input, 'PhysicalResourceId');
+  const stack = ctx.repo
+    .allStacks()
+    .find((candidate) => Object.values(candidate.resources).some((resource) => resource.PhysicalResourceId === physicalId));
+  if (!physicalId || !stack) throw cfnValidationError(`Stack for ${physicalId ?? 'the request'} does not exist; pass StackName or PhysicalResourceId`);
+  return stack;
+}
+
+export interface UpdateOptions {
+  readonly capabilities: readonly string[];
+  readonly tags: StackRecord['Tags'];
+  readonly notificationArns: readonly string[];
+  readonly token?: string | undefined;
+  readonly disableRollback?: boolean | undefined;
+  readonly changeSetId?: string;
+  /** Called with the stack's final status once the update has ended. */
+  readonly onEnd?: (status: string) => void;
+}
+
+/** Moves the stack to UPDATE_IN_PROGRESS and runs the update in the background. */
+export function startUpdate(ctx: CloudFormationContext, stack: StackRecord, prepared: PreparedTemplate, options: UpdateOptions): void {
+  const progress = new StackProgress(ctx.repo, stack, options.token);
+  progress.update({
+    LastUpdatedTime: now(),
+    ...(options.changeSetId ? { ChangeSetId: options.changeSetId } : {}),
+    ...(options.disableRollback === undefined ? {} : { DisableRollback: options.disableRollback }),
+  });
+  progress.status('UPDATE_IN_PROGRESS', 'User Initiated');
+  const description = prepared.template.Description;
+  runInBackground(
+    ctx,
+    progress,
+    async () => {
+      await runUpdate(ctx.deploymentEnv(), progress, prepared, {
+        templateBody: prepared.templateBody,
+        parameters: prepared.parameters.parameters,
+        Capabilities: options.capabilities,
+        Tags: options.tags,
+        NotificationARNs: options.notificationArns,
+        ...(description === undefined ? {} : { Description: description }),
+      });
+      options.onEnd?.(progress.stack.StackStatus);
+    },
+    'UPDATE_ROLLBACK_FAILED',
+  );
+}

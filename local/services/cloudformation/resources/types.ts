@@ -1,0 +1,44 @@
+import type { ServiceDeps } from '../../../core/deps';
+
+/** What a resource handler learns about the resource it creates, updates or deletes. */
+export interface ResourceRequest {
+  readonly logicalId: string;
+  readonly stackName: string;
+  readonly stackId: string;
+  readonly region: string;
+  readonly accountId: string;
+  /** Resolved properties (no intrinsics left). */
+  readonly properties: Readonly<Record<string, unknown>>;
+  /** Aborted when the local AWS stops: long waits (an endpoint coming InService) end early. */
+  readonly signal: AbortSignal;
+}
+
+export interface ResourceResult {
+  readonly physicalId: string;
+  /** Fn::GetAtt values. */
+  readonly attributes: Readonly<Record<string, unknown>>;
+}
+
+export interface UpdateRequest extends ResourceRequest {
+  readonly physicalId: string;
+  readonly previous: Readonly<Record<string, unknown>>;
+  readonly attributes: Readonly<Record<string, unknown>>;
+}
+
+export interface DeleteRequest extends ResourceRequest {
+  readonly physicalId: string;
+  readonly attributes: Readonly<Record<string, unknown>>;
+}
+
+/** One CloudFormation resource type, implemented on the local services (or only recorded). */
+export interface ResourceHandler {
+  create(request: ResourceRequest): Promise<ResourceResult>;
+  update(request: UpdateRequest): Promise<ResourceResult>;
+  delete(request: DeleteRequest): Promise<void>;
+  /** Top-level properties whose change needs a new physical resource (`all`: every property). */
+  readonly replaceOn: readonly string[] | 'all';
+  /** Fn::GetAtt attribute names the type supports. */
+  readonly attributes: readonly string[];
+}
+
+export type ResourceHandlerFactory = (deps: ServiceDeps) => ResourceHandler;

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+
+import { localAwsEnv } from '../core/aws-env';
+import type { ServiceDeps } from '../core/deps';
+import { AwsError } from '../core/errors';
+import type { LocalAwsEnvironment, ProviderFactory, ServiceProvider } from '../core/service';
+import { FunctionRegistry } from './lambda/functions';
+import { createLambdaProvider } from './lambda';
+import { LambdaRuntime } from './lambda/runtime';
+import { createCloudFormationProvider } from './cloudformation';
+import { createS3Provider } from './s3';
+import { createSageMakerRuntimeProvider } from './sagemaker-runtime';
+import { createSageMakerProvider } from './sagemaker';
+import { ObjectStore } from './s3/object-store';
+import { createSsmProvider } from './ssm';
+import { ParameterStore } from './ssm/parameter-store';
+
+/**
+ * Providers mounted besides the core three (S3, SSM, Lambda — built first, since the others use them
+ * through `deps`). To add a service, add ONE line here; its protocol binding is chosen by its `name` in
+ * local/protocols/router.ts.
+ */
+export const providerFactories: readonly ProviderFactory[] = [
+  createSageMakerProvider,
+  createCloudFormationProvider,
+  createSageMakerRuntimeProvider,
+];
+
+export interface MountedServices {
+  readonly providers: readonly ServiceProvider[];
+  readonly deps: ServiceDeps;
+}
+
+/** Builds every provider of one local AWS instance and the deps through which they reach each other. */
+export function mountServices(env: LocalAwsEnvironment): MountedServices {
+  const objects = new ObjectStore(env.store);
+  const parameters = new ParameterStore(env.store, `arn:aws:ssm:${env.region}:${env.accountId}:parameter/`);
+  const functions = new FunctionRegistry(
+    env.store,
+    `arn:aws:lambda:${env.region}:${env.accountId}:function:`,
+  );
+  const runtime = new LambdaRuntime({
+    registry: functions,
+    logDir: path.join(env.stateDir, 'lambda', 'logs'),
+    awsEnv: () => localAwsEnv(env.endpoint(), env.region),
+  });
+  const byName = new Map<string, ServiceProvider>();
+  const deps: ServiceDeps = {
+    s3: objects,
+    ssm: parameters,
+    lambda: runtime,
+    call: (service, operation, input) =>
+      callOperation(env, byName.get(service), { service, operation, input }),
+  };
+  const providers = [
+    createS3Provider(env.store, objects),
+    createSsmProvider(parameters),
+    createLambdaProvider(functions, runtime),
+    ...providerFactories.map((factory) => factory(env, deps)),
+  ];
+  for (const provider of providers) byName.set(provider.name, provider);
+  return { providers, deps };
+}
+
+async function callOperation(
+  env: LocalAwsEnvironment,
+  provider: ServiceProvider | undefined,
+  call: { service: string; operation: string; input: Record<string, unknown> },
+): Promise<unknown> {
+  const handler = provider?.operations[call.operation];
+  if (!handler) {
+    throw new AwsError(
+      'UnknownOperationException',
+      `the local AWS does not implement ${call.service} operation ${call.operation}`,
+    );
+  }
+  return handler(call.input, { region: env.region, accountId: env.accountId, requestId: randomUUID() });
+}

@@ -1,0 +1,57 @@
+import { AwsError } from '../../core/errors';
+import { MAX_PAYLOAD_BYTES } from '../../runtimes/xgboost-serving';
+import type { EndpointService } from '../sagemaker/endpoints';
+
+/** InvokeEndpoint's input as the restJson binding passes it (headers as members, the raw body). */
+interface InvokeInput {
+  readonly EndpointName?: unknown;
+  readonly Body?: unknown;
+  readonly ContentType?: unknown;
+  readonly Accept?: unknown;
+  readonly CustomAttributes?: unknown;
+  readonly TargetVariant?: unknown;
+}
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/**
+ * SageMaker Runtime's InvokeEndpoint: the 6 MB payload limit (checked here, at the front door, as the
+ * service does before any container sees the request), the variant choice, and the container's non-2xx
+ * answers turned into ModelError (424) with OriginalStatusCode and OriginalMessage.
+ */
+export async function invokeEndpoint(endpoints: EndpointService, input: InvokeInput, ctx: { region: string; accountId: string }) {
+  const name = text(input.EndpointName);
+  if (!name) throw new AwsError('ValidationError', 'EndpointName is required');
+  const body = Buffer.isBuffer(input.Body) ? input.Body : Buffer.from(text(input.Body) ?? '');
+  if (body.length > MAX_PAYLOAD_BYTES) {
+    throw new AwsError(
+      'ValidationError',
+      `Request payload of ${body.length} bytes exceeds the InvokeEndpoint limit of ${MAX_PAYLOAD_BYTES} bytes (6 MB); split the rows over several requests`,
+      { status: 413 },
+    );
+  }
+  const variant = await endpoints.servingVariant(name, text(input.TargetVariant));
+  const response = await variant.container.invocations({ body, contentType: text(input.ContentType), accept: text(input.Accept) });
+  if (response.status >= 300) {
+    const kind = response.status >= 500 ? 'server' : 'client';
+    throw new AwsError(
+      'ModelError',
+      `Received ${kind} error (${response.status}) from primary with message "${response.body}". See https://${ctx.region}.console.aws.amazon.com/cloudwatch/home?region=${ctx.region}#logEventViewer:group=/aws/sagemaker/Endpoints/${name} in account ${ctx.accountId} for more information.`,
+      {
+        status: 424,
+        fields: {
+          OriginalStatusCode: response.status,
+          OriginalMessage: response.body,
+          LogStreamArn: `arn:aws:logs:${ctx.region}:${ctx.accountId}:log-group:/aws/sagemaker/Endpoints/${name}`,
+        },
+      },
+    );
+  }
+  const customAttributes = text(input.CustomAttributes);
+  return {
+    Body: response.body,
+    ContentType: response.contentType,
+    InvokedProductionVariant: variant.name,
+    ...(customAttributes === undefined ? {} : { CustomAttributes: customAttributes }),
+  };
+}

@@ -1,0 +1,351 @@
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+
+import type { ServiceDeps } from '../../core/deps';
+import { AwsError, validationError } from '../../core/errors';
+import type { LocalAwsEnvironment, OperationHandler } from '../../core/service';
+import { epochSeconds } from '../../engine/execution-record';
+import { ModelHosting, type Deployment, type HostedVariant } from '../sagemaker-runtime/hosting';
+import { resourceArn } from './arns';
+import { EndpointConfigService, checkName, type ProductionVariant } from './endpoint-configs';
+import { listPage } from './pagination';
+
+type EndpointStatus = 'Creating' | 'Updating' | 'RollingBack' | 'InService' | 'Failed' | 'Deleting';
+
+/** An endpoint as stored: what it serves (a snapshot of its config's variants, so a deleted config does not matter). */
+interface EndpointRecord {
+  readonly EndpointName: string;
+  readonly EndpointArn: string;
+  readonly EndpointConfigName: string;
+  readonly EndpointStatus: EndpointStatus;
+  readonly FailureReason?: string;
+  readonly CreationTime: number;
+  readonly LastModifiedTime: number;
+  readonly DeploymentConfig?: unknown;
+  readonly LastDeploymentConfig?: unknown;
+  readonly variants: readonly ProductionVariant[];
+  /** Images of the variants as deployed (DescribeEndpoint's DeployedImages). */
+  readonly images?: Readonly<Record<string, string>>;
+  readonly DataCaptureConfig?: unknown;
+  /** The update under way. */
+  readonly pending?: { readonly EndpointConfigName: string; readonly variants: readonly ProductionVariant[]; readonly StartTime: number };
+}
+
+const COLLECTION = 'sagemaker/endpoints';
+/** Statuses in which the endpoint's current deployment serves traffic. */
+const SERVING = new Set<EndpointStatus>(['InService', 'Updating', 'RollingBack']);
+
+/**
+ * SageMaker endpoints: CreateEndpoint/UpdateEndpoint/DeleteEndpoint as a state machine over the local
+ * model hosting. Updates are blue/green: the new config's containers must load and pass /ping before
+ * traffic moves; when they do not, the endpoint stays on its old config (InService, FailureReason set).
+ */
+export class EndpointService {
+  readonly configs: EndpointConfigService;
+  private readonly hosting: ModelHosting;
+  private readonly live = new Map<string, Deployment>();
+  private readonly restoring = new Map<string, Promise<void>>();
+  private readonly tasks = new Set<Promise<void>>();
+  private readonly arns: { region: string; accountId: string };
+
+  constructor(
+    private readonly env: LocalAwsEnvironment,
+    private readonly deps: ServiceDeps,
+  ) {
+    this.arns = { region: env.region, accountId: env.accountId };
+    this.configs = new EndpointConfigService(env.store, this.arns, deps);
+    this.hosting = new ModelHosting(deps, path.join(env.stateDir, 'sagemaker', 'endpoints'));
+  }
+
+  operations(): Record<string, OperationHandler> {
+    return {
+      ...this.configs.operations(),
+      CreateEndpoint: (input) => this.create(input),
+      UpdateEndpoint: (input) => this.update(input),
+      DescribeEndpoint: (input) => this.describe(this.record(input.EndpointName)),
+      DeleteEndpoint: (input) => this.delete(input.EndpointName),
+      ListEndpoints: (input) => this.list(input),
+    };
+  }
+
+  /**
+   * The variant that serves a request to an endpoint: ValidationError when the endpoint does not exist or is
+   * not InService (as SageMaker Runtime answers). Waits while the endpoint is being restored after a restart.
+   */
+  async servingVariant(endpointName: string, targetVariant?: string): Promise<HostedVariant> {
+    const key = endpointName.toLowerCase();
+    const restoring = this.restoring.get(key);
+    if (restoring) await restoring;
+    const deployment = this.live.get(key);
+    if (!deployment) {
+      const record = this.find(endpointName);
+      if (!record) throw new AwsError('ValidationError', `Endpoint ${endpointName} of account ${this.env.accountId} not found.`);
+      throw new AwsError(
+        'ValidationError',
+        `Endpoint ${endpointName} of account ${this.env.accountId} is ${record.EndpointStatus}; it must be InService to be invoked.`,
+      );
+    }
+    const variant = deployment.pick(targetVariant);
+    if (!variant) {
+      throw new AwsError('ValidationError', `Endpoint ${endpointName} has no production variant named ${targetVariant}.`);
+    }
+    return variant;
+  }
+
+  /** At start: endpoints that were serving are started again from their stored config snapshot. */
+  restore(): void {
+    for (const record of this.env.store.list<EndpointRecord>(COLLECTION)) {
+      if (record.EndpointStatus === 'Deleting') {
+        this.env.store.delete(COLLECTION, record.EndpointName.toLowerCase());
+        continue;
+      }
+      if (record.EndpointStatus === 'Failed') continue;
+      const key = record.EndpointName.toLowerCase();
+      const interrupted = record.pending
+        ? `The local AWS stopped during the update to ${record.pending.EndpointConfigName}; the endpoint stays on ${record.EndpointConfigName}.`
+        : record.FailureReason;
+      const { pending: _pending, ...rest } = record;
+      void _pending;
+      const restarted: EndpointRecord = {
+        ...rest,
+        EndpointStatus: record.EndpointStatus === 'Creating' ? 'Creating' : 'InService',
+        ...(interrupted ? { FailureReason: interrupted } : {}),
+      };
+      this.put(restarted);
+      const work = this.deployInitial(restarted).finally(() => this.restoring.delete(key));
+      this.restoring.set(key, work);
+    }
+  }
+
+  /** Stops every container (after the requests they hold) and waits for background deployments. */
+  async shutdown(): Promise<void> {
+    await Promise.allSettled([...this.tasks]);
+    const deployments = [...this.live.values()];
+    this.live.clear();
+    await Promise.allSettled(deployments.map((deployment) => this.hosting.retire(deployment)));
+  }
+
+  private async create(input: Record<string, unknown>) {
+    const name = checkName('EndpointName', input.EndpointName);
+    const arn = resourceArn(this.arns, 'endpoint', name);
+    if (this.find(name)) throw validationError(`Cannot create already existing endpoint "${arn}".`);
+    const config = this.configs.describe(input.EndpointConfigName);
+    const now = epochSeconds();
+    const record: EndpointRecord = {
+      EndpointName: name,
+      EndpointArn: arn,
+      EndpointConfigName: config.EndpointConfigName,
+      EndpointStatus: 'Creating',
+      CreationTime: now,
+      LastModifiedTime: now,
+      variants: config.ProductionVariants,
+      ...(input.DeploymentConfig ? { DeploymentConfig: input.DeploymentConfig } : {}),
+      ...(config.DataCaptureConfig ? { DataCaptureConfig: config.DataCaptureConfig } : {}),
+    };
+    this.put(record);
+    if (Array.isArray(input.Tags) && input.Tags.length > 0) {
+      await this.deps.call('sagemaker', 'AddTags', { ResourceArn: arn, Tags: input.Tags });
+    }
+    this.background(this.deployInitial(record));
+    return { EndpointArn: arn };
+  }
+
+  /** Brings up an endpoint's first deployment: InService, or Failed with the reason. */
+  private async deployInitial(record: EndpointRecord): Promise<void> {
+    try {
+      const deployment = await this.hosting.deploy({
+        endpointName: record.EndpointName,
+        configName: record.EndpointConfigName,
+        variants: record.variants,
+        deploymentId: randomUUID(),
+      });
+      if (!this.find(record.EndpointName)) {
+        await this.hosting.retire(deployment);
+        return;
+      }
+      this.live.set(record.EndpointName.toLowerCase(), deployment);
+      this.patch(record.EndpointName, { EndpointStatus: 'InService', images: imagesOf(deployment) });
+    } catch (error) {
+      if (this.find(record.EndpointName)) this.patch(record.EndpointName, { EndpointStatus: 'Failed', FailureReason: (error as Error).message });
+    }
+  }
+
+  private update(input: Record<string, unknown>) {
+    const record = this.record(input.EndpointName);
+    if (record.EndpointStatus !== 'InService') {
+      const state = record.EndpointStatus === 'Failed' ? 'failed' : 'in-progress';
+      throw validationError(`Cannot update ${state} endpoint "${record.EndpointArn}".`);
+    }
+    const config = this.configs.describe(input.EndpointConfigName);
+    const pending = { EndpointConfigName: config.EndpointConfigName, variants: config.ProductionVariants, StartTime: epochSeconds() };
+    this.patch(record.EndpointName, {
+      EndpointStatus: 'Updating',
+      pending,
+      ...(input.DeploymentConfig ? { DeploymentConfig: input.DeploymentConfig } : {}),
+    });
+    this.background(this.deployUpdate(record.EndpointName, pending, config.DataCaptureConfig));
+    return { EndpointArn: record.EndpointArn };
+  }
+
+  /** Blue/green: the new deployment takes the traffic only once all its variants pass /ping. */
+  private async deployUpdate(name: string, pending: NonNullable<EndpointRecord['pending']>, dataCapture: unknown): Promise<void> {
+    let deployment: Deployment;
+    try {
+      deployment = await this.hosting.deploy({
+        endpointName: name,
+        configName: pending.EndpointConfigName,
+        variants: pending.variants,
+        deploymentId: randomUUID(),
+      });
+    } catch (error) {
+      if (!this.find(name)) return;
+      this.patch(name, { EndpointStatus: 'RollingBack' });
+      this.patch(name, { EndpointStatus: 'InService', FailureReason: (error as Error).message, pending: undefined });
+      return;
+    }
+    const current = this.find(name);
+    if (!current) {
+      await this.hosting.retire(deployment);
+      return;
+    }
+    const previous = this.live.get(name.toLowerCase());
+    this.live.set(name.toLowerCase(), deployment);
+    this.patch(name, {
+      EndpointStatus: 'InService',
+      EndpointConfigName: pending.EndpointConfigName,
+      variants: pending.variants,
+      images: imagesOf(deployment),
+      FailureReason: undefined,
+      pending: undefined,
+      DataCaptureConfig: dataCapture,
+      LastDeploymentConfig: current.DeploymentConfig,
+    });
+    if (previous) await this.hosting.retire(previous);
+  }
+
+  private delete(name: unknown) {
+    const record = this.record(name);
+    const key = record.EndpointName.toLowerCase();
+    this.env.store.delete(COLLECTION, key);
+    const deployment = this.live.get(key);
+    this.live.delete(key);
+    if (deployment) this.background(this.hosting.retire(deployment));
+    return {};
+  }
+
+  private list(input: Record<string, unknown>) {
+    const contains = typeof input.NameContains === 'string' ? input.NameContains.toLowerCase() : undefined;
+    const records = this.env.store
+      .list<EndpointRecord>(COLLECTION)
+      .filter((record) => !contains || record.EndpointName.toLowerCase().includes(contains))
+      .filter((record) => typeof input.StatusEquals !== 'string' || record.EndpointStatus === input.StatusEquals)
+      .filter((record) => typeof input.CreationTimeAfter !== 'number' || record.CreationTime > input.CreationTimeAfter)
+      .filter((record) => typeof input.CreationTimeBefore !== 'number' || record.CreationTime < input.CreationTimeBefore);
+    const page = listPage(records, input, {
+      sortKeys: { Name: 'EndpointName', CreationTime: 'CreationTime', Status: 'EndpointStatus' },
+      defaultSortBy: 'CreationTime',
+      defaultOrder: 'Descending',
+    });
+    return {
+      Endpoints: page.items.map(({ EndpointName, EndpointArn, CreationTime, LastModifiedTime, EndpointStatus }) => ({
+        EndpointName,
+        EndpointArn,
+        CreationTime,
+        LastModifiedTime,
+        EndpointStatus,
+      })),
+      ...(page.nextToken ? { NextToken: page.nextToken } : {}),
+    };
+  }
+
+  /** DescribeEndpoint's shape. */
+  private describe(record: EndpointRecord) {
+    const serving = SERVING.has(record.EndpointStatus);
+    return {
+      EndpointName: record.EndpointName,
+      EndpointArn: record.EndpointArn,
+      EndpointConfigName: record.EndpointConfigName,
+      ProductionVariants: record.variants.map((variant) => variantSummary(variant, record, serving)),
+      ...(record.DataCaptureConfig ? { DataCaptureConfig: record.DataCaptureConfig } : {}),
+      EndpointStatus: record.EndpointStatus,
+      ...(record.FailureReason ? { FailureReason: record.FailureReason } : {}),
+      CreationTime: record.CreationTime,
+      LastModifiedTime: record.LastModifiedTime,
+      ...(record.LastDeploymentConfig ? { LastDeploymentConfig: record.LastDeploymentConfig } : {}),
+      ...(record.pending
+        ? {
+            PendingDeploymentSummary: {
+              EndpointConfigName: record.pending.EndpointConfigName,
+              StartTime: record.pending.StartTime,
+              ProductionVariants: record.pending.variants.map((variant) => ({
+                VariantName: variant.VariantName,
+                DesiredWeight: variant.InitialVariantWeight ?? 1,
+                DesiredInstanceCount: variant.InitialInstanceCount,
+                ...(variant.InstanceType ? { InstanceType: variant.InstanceType } : {}),
+              })),
+            },
+          }
+        : {}),
+    };
+  }
+
+  private background(work: Promise<void>): void {
+    const task = work.catch(() => undefined).finally(() => this.tasks.delete(task));
+    this.tasks.add(task);
+  }
+
+  private find(name: string): EndpointRecord | undefined {
+    return this.env.store.get<EndpointRecord>(COLLECTION, name.toLowerCase());
+  }
+
+  private record(name: unknown): EndpointRecord {
+    const record = typeof name === 'string' ? this.find(name) : undefined;
+    if (!record) throw validationError(`Could not find endpoint "${resourceArn(this.arns, 'endpoint', String(name))}".`);
+    return record;
+  }
+
+  private put(record: EndpointRecord): void {
+    this.env.store.put(COLLECTION, record.EndpointName.toLowerCase(), record);
+  }
+
+  /** Updates members of a stored endpoint; `undefined` removes a member. */
+  private patch(name: string, changes: Partial<Record<keyof EndpointRecord, unknown>>): void {
+    const current = this.find(name);
+    if (!current) return;
+    const next: Record<string, unknown> = { ...current, ...changes, LastModifiedTime: epochSeconds() };
+    for (const [key, value] of Object.entries(next)) if (value === undefined) delete next[key];
+    this.put(next as unknown as EndpointRecord);
+  }
+}
+
+function imagesOf(deployment: Deployment): Record<string, string> {
+  return Object.fromEntries(deployment.variants.map((variant) => [variant.name, variant.image]));
+}
+
+function variantSummary(variant: ProductionVariant, record: EndpointRecord, serving: boolean) {
+  const image = record.images?.[variant.VariantName];
+  const count = variant.InitialInstanceCount;
+  return {
+    VariantName: variant.VariantName,
+    ...(image ? { DeployedImages: [{ SpecifiedImage: image, ResolvedImage: image, ResolutionTime: record.LastModifiedTime }] } : {}),
+    CurrentWeight: serving ? (variant.InitialVariantWeight ?? 1) : 0,
+    DesiredWeight: variant.InitialVariantWeight ?? 1,
+    ...(count === undefined ? {} : { CurrentInstanceCount: serving ? count : 0, DesiredInstanceCount: count }),
+    ...(variant.ServerlessConfig ? { CurrentServerlessConfig: variant.ServerlessConfig, DesiredServerlessConfig: variant.ServerlessConfig } : {}),
+  };
+}
+
+const services = new WeakMap<LocalAwsEnvironment, EndpointService>();
+
+/**
+ * The endpoint service of a local AWS instance, shared by the SageMaker provider (the endpoint API) and the
+ * SageMaker Runtime provider (invocations, start and stop of the serving containers).
+ */
+export function endpointService(env: LocalAwsEnvironment, deps: ServiceDeps): EndpointService {
+  let service = services.get(env);
+  if (!service) {
+    service = new EndpointService(env, deps);
+    services.set(env, service);
+  }
+  return service;
+}

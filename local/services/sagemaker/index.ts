@@ -1,0 +1,92 @@
+import type { ServiceDeps } from '../../core/deps';
+import type { LocalAwsEnvironment, ServiceProvider } from '../../core/service';
+import { abortableSleep, type EngineDeps } from '../../engine/deps';
+import { parseS3Uri } from '../../runtimes/s3-staging';
+import type { ArnContext } from './arns';
+import { endpointService } from './endpoints';
+import { ExecutionService } from './executions';
+import { JobService } from './jobs';
+import { ModelPackageService } from './model-packages';
+import { ModelService } from './models';
+import { PipelineService } from './pipelines';
+import { TagStore } from './tags';
+
+/** The parts of the local SageMaker, for operation maps that need more than one of them. */
+export interface SageMakerServices {
+  readonly arns: ArnContext;
+  readonly tags: TagStore;
+  readonly models: ModelService;
+  readonly modelPackages: ModelPackageService;
+  readonly jobs: JobService;
+  readonly pipelines: PipelineService;
+  readonly executions: ExecutionService;
+}
+
+export function createSageMakerServices(env: LocalAwsEnvironment, deps: ServiceDeps): SageMakerServices {
+  const arns = { region: env.region, accountId: env.accountId };
+  const tags = new TagStore(env.store);
+  const models = new ModelService(env.store, arns, tags);
+  const modelPackages = new ModelPackageService(env.store, arns, tags);
+  const jobs = new JobService({ store: env.store, arns, objects: deps.s3, modelImage: (name) => models.image(name) });
+  const pipelines = new PipelineService(env.store, arns, deps.s3, tags);
+  const executions = new ExecutionService({
+    store: env.store,
+    arns,
+    pipelines,
+    engineDeps: (service) => engineDeps({ deps, jobs, models, modelPackages, executions: service }),
+  });
+  return { arns, tags, models, modelPackages, jobs, pipelines, executions };
+}
+
+/** What the pipeline executor reaches through: local S3, jobs, models, the model registry, Lambda, the cache. */
+function engineDeps(parts: {
+  deps: ServiceDeps;
+  jobs: JobService;
+  models: ModelService;
+  modelPackages: ModelPackageService;
+  executions: ExecutionService;
+}): EngineDeps {
+  const { deps } = parts;
+  return {
+    readObject: async (uri) => {
+      const { bucket, key } = parseS3Uri(uri, 'Std:JsonGet');
+      return (await deps.s3.getObject({ bucket, key })).toString('utf8');
+    },
+    runJob: (job) => parts.jobs.run(job),
+    createModel: (request) => Promise.resolve(parts.models.create(request)),
+    registerModel: (request) => Promise.resolve(parts.modelPackages.createPackage(request, { createGroup: true })),
+    invokeLambda: async (functionArn, event) => {
+      const result = await deps.lambda.invoke({ functionName: functionArn, payload: event });
+      return { payload: result.payload, ...(result.functionError ? { functionError: result.functionError } : {}) };
+    },
+    findCachedStep: (query) => parts.executions.findCachedStep(query),
+    sleep: abortableSleep,
+  };
+}
+
+const SHUTDOWN_REASON = 'The local AWS stopped while this job was running';
+
+/**
+ * The local SageMaker: pipelines and their executions (run by local/engine), jobs, models and the model
+ * registry. The operation map is a plain composition of each area's operations.
+ */
+export function createSageMakerProvider(env: LocalAwsEnvironment, deps: ServiceDeps): ServiceProvider {
+  const services = createSageMakerServices(env, deps);
+  return {
+    name: 'sagemaker',
+    operations: {
+      ...services.pipelines.operations(),
+      ...services.executions.operations(),
+      ...services.jobs.operations(),
+      ...services.models.operations(),
+      ...services.modelPackages.operations(),
+      ...services.tags.operations(),
+      ...endpointService(env, deps).operations(),
+    },
+    start() {
+      services.jobs.failInterrupted(SHUTDOWN_REASON);
+      services.executions.failInterrupted();
+    },
+    stop: () => services.executions.shutdown(),
+  };
+}

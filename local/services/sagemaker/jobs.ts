@@ -1,0 +1,239 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import type { ObjectStoreApi } from '../../core/deps';
+import { AwsError, notFound } from '../../core/errors';
+import type { OperationHandler } from '../../core/service';
+import type { StateStore } from '../../state/store';
+import type { JobKind, JobOutcome, JobRequest } from '../../engine/deps';
+import { epochSeconds } from '../../engine/execution-record';
+import { createJobDirectory } from '../../runtimes/job-directory';
+import { JobLog } from '../../runtimes/job-log';
+import { JobFailure, JobStopped, type JobType } from '../../runtimes/job-runtime';
+import { findPython } from '../../runtimes/python';
+import { jobRuntimeFor } from '../../runtimes/registry';
+import { resourceArn, type ArnContext } from './arns';
+import { listPage, type ListRequest } from './pagination';
+
+/** How each job kind is named in the API. */
+interface JobShape {
+  readonly type: JobType;
+  readonly collection: string;
+  readonly resource: string;
+  readonly nameMember: string;
+  readonly arnMember: string;
+  readonly statusMember: string;
+  readonly startMember: string;
+  readonly endMember: string;
+  readonly summaryPlural: string;
+}
+
+const SHAPES: Readonly<Record<JobKind, JobShape>> = {
+  Processing: {
+    type: 'processing',
+    collection: 'sagemaker/processing-jobs',
+    resource: 'processing-job',
+    nameMember: 'ProcessingJobName',
+    arnMember: 'ProcessingJobArn',
+    statusMember: 'ProcessingJobStatus',
+    startMember: 'ProcessingStartTime',
+    endMember: 'ProcessingEndTime',
+    summaryPlural: 'ProcessingJobSummaries',
+  },
+  Training: {
+    type: 'training',
+    collection: 'sagemaker/training-jobs',
+    resource: 'training-job',
+    nameMember: 'TrainingJobName',
+    arnMember: 'TrainingJobArn',
+    statusMember: 'TrainingJobStatus',
+    startMember: 'TrainingStartTime',
+    endMember: 'TrainingEndTime',
+    summaryPlural: 'TrainingJobSummaries',
+  },
+  Transform: {
+    type: 'transform',
+    collection: 'sagemaker/transform-jobs',
+    resource: 'transform-job',
+    nameMember: 'TransformJobName',
+    arnMember: 'TransformJobArn',
+    statusMember: 'TransformJobStatus',
+    startMember: 'TransformStartTime',
+    endMember: 'TransformEndTime',
+    summaryPlural: 'TransformJobSummaries',
+  },
+};
+
+type JobRecord = Record<string, unknown>;
+
+export interface JobServiceOptions {
+  readonly store: StateStore;
+  readonly arns: ArnContext;
+  readonly objects: ObjectStoreApi;
+  /** The image a transform job's model runs (Transform jobs name a model, not an image). */
+  readonly modelImage: (modelName: string) => string | undefined;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** SageMaker jobs: records in the Describe* shape, run by the runtime their image maps to. */
+export class JobService {
+  constructor(private readonly options: JobServiceOptions) {}
+
+  /** Creates the job record, runs the job to its end and returns how it ended. */
+  async run(job: JobRequest): Promise<JobOutcome> {
+    const shape = SHAPES[job.kind];
+    const arn = resourceArn(this.options.arns, shape.resource, job.name);
+    const now = epochSeconds();
+    const record: JobRecord = {
+      ...job.request,
+      [shape.arnMember]: arn,
+      [shape.statusMember]: 'InProgress',
+      ...(job.kind === 'Training' ? { SecondaryStatus: 'Starting' } : {}),
+      CreationTime: now,
+      LastModifiedTime: now,
+      [shape.startMember]: now,
+    };
+    this.save(job.kind, record);
+    job.onCreated?.(arn);
+    const outcome = await this.execute(job, shape, record);
+    const end = epochSeconds();
+    Object.assign(record, { LastModifiedTime: end, [shape.endMember]: end });
+    if (job.kind === 'Training') {
+      record.SecondaryStatus = record.TrainingJobStatus;
+      record.TrainingTimeInSeconds = Math.round(end - now);
+      record.BillableTimeInSeconds = Math.round(end - now);
+    }
+    this.save(job.kind, record);
+    return { ...outcome, arn, description: record };
+  }
+
+  private async execute(job: JobRequest, shape: JobShape, record: JobRecord): Promise<Omit<JobOutcome, 'arn' | 'description'>> {
+    const { store } = this.options;
+    const directory = createJobDirectory(store.root, job.name);
+    const log = new JobLog(directory.logFile);
+    try {
+      const image = jobRuntimeFor(this.imageOf(job), shape.type, this.options.env);
+      if (image.warning) log.note(`warning: ${image.warning}`);
+      if (job.kind === 'Training') record.SecondaryStatus = 'Training';
+      const details = await image.runtime({
+        name: job.name,
+        request: job.request,
+        directory,
+        log,
+        objects: this.options.objects,
+        signal: job.signal,
+        python: findPython(this.options.env),
+        env: this.options.env ?? process.env,
+      });
+      Object.assign(record, details, { [shape.statusMember]: 'Completed' });
+      removeAllBut(directory.root, path.basename(directory.logFile));
+      return { status: 'Completed' };
+    } catch (error) {
+      if (error instanceof JobStopped || job.signal.aborted) {
+        record[shape.statusMember] = 'Stopped';
+        log.note('the job was stopped');
+        return { status: 'Stopped' };
+      }
+      const failure = asJobFailure(error);
+      log.note(`the job failed: ${failure.failureReason}`);
+      log.note(`its /opt/ml folder is kept for inspection at ${directory.optMl}`);
+      Object.assign(record, failure.details, { [shape.statusMember]: 'Failed', FailureReason: failure.failureReason });
+      return {
+        status: 'Failed',
+        failureReason: failure.failureReason,
+        ...(failure.failureClass === 'InternalServerError' ? { exceptionType: 'SageMaker.JOB_INTERNAL_ERROR' } : {}),
+      };
+    } finally {
+      log.close();
+      fs.rmSync(path.join(directory.root, 'host-opt'), { recursive: true, force: true });
+    }
+  }
+
+  private imageOf(job: JobRequest): string {
+    const request = job.request as {
+      AppSpecification?: { ImageUri?: string };
+      AlgorithmSpecification?: { TrainingImage?: string; AlgorithmName?: string };
+      ModelName?: string;
+    };
+    if (job.kind === 'Processing') return request.AppSpecification?.ImageUri ?? '';
+    if (job.kind === 'Training') {
+      const spec = request.AlgorithmSpecification;
+      if (!spec?.TrainingImage) {
+        throw new JobFailure('ClientError', `AlgorithmSpecification.TrainingImage is required locally (AlgorithmName ${spec?.AlgorithmName ?? ''} is not supported)`);
+      }
+      return spec.TrainingImage;
+    }
+    const image = request.ModelName ? this.options.modelImage(request.ModelName) : undefined;
+    if (!image) throw new JobFailure('ClientError', `Could not find model "${request.ModelName ?? ''}" for the transform job`);
+    return image;
+  }
+
+  /** At start: jobs left InProgress by a process that died are Failed. */
+  failInterrupted(reason: string): void {
+    for (const kind of Object.keys(SHAPES) as JobKind[]) {
+      const shape = SHAPES[kind];
+      for (const record of this.options.store.list<JobRecord>(shape.collection)) {
+        if (record[shape.statusMember] !== 'InProgress' && record[shape.statusMember] !== 'Stopping') continue;
+        Object.assign(record, { [shape.statusMember]: 'Failed', FailureReason: `InternalServerError: ${reason}`, LastModifiedTime: epochSeconds() });
+        if (kind === 'Training') record.SecondaryStatus = 'Failed';
+        this.save(kind, record);
+      }
+    }
+  }
+
+  describe(kind: JobKind, name: unknown): JobRecord {
+    const shape = SHAPES[kind];
+    const record = typeof name === 'string' ? this.options.store.get<JobRecord>(shape.collection, name.toLowerCase()) : undefined;
+    if (!record) throw notFound('ResourceNotFound', `Could not find requested job with name ${String(name)}`);
+    return record;
+  }
+
+  list(kind: JobKind, input: ListRequest & { NameContains?: string; StatusEquals?: string }): Record<string, unknown> {
+    const shape = SHAPES[kind];
+    const records = this.options.store
+      .list<JobRecord>(shape.collection)
+      .filter((record) => !input.NameContains || String(record[shape.nameMember]).toLowerCase().includes(input.NameContains.toLowerCase()))
+      .filter((record) => !input.StatusEquals || record[shape.statusMember] === input.StatusEquals);
+    const page = listPage(records, input, {
+      sortKeys: { CreationTime: 'CreationTime', Name: shape.nameMember, Status: shape.statusMember },
+      defaultSortBy: 'CreationTime',
+      defaultOrder: 'Descending',
+    });
+    const summaries = page.items.map((record) => summarize(record, shape));
+    return { [shape.summaryPlural]: summaries, ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
+  }
+
+  operations(): Record<string, OperationHandler> {
+    return {
+      DescribeProcessingJob: (input) => this.describe('Processing', input.ProcessingJobName),
+      DescribeTrainingJob: (input) => this.describe('Training', input.TrainingJobName),
+      DescribeTransformJob: (input) => this.describe('Transform', input.TransformJobName),
+      ListProcessingJobs: (input) => this.list('Processing', input),
+      ListTrainingJobs: (input) => this.list('Training', input),
+      ListTransformJobs: (input) => this.list('Transform', input),
+    };
+  }
+
+  private save(kind: JobKind, record: JobRecord): void {
+    const shape = SHAPES[kind];
+    this.options.store.put(shape.collection, String(record[shape.nameMember]).toLowerCase(), record);
+  }
+}
+
+function summarize(record: JobRecord, shape: JobShape): Record<string, unknown> {
+  const members = [shape.nameMember, shape.arnMember, 'CreationTime', shape.endMember, 'LastModifiedTime', shape.statusMember, 'FailureReason', 'ExitMessage', 'SecondaryStatus'];
+  return Object.fromEntries(members.filter((member) => record[member] !== undefined).map((member) => [member, record[member]]));
+}
+
+/** After a successful job only its log is kept; staged inputs and outputs already live in S3. */
+function removeAllBut(folder: string, keep: string): void {
+  for (const entry of fs.readdirSync(folder)) {
+    if (entry !== keep) fs.rmSync(path.join(folder, entry), { recursive: true, force: true });
+  }
+}
+
+function asJobFailure(error: unknown): JobFailure {
+  if (error instanceof JobFailure) return error;
+  if (error instanceof AwsError) return new JobFailure('ClientError', `${error.code}: ${error.message}`);
+  return new JobFailure('InternalServerError', error instanceof Error ? error.message : String(error));
+}

@@ -1,0 +1,209 @@
+import { validateDefinition } from '../../../pipeline/validate';
+import type { ObjectStoreApi } from '../../core/deps';
+import { AwsError, notFound, validationError } from '../../core/errors';
+import type { OperationHandler } from '../../core/service';
+import type { StateStore } from '../../state/store';
+import { epochSeconds } from '../../engine/execution-record';
+import { resourceArn, type ArnContext } from './arns';
+import { listPage } from './pagination';
+import type { TagStore } from './tags';
+
+export interface PipelineRecord {
+  PipelineName: string;
+  PipelineArn: string;
+  PipelineDisplayName: string;
+  PipelineDescription?: string;
+  PipelineDefinition: string;
+  RoleArn: string;
+  PipelineStatus: 'Active';
+  CreationTime: number;
+  LastModifiedTime: number;
+  LastRunTime?: number;
+  ParallelismConfiguration?: { MaxParallelExecutionSteps: number };
+  PipelineVersionId: number;
+  ClientRequestToken?: string;
+}
+
+const COLLECTION = 'sagemaker/pipelines';
+const NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/;
+const MAX_PARALLEL_STEPS = 256;
+
+/** CreatePipeline, UpdatePipeline, DescribePipeline, DeletePipeline, ListPipelines. */
+export class PipelineService {
+  constructor(
+    private readonly store: StateStore,
+    private readonly arns: ArnContext,
+    private readonly objects: ObjectStoreApi,
+    private readonly tags: TagStore,
+  ) {}
+
+  /** A pipeline by name or ARN, or ResourceNotFound as the service answers. */
+  get(nameOrArn: unknown): PipelineRecord {
+    const name = typeof nameOrArn === 'string' ? nameOrArn.replace(/^arn:[^/]*:pipeline\//, '') : '';
+    const record = name ? this.find(name) : undefined;
+    if (!record) {
+      throw notFound('ResourceNotFound', `Pipeline '${resourceArn(this.arns, 'pipeline', name || String(nameOrArn))}' does not exist.`);
+    }
+    return record;
+  }
+
+  save(record: PipelineRecord): void {
+    this.store.put(COLLECTION, record.PipelineName.toLowerCase(), record);
+  }
+
+  private find(name: string): PipelineRecord | undefined {
+    return this.store.get<PipelineRecord>(COLLECTION, name.toLowerCase());
+  }
+
+  async create(input: Record<string, unknown>): Promise<{ PipelineArn: string }> {
+    const name = checkName(input.PipelineName);
+    const existing = this.find(name);
+    if (existing) {
+      if (input.ClientRequestToken !== undefined && existing.ClientRequestToken === input.ClientRequestToken) {
+        return { PipelineArn: existing.PipelineArn };
+      }
+      throw validationError(`Pipeline names must be unique within an AWS account and region. Pipeline with name (${name}) already exists.`);
+    }
+    if (typeof input.RoleArn !== 'string' || !input.RoleArn.startsWith('arn:')) {
+      throw validationError(`RoleArn must be an IAM role ARN; got ${JSON.stringify(input.RoleArn)}`);
+    }
+    const definition = await this.definitionText(input);
+    const now = epochSeconds();
+    const record: PipelineRecord = {
+      PipelineName: name,
+      PipelineArn: resourceArn(this.arns, 'pipeline', name),
+      PipelineDisplayName: typeof input.PipelineDisplayName === 'string' ? input.PipelineDisplayName : name,
+      ...(typeof input.PipelineDescription === 'string' ? { PipelineDescription: input.PipelineDescription } : {}),
+      PipelineDefinition: definition,
+      RoleArn: input.RoleArn,
+      PipelineStatus: 'Active',
+      CreationTime: now,
+      LastModifiedTime: now,
+      ...parallelism(input.ParallelismConfiguration),
+      PipelineVersionId: 1,
+      ...(typeof input.ClientRequestToken === 'string' ? { ClientRequestToken: input.ClientRequestToken } : {}),
+    };
+    this.save(record);
+    this.tags.add(record.PipelineArn, input.Tags);
+    return { PipelineArn: record.PipelineArn };
+  }
+
+  async update(input: Record<string, unknown>): Promise<{ PipelineArn: string; PipelineVersionId: number }> {
+    const record = this.get(input.PipelineName);
+    const hasDefinition = input.PipelineDefinition !== undefined || input.PipelineDefinitionS3Location !== undefined;
+    const definition = hasDefinition ? await this.definitionText(input) : record.PipelineDefinition;
+    const updated: PipelineRecord = {
+      ...record,
+      PipelineDefinition: definition,
+      ...(typeof input.PipelineDisplayName === 'string' ? { PipelineDisplayName: input.PipelineDisplayName } : {}),
+      ...(typeof input.PipelineDescription === 'string' ? { PipelineDescription: input.PipelineDescription } : {}),
+      ...(typeof input.RoleArn === 'string' ? { RoleArn: input.RoleArn } : {}),
+      ...parallelism(input.ParallelismConfiguration),
+      LastModifiedTime: epochSeconds(),
+      PipelineVersionId: record.PipelineVersionId + (definition === record.PipelineDefinition ? 0 : 1),
+    };
+    this.save(updated);
+    return { PipelineArn: updated.PipelineArn, PipelineVersionId: updated.PipelineVersionId };
+  }
+
+  delete(input: Record<string, unknown>): { PipelineArn: string } {
+    const record = this.get(input.PipelineName);
+    this.store.delete(COLLECTION, record.PipelineName.toLowerCase());
+    this.tags.delete(record.PipelineArn);
+    return { PipelineArn: record.PipelineArn };
+  }
+
+  describe(input: Record<string, unknown>): Record<string, unknown> {
+    const { ClientRequestToken: _token, ...record } = this.get(input.PipelineName);
+    return { ...record, CreatedBy: {}, LastModifiedBy: {} };
+  }
+
+  list(input: Record<string, unknown>): Record<string, unknown> {
+    const prefix = typeof input.PipelineNamePrefix === 'string' ? input.PipelineNamePrefix.toLowerCase() : '';
+    const records = this.store
+      .list<PipelineRecord>(COLLECTION)
+      .filter((record) => record.PipelineName.toLowerCase().startsWith(prefix))
+      .filter((record) => typeof input.CreatedAfter !== 'number' || record.CreationTime > input.CreatedAfter)
+      .filter((record) => typeof input.CreatedBefore !== 'number' || record.CreationTime < input.CreatedBefore);
+    const page = listPage(records, input, {
+      sortKeys: { Name: 'PipelineName', CreationTime: 'CreationTime' },
+      defaultSortBy: 'CreationTime',
+      defaultOrder: 'Descending',
+    });
+    return {
+      PipelineSummaries: page.items.map((record) => ({
+        PipelineArn: record.PipelineArn,
+        PipelineName: record.PipelineName,
+        PipelineDisplayName: record.PipelineDisplayName,
+        ...(record.PipelineDescription ? { PipelineDescription: record.PipelineDescription } : {}),
+        RoleArn: record.RoleArn,
+        CreationTime: record.CreationTime,
+        LastModifiedTime: record.LastModifiedTime,
+        ...(record.LastRunTime ? { LastExecutionTime: record.LastRunTime } : {}),
+      })),
+      ...(page.nextToken ? { NextToken: page.nextToken } : {}),
+    };
+  }
+
+  operations(): Record<string, OperationHandler> {
+    return {
+      CreatePipeline: (input) => this.create(input),
+      UpdatePipeline: (input) => this.update(input),
+      DeletePipeline: (input) => this.delete(input),
+      DescribePipeline: (input) => this.describe(input),
+      ListPipelines: (input) => this.list(input),
+    };
+  }
+
+  /** The definition from PipelineDefinition or PipelineDefinitionS3Location, checked by the project's validator. */
+  private async definitionText(input: Record<string, unknown>): Promise<string> {
+    const inline = input.PipelineDefinition;
+    const location = input.PipelineDefinitionS3Location as { Bucket?: string; ObjectKey?: string } | undefined;
+    if ((inline === undefined) === (location === undefined)) {
+      throw validationError('Exactly one of PipelineDefinition and PipelineDefinitionS3Location must be specified');
+    }
+    const text = typeof inline === 'string' ? inline : await this.readDefinition(location ?? {});
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      throw validationError(`PipelineDefinition is not valid JSON: ${(error as Error).message}`);
+    }
+    const issues = validateDefinition(parsed);
+    if (issues.length > 0) {
+      throw validationError(
+        `Invalid pipeline definition (${issues.length} problem${issues.length === 1 ? '' : 's'}): ${issues.map((problem) => `${problem.path}: ${problem.message}`).join('; ')}`,
+      );
+    }
+    return text;
+  }
+
+  private async readDefinition(location: { Bucket?: string; ObjectKey?: string }): Promise<string> {
+    if (!location.Bucket || !location.ObjectKey) {
+      throw validationError('PipelineDefinitionS3Location needs Bucket and ObjectKey');
+    }
+    try {
+      return (await this.objects.getObject({ bucket: location.Bucket, key: location.ObjectKey })).toString('utf8');
+    } catch (error) {
+      const reason = error instanceof AwsError ? `${error.code}: ${error.message}` : String(error);
+      throw validationError(`Could not read the pipeline definition from s3://${location.Bucket}/${location.ObjectKey} (${reason})`);
+    }
+  }
+}
+
+function checkName(name: unknown): string {
+  if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
+    throw validationError(`PipelineName ${JSON.stringify(name)} is not valid; expected 1-256 letters, digits and hyphens matching ${NAME_PATTERN.source}`);
+  }
+  return name;
+}
+
+/** ParallelismConfiguration as stored, checked against the service's range. */
+export function parallelism(value: unknown): { ParallelismConfiguration?: { MaxParallelExecutionSteps: number } } {
+  if (value === undefined) return {};
+  const max = (value as { MaxParallelExecutionSteps?: unknown }).MaxParallelExecutionSteps;
+  if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > MAX_PARALLEL_STEPS) {
+    throw validationError(`ParallelismConfiguration.MaxParallelExecutionSteps must be an integer from 1 to ${MAX_PARALLEL_STEPS}; got ${JSON.stringify(max)}`);
+  }
+  return { ParallelismConfiguration: { MaxParallelExecutionSteps: max } };
+}

@@ -1,0 +1,109 @@
+import * as fs from 'node:fs';
+
+import { readTemplate, type TemplateFile } from '../../deploy/template';
+import { checkParameterNames, parseParameterValues, type ParameterValues } from '../../deploy/template-parameters';
+import { parseS3Uri } from '../../pipeline/s3-objects';
+import { checkFile, InputError, type Inputs } from '../inputs';
+import { PATTERNS } from '../patterns';
+import { readPrCommentInputs, type PrCommentSettings } from '../pr-comment';
+
+export interface DeployInputs {
+  readonly stackName: string;
+  readonly template: TemplateFile;
+  readonly parameters: ParameterValues;
+  readonly capabilities: readonly string[];
+  readonly tags: Readonly<Record<string, string>>;
+  readonly roleArn?: string;
+  readonly timeoutMinutes: number;
+  readonly failOnEmptyChangeSet: boolean;
+  readonly templateBucket?: string;
+  readonly waitForEndpoint: boolean;
+  /** A local path or an s3:// URI. */
+  readonly smokeTestFile?: string;
+  readonly smokeTestHasLabels: boolean;
+  readonly prComment?: PrCommentSettings;
+}
+
+export const CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'];
+export const DEFAULT_CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'];
+export const DEFAULT_TIMEOUT_MINUTES = 60;
+
+export function readDeployInputs(inputs: Inputs): DeployInputs {
+  const stackName = inputs.matching('stack-name', PATTERNS.stackName.pattern, PATTERNS.stackName.expected, { required: true });
+  const template = loadTemplate(inputs.file('template-file', { required: true }));
+  const parameters = readParameters(inputs, template);
+  const capabilities = inputs.list('capabilities', DEFAULT_CAPABILITIES);
+  const unknown = capabilities.filter((capability) => !CAPABILITIES.includes(capability));
+  if (unknown.length > 0) throw new InputError('capabilities', `expected some of ${CAPABILITIES.join(', ')}; got "${unknown.join(', ')}"`);
+  const roleArn = inputs.matching('cfn-role-arn', PATTERNS.roleArn.pattern, PATTERNS.roleArn.expected);
+  const timeoutMinutes = inputs.number(
+    'timeout-minutes',
+    { above: 0, expected: 'a number of minutes greater than 0 (fractions allowed)' },
+    DEFAULT_TIMEOUT_MINUTES,
+  );
+  const templateBucket = inputs.matching('template-bucket', PATTERNS.bucketName.pattern, PATTERNS.bucketName.expected);
+  const smokeTestFile = readSmokeTestFile(inputs);
+  const prComment = readPrCommentInputs(inputs);
+  return {
+    stackName,
+    template,
+    parameters,
+    capabilities,
+    tags: inputs.stringMap('tags'),
+    ...(roleArn !== undefined ? { roleArn } : {}),
+    timeoutMinutes,
+    failOnEmptyChangeSet: inputs.boolean('fail-on-empty-changeset', false),
+    ...(templateBucket !== undefined ? { templateBucket } : {}),
+    waitForEndpoint: inputs.boolean('wait-for-endpoint', true),
+    ...(smokeTestFile !== undefined ? { smokeTestFile } : {}),
+    smokeTestHasLabels: inputs.boolean('smoke-test-has-labels', false),
+    ...(prComment ? { prComment } : {}),
+  };
+}
+
+function loadTemplate(file: string): TemplateFile {
+  try {
+    return readTemplate(file);
+  } catch (error) {
+    throw new InputError('template-file', (error as Error).message);
+  }
+}
+
+/**
+ * `parameters`: a YAML/JSON map or CloudFormation's [{ParameterKey, ParameterValue}] list, inline or in a
+ * file (`file://path`, or the path of an existing .json/.yaml/.yml file).
+ */
+function readParameters(inputs: Inputs, template: TemplateFile): ParameterValues {
+  const value = inputs.optional('parameters');
+  if (value === undefined) return {};
+  const file = parameterFile(value);
+  if (file !== undefined) checkFile('parameters', file);
+  try {
+    const values = parseParameterValues(file !== undefined ? fs.readFileSync(file, 'utf8') : value, file ?? 'the map');
+    checkParameterNames(template, values);
+    return values;
+  } catch (error) {
+    throw new InputError('parameters', (error as Error).message);
+  }
+}
+
+function parameterFile(value: string): string | undefined {
+  if (value.startsWith('file://')) return value.slice('file://'.length);
+  const singleLine = !value.includes('\n') && !value.includes(': ') && !value.trimStart().startsWith('{') && !value.trimStart().startsWith('[');
+  return singleLine && /\.(json|ya?ml)$/i.test(value) ? value : undefined;
+}
+
+function readSmokeTestFile(inputs: Inputs): string | undefined {
+  const value = inputs.optional('smoke-test-file');
+  if (value === undefined) return undefined;
+  if (value.startsWith('s3://')) {
+    try {
+      parseS3Uri(value);
+    } catch (error) {
+      throw new InputError('smoke-test-file', (error as Error).message);
+    }
+    return value;
+  }
+  checkFile('smoke-test-file', value);
+  return value;
+}

@@ -1,0 +1,48 @@
+import type { PollBounds } from '../../pipeline/poll-interval';
+import { InputError, type Inputs } from '../inputs';
+import { PATTERNS } from '../patterns';
+import { readPrCommentInputs, type PrCommentSettings } from '../pr-comment';
+
+export interface WaitInputs {
+  readonly executionArn: string;
+  readonly timeoutMinutes: number;
+  readonly poll: PollBounds;
+  readonly stopOnTimeout: boolean;
+  readonly stopOnCancel: boolean;
+  readonly prComment?: PrCommentSettings;
+}
+
+export const DEFAULT_TIMEOUT_MINUTES = 120;
+export const DEFAULT_POLL = '5-30';
+
+export function readWaitInputs(inputs: Inputs): WaitInputs {
+  const executionArn = inputs.matching('execution-arn', PATTERNS.executionArn.pattern, PATTERNS.executionArn.expected, { required: true });
+  const timeoutMinutes = inputs.number(
+    'timeout-minutes',
+    { above: 0, expected: 'a number of minutes greater than 0 (fractions allowed, e.g. 0.5 for 30 seconds)' },
+    DEFAULT_TIMEOUT_MINUTES,
+  );
+  const prComment = readPrCommentInputs(inputs);
+  return {
+    executionArn,
+    timeoutMinutes,
+    poll: readPollBounds(inputs.optional('poll-interval-seconds') ?? DEFAULT_POLL),
+    stopOnTimeout: inputs.boolean('stop-on-timeout', false),
+    stopOnCancel: inputs.boolean('stop-on-cancel', true),
+    ...(prComment ? { prComment } : {}),
+  };
+}
+
+const NUMBER = '(\\d+(?:\\.\\d+)?|\\.\\d+)';
+const BOUNDS = new RegExp(`^${NUMBER}(?:\\s*[-,]\\s*${NUMBER})?$`);
+
+/** `10` (fixed) or `5-30` / `5,30` (min-max): seconds, fractions allowed, min > 0, max >= min. */
+export function readPollBounds(value: string): PollBounds {
+  const match = BOUNDS.exec(value.trim());
+  const expected = 'seconds as "min-max" (e.g. 5-30) or one number; fractions allowed; min greater than 0 and max at least min';
+  if (!match) throw new InputError('poll-interval-seconds', `expected ${expected}; got "${value}"`);
+  const minSeconds = Number(match[1]);
+  const maxSeconds = match[2] !== undefined ? Number(match[2]) : minSeconds;
+  if (!(minSeconds > 0) || maxSeconds < minSeconds) throw new InputError('poll-interval-seconds', `expected ${expected}; got "${value}"`);
+  return { minSeconds, maxSeconds };
+}

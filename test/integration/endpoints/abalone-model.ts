@@ -1,0 +1,70 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import * as tar from 'tar';
+
+import { findPython } from '../../../local/runtimes/python';
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+/** An abalone model built with the pipeline's own scripts, plus what tests need to check an endpoint with it. */
+export interface AbaloneModel {
+  /** model.tar.gz holding `xgboost-model`, as the training job writes it. */
+  readonly modelTarGz: string;
+  /** A model.tar.gz whose `xgboost-model` is not a model: the endpoint cannot load it. */
+  readonly corruptTarGz: string;
+  /** The test split without its label column: one CSV row of features per line. */
+  readonly testRows: readonly string[];
+  readonly testLabels: readonly number[];
+  /** The RMSE pipeline/scripts/evaluate.py reports for this model on the test split. */
+  readonly evaluationRmse: number;
+}
+
+/**
+ * Preprocesses data/abalone.csv with pipeline/scripts/preprocess.py, trains with python xgboost (the
+ * pipeline's hyperparameters; `numRound` varies the model) and scores it with pipeline/scripts/evaluate.py.
+ */
+export async function buildAbaloneModel(dir: string, numRound = 50): Promise<AbaloneModel> {
+  const python = findPython();
+  const splits = path.join(dir, 'splits');
+  const modelDir = path.join(dir, 'model');
+  if (!fs.existsSync(splits)) {
+    execFileSync(python, [path.join(ROOT, 'pipeline/scripts/preprocess.py'), '--input-dir', path.join(ROOT, 'data'), '--output-dir', splits]);
+  }
+  execFileSync(python, [path.join(__dirname, 'train-model.py'), splits, modelDir, String(numRound)]);
+  const modelTarGz = path.join(dir, 'model.tar.gz');
+  await tar.create({ gzip: true, file: modelTarGz, cwd: modelDir }, ['xgboost-model']);
+  execFileSync(python, [
+    path.join(ROOT, 'pipeline/scripts/evaluate.py'),
+    '--model-dir',
+    dir,
+    '--test-dir',
+    path.join(splits, 'test'),
+    '--output-dir',
+    path.join(dir, 'evaluation'),
+  ]);
+  const evaluation = JSON.parse(fs.readFileSync(path.join(dir, 'evaluation', 'evaluation.json'), 'utf8')) as {
+    regression_metrics: { rmse: { value: number } };
+  };
+
+  const corruptDir = path.join(dir, 'corrupt');
+  fs.mkdirSync(corruptDir, { recursive: true });
+  fs.writeFileSync(path.join(corruptDir, 'xgboost-model'), 'this is not an xgboost model\n');
+  const corruptTarGz = path.join(dir, 'corrupt-model.tar.gz');
+  await tar.create({ gzip: true, file: corruptTarGz, cwd: corruptDir }, ['xgboost-model']);
+
+  const lines = fs.readFileSync(path.join(splits, 'test', 'test.csv'), 'utf8').trim().split('\n');
+  return {
+    modelTarGz,
+    corruptTarGz,
+    testRows: lines.map((line) => line.slice(line.indexOf(',') + 1)),
+    testLabels: lines.map((line) => Number(line.slice(0, line.indexOf(',')))),
+    evaluationRmse: evaluation.regression_metrics.rmse.value,
+  };
+}
+
+export function rmse(labels: readonly number[], predictions: readonly number[]): number {
+  const squared = labels.map((label, index) => (label - predictions[index]!) ** 2);
+  return Math.sqrt(squared.reduce((sum, value) => sum + value, 0) / squared.length);
+}

@@ -1,0 +1,32 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** The working tree's files as `actions/checkout` would deliver them: tracked plus new, minus ignored. */
+export function repositoryFiles(repoRoot: string): string[] {
+  const listing = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  return listing.split('\0').filter((file) => file !== '' && existsSync(join(repoRoot, file)));
+}
+
+/**
+ * The local `actions/checkout`: copies the working tree (uncommitted changes included, which is what a
+ * test of them needs) into the job's workspace and links node_modules, so `npm ci` is not needed and never
+ * touches the shared installation.
+ */
+export function checkoutWorkingTree(repoRoot: string, destination: string): void {
+  for (const file of repositoryFiles(repoRoot)) {
+    const target = join(destination, file);
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(join(repoRoot, file), target);
+  }
+  const modules = join(destination, 'node_modules');
+  if (!existsSync(modules)) symlinkSync(join(repoRoot, 'node_modules'), modules, 'dir');
+}
+
+/** The commit the working tree is on, used as `github.sha`. */
+export function headCommit(repoRoot: string): string {
+  return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+}

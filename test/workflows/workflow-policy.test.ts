@@ -1,0 +1,144 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+import { isPair, isScalar, parseDocument, visit } from 'yaml';
+
+import { loadWorkflow, workflowCall, type JobSpec } from './replay/workflow-file';
+
+const ROOT = join(__dirname, '..', '..');
+const WORKFLOWS_DIR = join(ROOT, '.github', 'workflows');
+const VALIDATOR = join(ROOT, 'node_modules', '@action-validator', 'cli', 'cli.mjs');
+
+const workflowFiles = readdirSync(WORKFLOWS_DIR)
+  .filter((name) => /\.ya?ml$/.test(name))
+  .map((name) => join(WORKFLOWS_DIR, name));
+const actionFiles = readdirSync(join(ROOT, 'actions'))
+  .map((name) => join(ROOT, 'actions', name, 'action.yml'))
+  .filter((file) => existsSync(file));
+
+const rel = (file: string): string => relative(ROOT, file);
+
+/** Every `uses:` value in a file with its same-line comment (the version of a pinned SHA). */
+function usesReferences(file: string): Array<{ uses: string; comment: string }> {
+  const references: Array<{ uses: string; comment: string }> = [];
+  visit(parseDocument(readFileSync(file, 'utf8')), {
+    Pair(_, pair) {
+      if (isPair(pair) && isScalar(pair.key) && pair.key.value === 'uses' && isScalar(pair.value)) {
+        references.push({ uses: String(pair.value.value), comment: (pair.value.comment ?? '').trim() });
+      }
+    },
+  });
+  return references;
+}
+
+function permissionSettings(file: string): unknown[] {
+  const workflow = loadWorkflow(file);
+  return [workflow.permissions, ...Object.values(workflow.jobs).map((job: JobSpec) => job.permissions)];
+}
+
+describe('workflow files', () => {
+  it('has the PR, deploy, release and reusable train-and-deploy workflows', () => {
+    expect(workflowFiles.map((file) => rel(file)).sort()).toEqual(
+      expect.arrayContaining([
+        '.github/workflows/deploy.yml',
+        '.github/workflows/pr.yml',
+        '.github/workflows/release.yml',
+        '.github/workflows/train-and-deploy.yml',
+      ]),
+    );
+  });
+
+  it('has the published actions the workflows use', () => {
+    expect(actionFiles.map((file) => rel(file))).toEqual(
+      expect.arrayContaining([
+        'actions/upsert-sagemaker-pipeline/action.yml',
+        'actions/wait-for-execution/action.yml',
+        'actions/deploy-endpoint/action.yml',
+      ]),
+    );
+  });
+
+  it.each([...workflowFiles, ...actionFiles].map((file) => [rel(file), file]))(
+    '%s passes @action-validator/cli with zero findings',
+    (_name, file) => {
+      const result = spawnSync(process.execPath, [VALIDATOR, file], { encoding: 'utf8' });
+      expect(`${result.stdout}${result.stderr}`).toBe('');
+      expect(result.status).toBe(0);
+    },
+  );
+
+  it.each(workflowFiles.map((file) => [rel(file), file]))(
+    '%s uses only local actions or third-party actions pinned to a full commit SHA with a version comment',
+    (_name, file) => {
+      const references = usesReferences(file);
+      expect(references.length).toBeGreaterThan(0);
+      const offending = references.filter(
+        ({ uses, comment }) => !uses.startsWith('./') && !(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(uses) && /^v\d+(\.\d+)*$/.test(comment)),
+      );
+      expect(offending).toEqual([]);
+    },
+  );
+
+  it.each(workflowFiles.map((file) => [rel(file), file]))('%s declares least permissions (never write-all)', (_name, file) => {
+    const settings = permissionSettings(file);
+    expect(settings.filter((setting) => typeof setting === 'string')).toEqual([]);
+    const workflow = loadWorkflow(file);
+    const reusable = workflow.on.workflow_call !== undefined;
+    // A reusable workflow inherits its caller's token; everything else states its permissions at the top.
+    if (!reusable) expect(workflow.permissions).toEqual(expect.any(Object));
+  });
+});
+
+describe('deploy.yml', () => {
+  const deploy = loadWorkflow(join(WORKFLOWS_DIR, 'deploy.yml'));
+  const reusableFile = join(WORKFLOWS_DIR, 'train-and-deploy.yml');
+  const reusable = loadWorkflow(reusableFile);
+
+  it('runs on push to main and on demand, with id-token: write and contents: read only', () => {
+    expect(Object.keys(deploy.on).sort()).toEqual(['push', 'workflow_dispatch']);
+    expect(deploy.on.push).toEqual({ branches: ['main'] });
+    expect(deploy.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
+    for (const job of Object.values(deploy.jobs)) {
+      if (job.permissions !== undefined) expect(job.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
+    }
+  });
+
+  it('deploys through the reusable workflow with role and region from repository variables', () => {
+    const call = Object.values(deploy.jobs).find((job) => job.uses === './.github/workflows/train-and-deploy.yml');
+    expect(call).toBeDefined();
+    expect(call?.with?.['aws-region']).toBe('${{ vars.AWS_REGION }}');
+    expect(call?.secrets).toEqual(expect.objectContaining({ 'aws-role-arn': '${{ vars.AWS_ROLE_ARN }}' }));
+  });
+
+  it('gives each environment a concurrency group that never cancels a deploy in progress', () => {
+    const deployJobs = Object.values(reusable.jobs).filter((job) => job.environment !== undefined);
+    expect(deployJobs.map((job) => job.environment).sort()).toEqual(['production', 'staging']);
+    for (const job of deployJobs) {
+      const concurrency = job.concurrency as { group: string; 'cancel-in-progress': boolean };
+      expect(concurrency['cancel-in-progress']).toBe(false);
+      expect(concurrency.group).toContain(String(job.environment));
+    }
+  });
+
+  it('declares the reusable workflow inputs, secrets and outputs another repository needs', () => {
+    const call = workflowCall(reusable, reusableFile);
+    expect(Object.keys(call.inputs ?? {})).toEqual(
+      expect.arrayContaining(['pipeline-name', 'definition-file', 'stack-name', 'aws-region', 'pipeline-role-arn']),
+    );
+    expect(call.secrets?.['aws-role-arn']?.required).toBe(true);
+    expect(Object.keys(call.outputs ?? {})).toEqual(
+      expect.arrayContaining(['execution-arn', 'model-package-arn', 'staging-endpoint-name', 'production-endpoint-name']),
+    );
+  });
+});
+
+describe('release.yml', () => {
+  const release = loadWorkflow(join(WORKFLOWS_DIR, 'release.yml'));
+
+  it('runs on semver tags only, with contents: write and nothing else', () => {
+    expect(Object.keys(release.on)).toEqual(['push']);
+    expect(release.on.push).toEqual({ tags: ['v*.*.*'] });
+    expect(release.permissions).toEqual({ contents: 'write' });
+  });
+});
