@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
+import { Readable, pipeline } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { ServiceDeps } from './core/deps';
@@ -192,8 +192,8 @@ function send(req: http.IncomingMessage, res: http.ServerResponse, response: Wir
   const { body } = response;
   if (body instanceof Readable) {
     res.writeHead(response.status, response.headers);
-    body.on('error', () => res.destroy());
-    body.pipe(res);
+    // pipeline closes the file if the client goes away mid-download; the status is already sent by then.
+    pipeline(body, res, () => undefined);
     return;
   }
   const headers = { ...response.headers };

@@ -101,68 +101,125 @@ function abaloneParameters(options: AbaloneOptions) {
       default: 'PendingManualApproval',
       enumValues: MODEL_APPROVAL_STATUSES,
     }),
-    modelPackageGroupName: parameter.string('ModelPackageGroupName', { default: options.modelPackageGroupName }),
+    modelPackageGroupName: parameter.string('ModelPackageGroupName', {
+      default: options.modelPackageGroupName,
+    }),
     modelNameParameter: parameter.string('ModelNameParameter', { default: options.modelNameParameter }),
   };
 }
 
-/** `s3://<bucket>/<prefix>/<execution id>/<step>/<output>`, evaluated per execution. */
-function executionOutput(options: AbaloneOptions, step: string, output: string): Value<string> {
-  return join('/', ['s3:/', options.bucket, ...prefixParts(options.prefix), Execution.PipelineExecutionId, step, output]);
+type AbaloneParameters = ReturnType<typeof abaloneParameters>;
+
+/** What every step builder needs: the options, the parameters and the region's image URIs. */
+interface BuildContext {
+  readonly options: AbaloneOptions;
+  readonly p: AbaloneParameters;
+  readonly sklearnImage: string;
+  readonly xgboostImage: string;
 }
 
 export function buildAbalonePipeline(options: AbaloneOptions): Pipeline {
   const p = abaloneParameters(options);
-  const sklearnImage = imageUri(SKLEARN_IMAGE, options.region);
-  const xgboostImage = imageUri(XGBOOST_IMAGE, options.region);
-  const cluster = { InstanceType: p.processingInstanceType, InstanceCount: p.processingInstanceCount, VolumeSizeInGB: VOLUME_SIZE_GB };
+  const context: BuildContext = {
+    options,
+    p,
+    sklearnImage: imageUri(SKLEARN_IMAGE, options.region),
+    xgboostImage: imageUri(XGBOOST_IMAGE, options.region),
+  };
+  const preprocess = preprocessStep(context);
+  const train = trainStep(context, preprocess);
+  const evaluate = evaluateStep(context, preprocess, train);
+  return new Pipeline({
+    parameters: Object.values(p),
+    steps: [preprocess, train, evaluate, qualityGate(context, train, evaluate)],
+  });
+}
 
-  const preprocess = new ProcessingStep(ABALONE_STEPS.preprocess, {
+/** `s3://<bucket>/<prefix>/<execution id>/<step>/<output>`, evaluated per execution. */
+function executionOutput(options: AbaloneOptions, step: string, output: string): Value<string> {
+  return join('/', [
+    's3:/',
+    options.bucket,
+    ...prefixParts(options.prefix),
+    Execution.PipelineExecutionId,
+    step,
+    output,
+  ]);
+}
+
+function processingCluster({ p }: BuildContext) {
+  return {
+    ClusterConfig: {
+      InstanceType: p.processingInstanceType,
+      InstanceCount: p.processingInstanceCount,
+      VolumeSizeInGB: VOLUME_SIZE_GB,
+    },
+  };
+}
+
+function preprocessStep(context: BuildContext) {
+  const { options, p } = context;
+  return new ProcessingStep(ABALONE_STEPS.preprocess, {
     description: 'One-hot encodes Sex and splits the data 70/15/15 into train, validation and test CSVs.',
     retryPolicies: JOB_RETRIES,
     arguments: {
-      ProcessingResources: { ClusterConfig: cluster },
+      ProcessingResources: processingCluster(context),
       AppSpecification: {
-        ImageUri: sklearnImage,
+        ImageUri: context.sklearnImage,
         ContainerEntrypoint: ['python3', `${CODE_DIR}/preprocess.py`],
         ContainerArguments: ['--seed', p.splitSeed.asString()],
       },
       RoleArn: options.roleArn,
       ProcessingInputs: [
-        processingInput({ name: 'input', source: p.inputDataUrl, destination: '/opt/ml/processing/input/data' }),
+        processingInput({
+          name: 'input',
+          source: p.inputDataUrl,
+          destination: '/opt/ml/processing/input/data',
+        }),
         processingInput({ name: 'code', source: options.assets.preprocessScript, destination: CODE_DIR }),
       ],
       ProcessingOutputConfig: {
         Outputs: (['train', 'validation', 'test'] as const).map((name) =>
-          processingOutput({ name, source: `/opt/ml/processing/${name}`, destination: executionOutput(options, ABALONE_STEPS.preprocess, name) }),
+          processingOutput({
+            name,
+            source: `/opt/ml/processing/${name}`,
+            destination: executionOutput(options, ABALONE_STEPS.preprocess, name),
+          }),
         ),
       },
       StoppingCondition: { MaxRuntimeInSeconds: MAX_RUNTIME_SECONDS },
     },
   });
+}
 
-  const splits = preprocess.properties.ProcessingOutputConfig.Outputs;
+type PreprocessStep = ReturnType<typeof preprocessStep>;
+
+function trainStep({ options, p, xgboostImage }: BuildContext, preprocess: PreprocessStep) {
   const csvChannel = (name: 'train' | 'validation') => ({
     ChannelName: name,
     ContentType: CSV,
     DataSource: {
       S3DataSource: {
         S3DataType: 'S3Prefix' as const,
-        S3Uri: splits[name].S3Output.S3Uri,
+        S3Uri: preprocess.properties.ProcessingOutputConfig.Outputs[name].S3Output.S3Uri,
         S3DataDistributionType: 'FullyReplicated' as const,
       },
     },
   });
-
-  const train = new TrainingStep(ABALONE_STEPS.train, {
-    description: 'Trains the built-in XGBoost 1.7-1 algorithm (reg:squarederror) on the train and validation CSVs.',
+  return new TrainingStep(ABALONE_STEPS.train, {
+    description:
+      'Trains the built-in XGBoost 1.7-1 algorithm (reg:squarederror) on the train and validation CSVs.',
     retryPolicies: JOB_RETRIES,
     arguments: {
       AlgorithmSpecification: { TrainingImage: xgboostImage, TrainingInputMode: 'File' },
       RoleArn: options.roleArn,
       InputDataConfig: [csvChannel('train'), csvChannel('validation')],
       OutputDataConfig: { S3OutputPath: executionOutput(options, ABALONE_STEPS.train, 'model') },
-      ResourceConfig: { InstanceType: p.trainingInstanceType, InstanceCount: p.trainingInstanceCount, VolumeSizeInGB: VOLUME_SIZE_GB },
+      ResourceConfig: {
+        InstanceType: p.trainingInstanceType,
+        InstanceCount: p.trainingInstanceCount,
+        VolumeSizeInGB: VOLUME_SIZE_GB,
+      },
       StoppingCondition: { MaxRuntimeInSeconds: MAX_RUNTIME_SECONDS },
       HyperParameters: {
         max_depth: p.maxDepth.asString(),
@@ -175,19 +232,32 @@ export function buildAbalonePipeline(options: AbaloneOptions): Pipeline {
       },
     },
   });
-  const modelData = train.properties.ModelArtifacts.S3ModelArtifacts;
+}
 
-  const evaluate = new ProcessingStep(ABALONE_STEPS.evaluate, {
+function evaluateStep(context: BuildContext, preprocess: PreprocessStep, train: TrainingStep) {
+  const { options } = context;
+  return new ProcessingStep(ABALONE_STEPS.evaluate, {
     description: 'Scores the model on the test split and writes evaluation.json (RMSE, MSE, MAE, R²).',
     retryPolicies: JOB_RETRIES,
     arguments: {
-      ProcessingResources: { ClusterConfig: cluster },
+      ProcessingResources: processingCluster(context),
       // The XGBoost image, because the scikit-learn image has no xgboost library to load the model with.
-      AppSpecification: { ImageUri: xgboostImage, ContainerEntrypoint: ['python3', `${CODE_DIR}/evaluate.py`] },
+      AppSpecification: {
+        ImageUri: context.xgboostImage,
+        ContainerEntrypoint: ['python3', `${CODE_DIR}/evaluate.py`],
+      },
       RoleArn: options.roleArn,
       ProcessingInputs: [
-        processingInput({ name: 'model', source: modelData, destination: '/opt/ml/processing/model' }),
-        processingInput({ name: 'test', source: splits.test.S3Output.S3Uri, destination: '/opt/ml/processing/test' }),
+        processingInput({
+          name: 'model',
+          source: train.properties.ModelArtifacts.S3ModelArtifacts,
+          destination: '/opt/ml/processing/model',
+        }),
+        processingInput({
+          name: 'test',
+          source: preprocess.properties.ProcessingOutputConfig.Outputs.test.S3Output.S3Uri,
+          destination: '/opt/ml/processing/test',
+        }),
         processingInput({ name: 'code', source: options.assets.evaluateScript, destination: CODE_DIR }),
       ],
       ProcessingOutputConfig: {
@@ -203,10 +273,45 @@ export function buildAbalonePipeline(options: AbaloneOptions): Pipeline {
     },
     propertyFiles: [{ name: 'EvaluationReport', outputName: 'evaluation', filePath: 'evaluation.json' }],
   });
-  const rmse = jsonGet<number>(evaluate.propertyFiles.EvaluationReport, RMSE_JSON_PATH);
-  const evaluationUri = evaluate.properties.ProcessingOutputConfig.Outputs.evaluation.S3Output.S3Uri;
+}
 
-  const registerModel = new RegisterModelStep(ABALONE_STEPS.registerModel, {
+type EvaluateStep = ReturnType<typeof evaluateStep>;
+
+/** CheckRmse: register, create and record the model when the RMSE is within the threshold, else fail. */
+function qualityGate(context: BuildContext, train: TrainingStep, evaluate: EvaluateStep): ConditionStep {
+  const rmse = jsonGet<number>(evaluate.propertyFiles.EvaluationReport, RMSE_JSON_PATH);
+  const registerModel = registerModelStep(context, train, evaluate);
+  const createModel = createModelStep(context, train);
+  const recordModelName = new LambdaStep(ABALONE_STEPS.recordModelName, {
+    description: 'Records the model name in SSM Parameter Store for the deploy stage.',
+    dependsOn: [registerModel],
+    functionArn: context.options.lambdaFunctionArn,
+    arguments: { model_name: createModel.properties.ModelName, parameter_name: context.p.modelNameParameter },
+    outputParameters: [
+      { name: 'model_name', type: 'String' },
+      { name: 'parameter_version', type: 'Integer' },
+    ],
+  });
+  const rmseTooHigh = new FailStep(ABALONE_STEPS.rmseTooHigh, {
+    description: 'Stops the execution when the model misses the quality gate.',
+    errorMessage: join(' ', [
+      'Quality gate failed: test RMSE',
+      rmse,
+      'is above RmseThreshold',
+      context.p.rmseThreshold,
+    ]),
+  });
+  return new ConditionStep(ABALONE_STEPS.checkRmse, {
+    description: 'Quality gate: test RMSE <= RmseThreshold.',
+    conditions: [lessThanOrEqualTo(rmse, context.p.rmseThreshold)],
+    ifSteps: [registerModel, createModel, recordModelName],
+    elseSteps: [rmseTooHigh],
+  });
+}
+
+function registerModelStep({ p, xgboostImage }: BuildContext, train: TrainingStep, evaluate: EvaluateStep) {
+  const report = evaluate.properties.ProcessingOutputConfig.Outputs.evaluation.S3Output.S3Uri;
+  return new RegisterModelStep(ABALONE_STEPS.registerModel, {
     description: 'Registers the model in the model package group with its evaluation report.',
     retryPolicies: JOB_RETRIES,
     arguments: {
@@ -214,10 +319,12 @@ export function buildAbalonePipeline(options: AbaloneOptions): Pipeline {
       ModelApprovalStatus: p.modelApprovalStatus,
       CustomerMetadataProperties: { PipelineExecutionArn: Execution.PipelineExecutionArn },
       ModelMetrics: {
-        ModelQuality: { Statistics: { ContentType: 'application/json', S3Uri: join('/', [evaluationUri, 'evaluation.json']) } },
+        ModelQuality: {
+          Statistics: { ContentType: 'application/json', S3Uri: join('/', [report, 'evaluation.json']) },
+        },
       },
       InferenceSpecification: {
-        Containers: [{ Image: xgboostImage, ModelDataUrl: modelData }],
+        Containers: [{ Image: xgboostImage, ModelDataUrl: train.properties.ModelArtifacts.S3ModelArtifacts }],
         SupportedContentTypes: [CSV],
         SupportedResponseMIMETypes: [CSV],
         SupportedRealtimeInferenceInstanceTypes: ['ml.t2.medium', 'ml.m5.large', INSTANCE_TYPE],
@@ -225,40 +332,20 @@ export function buildAbalonePipeline(options: AbaloneOptions): Pipeline {
       },
     },
   });
+}
 
-  const createModel = new ModelStep(ABALONE_STEPS.createModel, {
+function createModelStep({ options, xgboostImage }: BuildContext, train: TrainingStep) {
+  return new ModelStep(ABALONE_STEPS.createModel, {
     description: 'Creates a SageMaker model from the artifact, served by the XGBoost container.',
     retryPolicies: JOB_RETRIES,
     arguments: {
       ExecutionRoleArn: options.roleArn,
-      PrimaryContainer: { Image: xgboostImage, ModelDataUrl: modelData },
+      PrimaryContainer: {
+        Image: xgboostImage,
+        ModelDataUrl: train.properties.ModelArtifacts.S3ModelArtifacts,
+      },
     },
   });
-
-  const recordModelName = new LambdaStep(ABALONE_STEPS.recordModelName, {
-    description: 'Records the model name in SSM Parameter Store for the deploy stage.',
-    dependsOn: [registerModel],
-    functionArn: options.lambdaFunctionArn,
-    arguments: { model_name: createModel.properties.ModelName, parameter_name: p.modelNameParameter },
-    outputParameters: [
-      { name: 'model_name', type: 'String' },
-      { name: 'parameter_version', type: 'Integer' },
-    ],
-  });
-
-  const rmseTooHigh = new FailStep(ABALONE_STEPS.rmseTooHigh, {
-    description: 'Stops the execution when the model misses the quality gate.',
-    errorMessage: join(' ', ['Quality gate failed: test RMSE', rmse, 'is above RmseThreshold', p.rmseThreshold]),
-  });
-
-  const checkRmse = new ConditionStep(ABALONE_STEPS.checkRmse, {
-    description: 'Quality gate: test RMSE <= RmseThreshold.',
-    conditions: [lessThanOrEqualTo(rmse, p.rmseThreshold)],
-    ifSteps: [registerModel, createModel, recordModelName],
-    elseSteps: [rmseTooHigh],
-  });
-
-  return new Pipeline({ parameters: Object.values(p), steps: [preprocess, train, evaluate, checkRmse] });
 }
 
 export interface ExecutionOutputLocation {

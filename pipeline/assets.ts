@@ -39,7 +39,10 @@ export function assetS3Uri(location: AssetLocation, sha256: string, fileName: st
 }
 
 /** The manifest entry of a local file: its hash and content-addressed S3 URI. */
-export function fileAsset(file: string, options: { readonly root: string; readonly location: AssetLocation }): AssetEntry {
+export function fileAsset(
+  file: string,
+  options: { readonly root: string; readonly location: AssetLocation },
+): AssetEntry {
   const absolute = path.resolve(options.root, file);
   const sha256 = sha256Of(readFileSync(absolute));
   const relative = path.relative(options.root, absolute);
@@ -76,7 +79,10 @@ export function readAssetsManifest(file: string): AssetsManifest {
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new AssetsManifestError(`cannot read assets manifest ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new AssetsManifestError(
+      `cannot read assets manifest ${file}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
   return parseAssetsManifest(json, file);
 }
@@ -86,18 +92,24 @@ export function parseAssetsManifest(json: unknown, source: string): AssetsManife
   const fail = (where: string, expected: string): never => {
     throw new AssetsManifestError(`assets manifest ${source}: ${where} ${expected}`);
   };
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail('$', 'must be a JSON object');
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    return fail('$', 'must be a JSON object');
   const { version, assets } = json as Record<string, unknown>;
   if (version !== 1) fail('$.version', `must be 1, found ${JSON.stringify(version)}`);
   if (!Array.isArray(assets)) return fail('$.assets', 'must be an array');
   const entries = assets.map((entry: unknown, index): AssetEntry => {
     const where = `$.assets[${index}]`;
-    if (typeof entry !== 'object' || entry === null) return fail(where, 'must be an object {path, sha256, s3Uri}');
+    if (typeof entry !== 'object' || entry === null)
+      return fail(where, 'must be an object {path, sha256, s3Uri}');
     const { path: file, sha256, s3Uri } = entry as Record<string, unknown>;
     if (typeof file !== 'string' || file === '') fail(`${where}.path`, 'must be a non-empty file path');
-    if (typeof sha256 !== 'string' || !SHA256.test(sha256)) fail(`${where}.sha256`, 'must be 64 lowercase hex digits');
+    if (typeof sha256 !== 'string' || !SHA256.test(sha256))
+      fail(`${where}.sha256`, 'must be 64 lowercase hex digits');
     if (typeof s3Uri !== 'string' || !S3_URI.test(s3Uri) || !s3Uri.includes(`/${String(sha256)}/`)) {
-      fail(`${where}.s3Uri`, `must be an s3:// URI containing the file's sha256, found ${JSON.stringify(s3Uri)}`);
+      fail(
+        `${where}.s3Uri`,
+        `must be an s3:// URI containing the file's sha256, found ${JSON.stringify(s3Uri)}`,
+      );
     }
     return { path: file as string, sha256: sha256 as string, s3Uri: s3Uri as string };
   });
@@ -114,7 +126,9 @@ export function staleAssets(manifest: AssetsManifest, root: string): string[] {
     } catch {
       return [`${entry.path}: file not found at ${file}`];
     }
-    return actual === entry.sha256 ? [] : [`${entry.path}: sha256 is ${actual}, the manifest says ${entry.sha256}; run synth again`];
+    return actual === entry.sha256
+      ? []
+      : [`${entry.path}: sha256 is ${actual}, the manifest says ${entry.sha256}; run synth again`];
   });
 }
 

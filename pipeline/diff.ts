@@ -38,8 +38,18 @@ export function diffDefinitions(before: unknown, after: unknown): DefinitionDiff
   const parameters = diffNamed(namedParameters(before), namedParameters(after), (entry) => entry.value.Type);
   const steps = diffNamed(namedSteps(before), namedSteps(after), (entry) => entry.value.Type);
   const other: Change[] = [];
-  diffValues(withoutMembers(before, ['Steps', 'Parameters']), withoutMembers(after, ['Steps', 'Parameters']), '', other);
-  return { identical: parameters.length === 0 && steps.length === 0 && other.length === 0, parameters, steps, other };
+  diffValues(
+    withoutMembers(before, ['Steps', 'Parameters']),
+    withoutMembers(after, ['Steps', 'Parameters']),
+    '',
+    other,
+  );
+  return {
+    identical: parameters.length === 0 && steps.length === 0 && other.length === 0,
+    parameters,
+    steps,
+    other,
+  };
 }
 
 interface Named {
@@ -48,22 +58,30 @@ interface Named {
 }
 
 function namedParameters(definition: unknown): Named[] {
-  const parameters = isObject(definition) && Array.isArray(definition.Parameters) ? definition.Parameters : [];
+  const parameters =
+    isObject(definition) && Array.isArray(definition.Parameters) ? definition.Parameters : [];
   return parameters.flatMap((parameter) =>
-    isObject(parameter) && typeof parameter.Name === 'string' ? [{ name: parameter.Name, value: parameter }] : [],
+    isObject(parameter) && typeof parameter.Name === 'string'
+      ? [{ name: parameter.Name, value: parameter }]
+      : [],
   );
 }
 
 /** Each step with its branch children replaced by their names, plus where it sits. */
 function namedSteps(definition: unknown): Named[] {
-  return flattenSteps(definition).flatMap((flat) => (flat.name === undefined ? [] : [{ name: flat.name, value: comparableStep(flat) }]));
+  return flattenSteps(definition).flatMap((flat) =>
+    flat.name === undefined ? [] : [{ name: flat.name, value: comparableStep(flat) }],
+  );
 }
 
 function comparableStep(flat: FlatStep): JsonObject {
-  const placement = flat.parent ? `${BRANCH_MEMBERS[flat.parent.branch]} of ${flat.parent.condition}` : 'top level';
+  const placement = flat.parent
+    ? `${BRANCH_MEMBERS[flat.parent.branch]} of ${flat.parent.condition}`
+    : 'top level';
   const args = flat.step.Arguments;
   if (flat.type !== 'Condition' || !isObject(args)) return { ...flat.step, '(placement)': placement };
-  const names = (steps: unknown) => (Array.isArray(steps) ? steps.map((step) => (isObject(step) ? step.Name : step)) : steps);
+  const names = (steps: unknown) =>
+    Array.isArray(steps) ? steps.map((step) => (isObject(step) ? step.Name : step)) : steps;
   return {
     ...flat.step,
     Arguments: { ...args, IfSteps: names(args.IfSteps), ElseSteps: names(args.ElseSteps) },
@@ -71,11 +89,18 @@ function comparableStep(flat: FlatStep): JsonObject {
   };
 }
 
-function diffNamed(before: readonly Named[], after: readonly Named[], typeOf: (entry: Named) => unknown): NamedDiff[] {
+function diffNamed(
+  before: readonly Named[],
+  after: readonly Named[],
+  typeOf: (entry: Named) => unknown,
+): NamedDiff[] {
   const old = new Map(before.map((entry) => [entry.name, entry]));
   const next = new Map(after.map((entry) => [entry.name, entry]));
-  const typed = (entry: Named) => (typeof typeOf(entry) === 'string' ? { type: typeOf(entry) as string } : {});
-  const removed = before.filter((entry) => !next.has(entry.name)).map((entry): NamedDiff => ({ name: entry.name, status: 'removed', ...typed(entry), changes: [] }));
+  const typed = (entry: Named) =>
+    typeof typeOf(entry) === 'string' ? { type: typeOf(entry) as string } : {};
+  const removed = before
+    .filter((entry) => !next.has(entry.name))
+    .map((entry): NamedDiff => ({ name: entry.name, status: 'removed', ...typed(entry), changes: [] }));
   const addedOrChanged = after.flatMap((entry): NamedDiff[] => {
     const previous = old.get(entry.name);
     if (!previous) return [{ name: entry.name, status: 'added', ...typed(entry), changes: [] }];
@@ -107,7 +132,12 @@ function diffObjects(before: JsonObject, after: JsonObject, path: string, out: C
   }
 }
 
-function diffArrays(before: readonly unknown[], after: readonly unknown[], path: string, out: Change[]): void {
+function diffArrays(
+  before: readonly unknown[],
+  after: readonly unknown[],
+  path: string,
+  out: Change[],
+): void {
   const key = identityKey(before, after);
   if (key === undefined) {
     for (let index = 0; index < Math.max(before.length, after.length); index++) {
@@ -122,7 +152,9 @@ function diffArrays(before: readonly unknown[], after: readonly unknown[], path:
   const old = new Map(before.map((entry) => [id(entry), entry]));
   const next = new Map(after.map((entry) => [id(entry), entry]));
   const entryPath = (name: string) => `${path}[${key}=${name}]`;
-  before.filter((entry) => !next.has(id(entry))).forEach((entry) => out.push({ path: entryPath(id(entry)), kind: 'removed', before: entry }));
+  before
+    .filter((entry) => !next.has(id(entry)))
+    .forEach((entry) => out.push({ path: entryPath(id(entry)), kind: 'removed', before: entry }));
   for (const entry of after) {
     const previous = old.get(id(entry));
     if (previous === undefined) out.push({ path: entryPath(id(entry)), kind: 'added', after: entry });

@@ -22,7 +22,8 @@ const FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** The parameters a definition declares (entries that are not well-formed parameters are skipped). */
 export function parameterSpecs(definition: unknown): ParameterSpec[] {
-  const parameters = isObject(definition) && Array.isArray(definition.Parameters) ? definition.Parameters : [];
+  const parameters =
+    isObject(definition) && Array.isArray(definition.Parameters) ? definition.Parameters : [];
   return parameters.flatMap((parameter): ParameterSpec[] => {
     if (!isObject(parameter) || typeof parameter.Name !== 'string') return [];
     const type = parameter.Type;
@@ -33,7 +34,9 @@ export function parameterSpecs(definition: unknown): ParameterSpec[] {
         name: parameter.Name,
         type: type as ParameterType,
         ...(isPrimitiveValue(defaultValue) && { defaultValue }),
-        ...(Array.isArray(enumValues) && { enumValues: enumValues.filter((value) => typeof value === 'string') }),
+        ...(Array.isArray(enumValues) && {
+          enumValues: enumValues.filter((value) => typeof value === 'string'),
+        }),
       },
     ];
   });
@@ -44,20 +47,30 @@ export function parameterSpecs(definition: unknown): ParameterSpec[] {
  * parameter type (strings are read the way the service reads them: "5", "2.5", "true"), values outside
  * EnumValues, and parameters without a default that get no value. Paths are `PipelineParameters.<name>`.
  */
-export function checkExecutionParameters(definition: unknown, values: ExecutionParameterValues): ValidationIssue[] {
+export function checkExecutionParameters(
+  definition: unknown,
+  values: ExecutionParameterValues,
+): ValidationIssue[] {
   const specs = parameterSpecs(definition);
   const byName = new Map(specs.map((spec) => [spec.name, spec]));
   const given = Object.entries(values).flatMap(([name, value]) => {
     const spec = byName.get(name);
     if (!spec) {
       const declared = specs.map((entry) => entry.name);
-      return [issue(pathOf(name), `unknown parameter "${name}"${didYouMean(name, declared)}; the pipeline declares ${declared.join(', ') || 'no parameters'}`)];
+      return [
+        issue(
+          pathOf(name),
+          `unknown parameter "${name}"${didYouMean(name, declared)}; the pipeline declares ${declared.join(', ') || 'no parameters'}`,
+        ),
+      ];
     }
     return checkValue(spec, value);
   });
   const missing = specs
     .filter((spec) => spec.defaultValue === undefined && !(spec.name in values))
-    .map((spec) => issue(pathOf(spec.name), `parameter "${spec.name}" (${spec.type}) has no default; give it a value`));
+    .map((spec) =>
+      issue(pathOf(spec.name), `parameter "${spec.name}" (${spec.type}) has no default; give it a value`),
+    );
   return [...given, ...missing];
 }
 
@@ -70,13 +83,28 @@ function checkValue(spec: ParameterSpec, value: string | number | boolean): Vali
   const path = pathOf(spec.name);
   const text = String(value);
   if (text.length > MAX_PARAMETER_VALUE_LENGTH) {
-    return [issue(path, `value of "${spec.name}" is ${text.length} characters; at most ${MAX_PARAMETER_VALUE_LENGTH} are allowed`)];
+    return [
+      issue(
+        path,
+        `value of "${spec.name}" is ${text.length} characters; at most ${MAX_PARAMETER_VALUE_LENGTH} are allowed`,
+      ),
+    ];
   }
   if (!fits(spec.type, value)) {
-    return [issue(path, `value ${JSON.stringify(value)} does not fit "${spec.name}" (${spec.type}); expected ${expected(spec.type)}`)];
+    return [
+      issue(
+        path,
+        `value ${JSON.stringify(value)} does not fit "${spec.name}" (${spec.type}); expected ${expected(spec.type)}`,
+      ),
+    ];
   }
   if (spec.enumValues && !spec.enumValues.includes(text)) {
-    return [issue(path, `value ${JSON.stringify(value)} is not allowed for "${spec.name}"; expected one of ${spec.enumValues.join(', ')}`)];
+    return [
+      issue(
+        path,
+        `value ${JSON.stringify(value)} is not allowed for "${spec.name}"; expected one of ${spec.enumValues.join(', ')}`,
+      ),
+    ];
   }
   return [];
 }
@@ -84,11 +112,17 @@ function checkValue(spec: ParameterSpec, value: string | number | boolean): Vali
 function fits(type: ParameterType, value: string | number | boolean): boolean {
   switch (type) {
     case 'Integer':
-      return typeof value === 'number' ? Number.isInteger(value) : typeof value === 'string' && INTEGER.test(value.trim());
+      return typeof value === 'number'
+        ? Number.isInteger(value)
+        : typeof value === 'string' && INTEGER.test(value.trim());
     case 'Float':
-      return typeof value === 'number' ? Number.isFinite(value) : typeof value === 'string' && FLOAT.test(value.trim());
+      return typeof value === 'number'
+        ? Number.isFinite(value)
+        : typeof value === 'string' && FLOAT.test(value.trim());
     case 'Boolean':
-      return typeof value === 'boolean' || (typeof value === 'string' && /^(true|false)$/i.test(value.trim()));
+      return (
+        typeof value === 'boolean' || (typeof value === 'string' && /^(true|false)$/i.test(value.trim()))
+      );
     default:
       return true;
   }

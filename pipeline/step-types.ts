@@ -221,7 +221,11 @@ export const STEP_TYPES: Readonly<Record<string, StepTypeInfo>> = {
   AutoML: { shape: 'DescribeAutoMLJobResponse', properties: AUTOML_JOB },
   Condition: { shape: 'condition step properties', properties: ['Outcome'] },
   Fail: { shape: 'fail step (no properties)', properties: [] },
-  Lambda: { shape: 'lambda step properties', properties: ['OutputParameters'], members: ['FunctionArn', 'OutputParameters'] },
+  Lambda: {
+    shape: 'lambda step properties',
+    properties: ['OutputParameters'],
+    members: ['FunctionArn', 'OutputParameters'],
+  },
   Callback: {
     shape: 'callback step properties',
     properties: ['OutputParameters'],

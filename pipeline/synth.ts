@@ -26,7 +26,9 @@ export interface SynthResult {
  * Placeholders for local use (the offline AWS accepts any account): region us-east-1, account
  * 000000000000. Pass real values for AWS.
  */
-export function abaloneDefaults(region = 'us-east-1'): Omit<SynthOptions, 'root' | 'scriptsDir' | 'dataFile'> {
+export function abaloneDefaults(
+  region = 'us-east-1',
+): Omit<SynthOptions, 'root' | 'scriptsDir' | 'dataFile'> {
   return {
     region,
     roleArn: 'arn:aws:iam::000000000000:role/SageMakerExecutionRole',
@@ -46,12 +48,17 @@ export function synthesizeAbalone(options: SynthOptions): SynthResult {
   const asset = (file: string) => fileAsset(file, { root, location });
   const preprocess = asset(path.resolve(scriptsDir, 'preprocess.py'));
   const evaluate = asset(path.resolve(scriptsDir, 'evaluate.py'));
-  const data = asset(options.dataFile ? path.resolve(options.dataFile) : path.join(root, 'data', 'abalone.csv'));
+  const data = asset(
+    options.dataFile ? path.resolve(options.dataFile) : path.join(root, 'data', 'abalone.csv'),
+  );
   const pipeline = buildAbalonePipeline({
     ...options,
     assets: { preprocessScript: preprocess.s3Uri, evaluateScript: evaluate.s3Uri, inputData: data.s3Uri },
   });
-  return { definition: pipeline.toDefinition(), manifest: { version: 1, assets: [preprocess, evaluate, data] } };
+  return {
+    definition: pipeline.toDefinition(),
+    manifest: { version: 1, assets: [preprocess, evaluate, data] },
+  };
 }
 
 /** Pretty JSON with a final newline, the form the definition and manifest files are written in. */
@@ -60,7 +67,10 @@ export function formatJson(value: unknown): string {
 }
 
 /** Writes `<out>` (the definition) and `<out basename>.assets.json` beside it; returns both paths. */
-export function writeSynthResult(outFile: string, result: SynthResult): { definitionFile: string; manifestFile: string } {
+export function writeSynthResult(
+  outFile: string,
+  result: SynthResult,
+): { definitionFile: string; manifestFile: string } {
   const definitionFile = path.resolve(outFile);
   const manifestFile = assetsManifestPath(definitionFile);
   mkdirSync(path.dirname(definitionFile), { recursive: true });

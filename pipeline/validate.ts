@@ -57,18 +57,35 @@ function referenceContext(definition: JsonObject, steps: readonly FlatStep[]): R
 function checkTopLevel(definition: JsonObject): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   if (definition.Version !== DEFINITION_VERSION) {
-    issues.push(issue(member(ROOT, 'Version'), `Version must be "${DEFINITION_VERSION}", found ${describeJson(definition.Version)}`));
+    issues.push(
+      issue(
+        member(ROOT, 'Version'),
+        `Version must be "${DEFINITION_VERSION}", found ${describeJson(definition.Version)}`,
+      ),
+    );
   }
   for (const key of Object.keys(definition).filter((key) => !TOP_LEVEL_MEMBERS.includes(key))) {
-    issues.push(issue(member(ROOT, key), `unknown member "${key}"; a definition has ${TOP_LEVEL_MEMBERS.join(', ')}`));
+    issues.push(
+      issue(member(ROOT, key), `unknown member "${key}"; a definition has ${TOP_LEVEL_MEMBERS.join(', ')}`),
+    );
   }
   if ('Metadata' in definition && !isObject(definition.Metadata)) {
-    issues.push(issue(member(ROOT, 'Metadata'), `Metadata must be an object, found ${describeJson(definition.Metadata)}`));
+    issues.push(
+      issue(
+        member(ROOT, 'Metadata'),
+        `Metadata must be an object, found ${describeJson(definition.Metadata)}`,
+      ),
+    );
   }
   issues.push(...checkStepList(definition.Steps));
   const size = JSON.stringify(definition).length;
   if (size > MAX_DEFINITION_CHARACTERS) {
-    issues.push(issue(ROOT, `the definition is ${size} characters as JSON; the service accepts at most ${MAX_DEFINITION_CHARACTERS}`));
+    issues.push(
+      issue(
+        ROOT,
+        `the definition is ${size} characters as JSON; the service accepts at most ${MAX_DEFINITION_CHARACTERS}`,
+      ),
+    );
   }
   return issues;
 }
@@ -86,7 +103,8 @@ function checkStepList(steps: unknown): ValidationIssue[] {
 function checkExperimentConfig(config: unknown, context: ReferenceContext): ValidationIssue[] {
   const path = member(ROOT, 'PipelineExperimentConfig');
   if (config === undefined) return [];
-  if (!isObject(config)) return [issue(path, `PipelineExperimentConfig must be an object, found ${describeJson(config)}`)];
+  if (!isObject(config))
+    return [issue(path, `PipelineExperimentConfig must be an object, found ${describeJson(config)}`)];
   const scan = scanExpressions(config, path);
   return [...scan.problems, ...checkReferences(scan.references, context)];
 }

@@ -6,7 +6,8 @@ import { EndpointStack } from '../lib/endpoint-stack';
 import { ENDPOINT_STACK_ID } from '../lib/synth';
 
 /** `cdk synth` entry point: props come from context / MLOPS_* variables (docs/cdk.md). */
-const app = new App();
+// cdk-nag is the gate; CDK's built-in CloudFormation linter only warns and costs seconds per stack.
+const app = new App({ builtinCloudFormationValidation: false });
 const stackName = app.node.tryGetContext('stackName') as string | undefined;
 new EndpointStack(app, ENDPOINT_STACK_ID, {
   ...endpointPropsFromContext(app.node),

@@ -7,7 +7,6 @@ import {
   Fn,
   Stack,
   Tags,
-  Validations,
   type IResolvable,
   type IStackSynthesizer,
 } from 'aws-cdk-lib';
@@ -74,11 +73,6 @@ export class EndpointStack extends Stack {
       ],
       // Serverless endpoints do not support data capture.
       ...(capacity.kind === 'instances' ? { dataCaptureConfig: this.dataCapture(config, endpointName) } : {}),
-    });
-    Validations.of(this.endpointConfig).acknowledge({
-      id: 'CloudFormation-Validate::W1032',
-      reason:
-        'DestinationS3Uri is only used under DataCaptureEnabled; the linter evaluates it with the empty default',
     });
     this.rollbackAlarms = new RollbackAlarms(this, 'RollbackAlarms', {
       endpointName,

@@ -41,7 +41,7 @@ export function synthesizeEndpointTemplate(
 ): EndpointTemplate {
   const outdir = options.outdir ?? mkdtempSync(join(tmpdir(), 'cdk-model-deploy-'));
   try {
-    const app = new App({ outdir });
+    const app = new App({ outdir, builtinCloudFormationValidation: false });
     const stack = new EndpointStack(app, ENDPOINT_STACK_ID, props);
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
     const artifact = app.synth().getStackArtifact(stack.artifactId);

@@ -46,8 +46,8 @@ export function infraConfigFromContext(node: Node): InfraConfig {
     projectName: checked(
       'projectName',
       read('projectName'),
-      LOWER_NAME,
-      'lower-case letters, digits and inner hyphens',
+      PROJECT_NAME,
+      'lower-case letters, digits and inner hyphens, at most 20 characters',
     ),
     sagemakerPipelineName: checked(
       'sagemakerPipelineName',

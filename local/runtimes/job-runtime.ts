@@ -16,6 +16,14 @@ export interface JobContext {
   /** The Python interpreter with the ML libraries (findPython()). */
   readonly python: string;
   readonly env: NodeJS.ProcessEnv;
+  /** For transform jobs: the container of the model the job runs (its image and ModelDataUrl). */
+  readonly model?: ModelContainer;
+}
+
+export interface ModelContainer {
+  readonly Image?: string;
+  readonly ModelDataUrl?: string;
+  readonly Environment?: Record<string, string>;
 }
 
 /** What a finished job adds to its Describe* response (e.g. ModelArtifacts, FinalMetricDataList, ExitMessage). */

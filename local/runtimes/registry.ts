@@ -4,6 +4,7 @@ import { findPython } from './python';
 import { JobFailure, type JobRuntime, type JobType } from './job-runtime';
 import { runPythonProcessing } from './python-processing';
 import { runXgboostTraining } from './xgboost-training';
+import { runXgboostTransform } from './xgboost-transform';
 
 /** What a container image is used for: jobs, or a serving endpoint. */
 export type RuntimeKind = JobType | 'serving';
@@ -58,7 +59,7 @@ registerImageFamily({
   library: 'XGBoost',
   localTag: '1.7-1',
   versions: { '1.0-1': '1.0', '1.2-1': '1.2', '1.2-2': '1.2', '1.3-1': '1.3', '1.5-1': '1.5.2', '1.7-1': '1.7.4' },
-  runtimes: { processing: runPythonProcessing, training: runXgboostTraining },
+  runtimes: { processing: runPythonProcessing, training: runXgboostTraining, transform: runXgboostTransform },
   serving: true,
 });
 

@@ -91,6 +91,10 @@ def train():
     csv_weights = int(hyperparameters.get("csv_weights", "0")) == 1
     params = {k: typed(v) for k, v in hyperparameters.items() if k not in NOT_BOOSTER_PARAMS}
     params.setdefault("objective", "reg:squarederror")
+    if params["objective"] == "reg:linear":
+        # The deprecated alias; a model saved with it makes XGBoost print a warning on every load.
+        print("objective reg:linear is deprecated; training with its current name reg:squarederror", flush=True)
+        params["objective"] = "reg:squarederror"
     if isinstance(params.get("eval_metric"), str) and "," in params["eval_metric"]:
         params["eval_metric"] = params["eval_metric"].split(",")
 

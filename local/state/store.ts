@@ -9,6 +9,7 @@ import * as path from 'node:path';
  */
 export class StateStore {
   readonly root: string;
+  private readonly made = new Set<string>();
 
   constructor(root: string) {
     this.root = path.resolve(root);
@@ -18,7 +19,11 @@ export class StateStore {
   /** Absolute path of a collection folder, created on demand. */
   dir(collection: string): string {
     const dir = path.join(this.root, collection);
-    fs.mkdirSync(dir, { recursive: true });
+    // Every read and write asks for its folder: remember the ones made rather than mkdir each time.
+    if (!this.made.has(dir)) {
+      fs.mkdirSync(dir, { recursive: true });
+      this.made.add(dir);
+    }
     return dir;
   }
 
@@ -45,11 +50,24 @@ export class StateStore {
     }
   }
 
+  /** Removes a collection folder with every record in it. */
+  removeCollection(collection: string): void {
+    const dir = path.join(this.root, collection);
+    fs.rmSync(dir, { recursive: true, force: true });
+    this.made.delete(dir);
+  }
+
   /** Every record of a collection, in no particular order. */
   list<T>(collection: string): T[] {
     const dir = this.dir(collection);
-    return fs
-      .readdirSync(dir)
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch (error) {
+      if (isNotFound(error)) return [];
+      throw error;
+    }
+    return names
       .filter((name) => name.endsWith('.json'))
       .map((name) => this.get<T>(collection, decodeId(name.slice(0, -'.json'.length))))
       .filter((value): value is T => value !== undefined);

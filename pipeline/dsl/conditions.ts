@@ -72,7 +72,8 @@ class Disjunction extends Condition {
 }
 
 export const equals = (left: Value, right: Value): Condition => new Comparison('Equals', left, right);
-export const greaterThan = (left: Value, right: Value): Condition => new Comparison('GreaterThan', left, right);
+export const greaterThan = (left: Value, right: Value): Condition =>
+  new Comparison('GreaterThan', left, right);
 export const greaterThanOrEqualTo = (left: Value, right: Value): Condition =>
   new Comparison('GreaterThanOrEqualTo', left, right);
 export const lessThan = (left: Value, right: Value): Condition => new Comparison('LessThan', left, right);

@@ -1,6 +1,13 @@
 import { PropertyFile } from './property-file';
 import type { Step } from './step';
-import type { JoinExpression, JsonGetExpression, GetExpression, Primitive, WireExpression, WireValue } from './wire';
+import type {
+  JoinExpression,
+  JsonGetExpression,
+  GetExpression,
+  Primitive,
+  WireExpression,
+  WireValue,
+} from './wire';
 
 /** Anything the builder turns into wire JSON and that may read other steps' results. */
 export interface DslNode {

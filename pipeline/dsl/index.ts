@@ -1,5 +1,15 @@
 /** The pipeline builder: typed parameters, steps, properties and expressions → definition JSON. */
-export { equals, greaterThan, greaterThanOrEqualTo, isIn, lessThan, lessThanOrEqualTo, not, or, Condition } from './conditions';
+export {
+  equals,
+  greaterThan,
+  greaterThanOrEqualTo,
+  isIn,
+  lessThan,
+  lessThanOrEqualTo,
+  not,
+  or,
+  Condition,
+} from './conditions';
 export { Execution, Expression, join, jsonGet, type Value } from './expressions';
 export { parameter, Parameter } from './parameters';
 export { Pipeline, PipelineDefinitionError, type ExperimentConfig, type PipelineProps } from './pipeline';
@@ -18,7 +28,11 @@ export {
   type ProcessingArguments,
   type ProcessingStepProps,
 } from './steps/processing';
-export { RegisterModelStep, type RegisterModelArguments, type RegisterModelStepProps } from './steps/register-model';
+export {
+  RegisterModelStep,
+  type RegisterModelArguments,
+  type RegisterModelStepProps,
+} from './steps/register-model';
 export { TrainingStep, type TrainingArguments, type TrainingStepProps } from './steps/training';
 export { TransformStep, type TransformArguments, type TransformStepProps } from './steps/transform';
 export * from './wire';

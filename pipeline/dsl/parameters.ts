@@ -36,7 +36,10 @@ export interface StringParameterOptions<V extends string> {
 
 /** Builders for the four parameter types, e.g. `parameter.float('RmseThreshold', 3.0)`. */
 export const parameter = {
-  string<V extends string = string>(name: string, options: StringParameterOptions<V> = {}): Parameter<string> {
+  string<V extends string = string>(
+    name: string,
+    options: StringParameterOptions<V> = {},
+  ): Parameter<string> {
     const { default: defaultValue, enumValues } = options;
     if (enumValues && defaultValue !== undefined && !enumValues.includes(defaultValue)) {
       throw new Error(

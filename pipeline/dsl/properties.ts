@@ -31,7 +31,10 @@ export interface OpenList<Item> {
 type Leaf = 'string' | 'number' | 'boolean' | 'primitive';
 
 /** `declared`: entries named by the step itself (processing outputs, Lambda outputs); `open`: any key. */
-export interface ListShape<Keys extends 'declared' | 'open' = 'declared' | 'open', Item extends Shape = Shape> {
+export interface ListShape<
+  Keys extends 'declared' | 'open' = 'declared' | 'open',
+  Item extends Shape = Shape,
+> {
   readonly kind: 'list';
   readonly keys: Keys;
   readonly item: Item;
@@ -168,7 +171,8 @@ export function buildProperties<S extends Shape, Names extends string>(
 function buildNode(step: Step, path: string, shape: Shape, declared: readonly string[]): unknown {
   if (typeof shape === 'string') return new PropertyRef(step, path);
   if (isListShape(shape)) {
-    const entry = (key: string | number) => buildNode(step, `${path}${indexSuffix(key)}`, shape.item, declared);
+    const entry = (key: string | number) =>
+      buildNode(step, `${path}${indexSuffix(key)}`, shape.item, declared);
     if (shape.keys === 'open') return { get: entry };
     return Object.fromEntries(declared.map((name) => [name, entry(name)]));
   }

@@ -66,7 +66,9 @@ export abstract class Step<Properties = unknown> {
 
   /** Steps whose results this step reads, plus the step objects it depends on explicitly. */
   upstreamSteps(): readonly Step[] {
-    const explicit = (this.common.dependsOn ?? []).filter((entry): entry is Step => typeof entry !== 'string');
+    const explicit = (this.common.dependsOn ?? []).filter(
+      (entry): entry is Step => typeof entry !== 'string',
+    );
     return unique([...this.dataDependencies(), ...explicit]);
   }
 
@@ -80,10 +82,14 @@ export abstract class Step<Properties = unknown> {
       Name: this.name,
       Type: this.type,
       Arguments: serialize(this.arguments()),
-      ...(dependsOn !== undefined && dependsOn.length > 0 && { DependsOn: dependsOn.map((entry) => (typeof entry === 'string' ? entry : entry.name)) }),
+      ...(dependsOn !== undefined &&
+        dependsOn.length > 0 && {
+          DependsOn: dependsOn.map((entry) => (typeof entry === 'string' ? entry : entry.name)),
+        }),
       ...(displayName !== undefined && { DisplayName: displayName }),
       ...(description !== undefined && { Description: description }),
-      ...(retryPolicies !== undefined && retryPolicies.length > 0 && { RetryPolicies: retryPolicies.map(retryPolicyDefinition) }),
+      ...(retryPolicies !== undefined &&
+        retryPolicies.length > 0 && { RetryPolicies: retryPolicies.map(retryPolicyDefinition) }),
       ...(cacheConfig && { CacheConfig: cacheConfigDefinition(cacheConfig) }),
       ...(serialize(this.extraMembers()) as Record<string, unknown>),
     };
@@ -97,7 +103,10 @@ function checkRetryPolicy(step: string, policy: RetryPolicy, index: number): voi
     throw new Error(`${where}: give maxAttempts or expireAfterMin, not both`);
   }
   const attempts = policy.maxAttempts;
-  if (attempts !== undefined && (!Number.isInteger(attempts) || attempts < 1 || attempts > MAX_RETRY_ATTEMPTS)) {
+  if (
+    attempts !== undefined &&
+    (!Number.isInteger(attempts) || attempts < 1 || attempts > MAX_RETRY_ATTEMPTS)
+  ) {
     throw new Error(`${where}: maxAttempts ${attempts} must be an integer from 1 to ${MAX_RETRY_ATTEMPTS}`);
   }
 }

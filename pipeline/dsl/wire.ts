@@ -38,7 +38,8 @@ export interface ParameterDefinition {
   readonly EnumValues?: readonly string[];
 }
 
-export type ComparisonType = 'Equals' | 'GreaterThan' | 'GreaterThanOrEqualTo' | 'LessThan' | 'LessThanOrEqualTo';
+export type ComparisonType =
+  'Equals' | 'GreaterThan' | 'GreaterThanOrEqualTo' | 'LessThan' | 'LessThanOrEqualTo';
 
 export type ConditionDefinition =
   | { readonly Type: ComparisonType; readonly LeftValue: WireValue; readonly RightValue: WireValue }

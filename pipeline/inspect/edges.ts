@@ -24,7 +24,15 @@ export function stepEdges(steps: readonly FlatStep[]): StepEdge[] {
 function edgesInto(flat: FlatStep, to: string, names: ReadonlySet<string>): StepEdge[] {
   const data = scanStep(flat).references.flatMap((reference): StepEdge[] =>
     reference.target.namespace === 'Steps' && names.has(reference.target.step)
-      ? [{ from: reference.target.step, to, kind: 'data', path: reference.path, expression: reference.expression }]
+      ? [
+          {
+            from: reference.target.step,
+            to,
+            kind: 'data',
+            path: reference.path,
+            expression: reference.expression,
+          },
+        ]
       : [],
   );
   const dependsOn = Array.isArray(flat.step.DependsOn) ? flat.step.DependsOn : [];

@@ -49,12 +49,16 @@ function visit(value: unknown, path: string, scan: ExpressionScan): void {
 function visitGet(value: JsonObject, path: string, scan: ExpressionScan, propertyFile: boolean): void {
   const expression = value.Get;
   if (Object.keys(value).length > 1) {
-    scan.problems.push({ path, message: `a Get expression has no other members, found ${Object.keys(value).join(', ')}` });
+    scan.problems.push({
+      path,
+      message: `a Get expression has no other members, found ${Object.keys(value).join(', ')}`,
+    });
   }
   if (typeof expression !== 'string') {
     scan.problems.push({
       path: member(path, 'Get'),
-      message: 'Get must be a string such as "Parameters.Name", "Execution.PipelineExecutionId" or "Steps.Step.Property"',
+      message:
+        'Get must be a string such as "Parameters.Name", "Execution.PipelineExecutionId" or "Steps.Step.Property"',
     });
     return;
   }
@@ -65,14 +69,23 @@ function visitJoin(value: JsonObject, path: string, scan: ExpressionScan): void 
   const joinPath = member(path, 'Std:Join');
   const join = value['Std:Join'];
   if (!isObject(join)) {
-    scan.problems.push({ path: joinPath, message: 'Std:Join must be an object {"On": "<separator>", "Values": [...]}' });
+    scan.problems.push({
+      path: joinPath,
+      message: 'Std:Join must be an object {"On": "<separator>", "Values": [...]}',
+    });
     return;
   }
   if ('On' in join && typeof join.On !== 'string') {
-    scan.problems.push({ path: member(joinPath, 'On'), message: 'Std:Join On (the separator) must be a string' });
+    scan.problems.push({
+      path: member(joinPath, 'On'),
+      message: 'Std:Join On (the separator) must be a string',
+    });
   }
   if (!Array.isArray(join.Values)) {
-    scan.problems.push({ path: member(joinPath, 'Values'), message: 'Std:Join needs Values, an array of values' });
+    scan.problems.push({
+      path: member(joinPath, 'Values'),
+      message: 'Std:Join needs Values, an array of values',
+    });
     return;
   }
   visit(join.Values, member(joinPath, 'Values'), scan);
@@ -82,11 +95,17 @@ function visitJsonGet(value: JsonObject, path: string, scan: ExpressionScan): vo
   const getPath = member(path, 'Std:JsonGet');
   const jsonGet = value['Std:JsonGet'];
   if (!isObject(jsonGet)) {
-    scan.problems.push({ path: getPath, message: 'Std:JsonGet must be an object with PropertyFile or S3Uri, and Path' });
+    scan.problems.push({
+      path: getPath,
+      message: 'Std:JsonGet must be an object with PropertyFile or S3Uri, and Path',
+    });
     return;
   }
   if (typeof jsonGet.Path !== 'string' || jsonGet.Path === '') {
-    scan.problems.push({ path: member(getPath, 'Path'), message: 'Std:JsonGet needs Path, a JSON path string such as "metrics.rmse.value"' });
+    scan.problems.push({
+      path: member(getPath, 'Path'),
+      message: 'Std:JsonGet needs Path, a JSON path string such as "metrics.rmse.value"',
+    });
   }
   const hasFile = 'PropertyFile' in jsonGet;
   if (hasFile === 'S3Uri' in jsonGet) {

@@ -12,7 +12,10 @@ export function scanStep(flat: FlatStep): ExpressionScan {
   const argsPath = member(path, 'Arguments');
   const scans = [
     flat.type === 'Condition'
-      ? scanExpressions(isObject(step.Arguments) ? step.Arguments.Conditions : undefined, member(argsPath, 'Conditions'))
+      ? scanExpressions(
+          isObject(step.Arguments) ? step.Arguments.Conditions : undefined,
+          member(argsPath, 'Conditions'),
+        )
       : scanExpressions(step.Arguments, argsPath),
     scanExpressions(step.FunctionArn, member(path, 'FunctionArn')),
     scanExpressions(step.SqsQueueUrl, member(path, 'SqsQueueUrl')),

@@ -19,7 +19,10 @@ export interface FlatStep {
   readonly parent?: StepPlacement;
 }
 
-export const BRANCH_MEMBERS: Readonly<Record<Branch, 'IfSteps' | 'ElseSteps'>> = { if: 'IfSteps', else: 'ElseSteps' };
+export const BRANCH_MEMBERS: Readonly<Record<Branch, 'IfSteps' | 'ElseSteps'>> = {
+  if: 'IfSteps',
+  else: 'ElseSteps',
+};
 
 /** Every step object in definition order, Condition branch steps right after their condition. Lenient: skips what is not an object. */
 export function flattenSteps(definition: unknown): FlatStep[] {

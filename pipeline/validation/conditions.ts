@@ -15,24 +15,32 @@ export function checkConditionArguments(args: JsonObject, path: string): Validat
   if (!Array.isArray(conditions) || conditions.length === 0) {
     issues.push(issue(conditionsPath, 'a Condition step needs Conditions, a non-empty array of conditions'));
   } else {
-    conditions.forEach((condition, index) => issues.push(...checkCondition(condition, item(conditionsPath, index))));
+    conditions.forEach((condition, index) =>
+      issues.push(...checkCondition(condition, item(conditionsPath, index))),
+    );
   }
   for (const branch of ['IfSteps', 'ElseSteps']) {
     const steps = args[branch];
     if (steps === undefined) continue;
     if (!Array.isArray(steps)) {
-      issues.push(issue(member(path, branch), `${branch} must be an array of steps, found ${describeJson(steps)}`));
+      issues.push(
+        issue(member(path, branch), `${branch} must be an array of steps, found ${describeJson(steps)}`),
+      );
       continue;
     }
     steps.forEach((step, index) => {
-      if (!isObject(step)) issues.push(issue(item(member(path, branch), index), `a step must be an object, found ${describeJson(step)}`));
+      if (!isObject(step))
+        issues.push(
+          issue(item(member(path, branch), index), `a step must be an object, found ${describeJson(step)}`),
+        );
     });
   }
   return issues;
 }
 
 export function checkCondition(condition: unknown, path: string): ValidationIssue[] {
-  if (!isObject(condition)) return [issue(path, `a condition must be an object, found ${describeJson(condition)}`)];
+  if (!isObject(condition))
+    return [issue(path, `a condition must be an object, found ${describeJson(condition)}`)];
   const type = condition.Type;
   if (typeof type !== 'string') {
     return [issue(member(path, 'Type'), `a condition needs Type, one of ${CONDITION_TYPES.join(', ')}`)];
@@ -66,20 +74,29 @@ function operand(condition: JsonObject, key: string, type: string, path: string)
 }
 
 function checkIn(condition: JsonObject, path: string): ValidationIssue[] {
-  const issues = 'QueryValue' in condition
-    ? checkValue(condition.QueryValue, member(path, 'QueryValue'))
-    : [issue(member(path, 'QueryValue'), 'an In condition needs QueryValue, the value to look for')];
+  const issues =
+    'QueryValue' in condition
+      ? checkValue(condition.QueryValue, member(path, 'QueryValue'))
+      : [issue(member(path, 'QueryValue'), 'an In condition needs QueryValue, the value to look for')];
   const values = condition.Values;
   if (!Array.isArray(values) || values.length === 0) {
-    return [...issues, issue(member(path, 'Values'), 'an In condition needs Values, a non-empty array of values')];
+    return [
+      ...issues,
+      issue(member(path, 'Values'), 'an In condition needs Values, a non-empty array of values'),
+    ];
   }
-  return [...issues, ...values.flatMap((value, index) => checkValue(value, item(member(path, 'Values'), index)))];
+  return [
+    ...issues,
+    ...values.flatMap((value, index) => checkValue(value, item(member(path, 'Values'), index))),
+  ];
 }
 
 function checkOr(condition: JsonObject, path: string): ValidationIssue[] {
   const conditions = condition.Conditions;
   if (!Array.isArray(conditions) || conditions.length === 0) {
-    return [issue(member(path, 'Conditions'), 'an Or condition needs Conditions, a non-empty array of conditions')];
+    return [
+      issue(member(path, 'Conditions'), 'an Or condition needs Conditions, a non-empty array of conditions'),
+    ];
   }
   return conditions.flatMap((entry, index) => checkCondition(entry, item(member(path, 'Conditions'), index)));
 }
@@ -88,5 +105,10 @@ function checkOr(condition: JsonObject, path: string): ValidationIssue[] {
 function checkValue(value: unknown, path: string): ValidationIssue[] {
   if (isPrimitive(value)) return [];
   if (isObject(value) && EXPRESSION_KEYS.some((key) => key in value)) return [];
-  return [issue(path, `expected a literal or an expression (Get, Std:Join, Std:JsonGet), found ${describeJson(value)}`)];
+  return [
+    issue(
+      path,
+      `expected a literal or an expression (Get, Std:Join, Std:JsonGet), found ${describeJson(value)}`,
+    ),
+  ];
 }

@@ -32,7 +32,10 @@ function describeEdge(edge: StepEdge): string {
 }
 
 /** Tarjan's algorithm; returns components that hold a cycle (more than one step, or a self-loop). */
-function stronglyConnected(order: readonly string[], waitsFor: ReadonlyMap<string, StepEdge[]>): Set<string>[] {
+function stronglyConnected(
+  order: readonly string[],
+  waitsFor: ReadonlyMap<string, StepEdge[]>,
+): Set<string>[] {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const stack: string[] = [];
@@ -69,7 +72,11 @@ function stronglyConnected(order: readonly string[], waitsFor: ReadonlyMap<strin
 }
 
 /** Breadth-first from `start` back to itself inside the component: the edges of the shortest cycle. */
-function shortestCycle(start: string, component: ReadonlySet<string>, waitsFor: ReadonlyMap<string, StepEdge[]>): StepEdge[] | undefined {
+function shortestCycle(
+  start: string,
+  component: ReadonlySet<string>,
+  waitsFor: ReadonlyMap<string, StepEdge[]>,
+): StepEdge[] | undefined {
   const via = new Map<string, StepEdge>();
   const queue = [start];
   for (let head = 0; head < queue.length; head++) {
@@ -88,7 +95,7 @@ function shortestCycle(start: string, component: ReadonlySet<string>, waitsFor: 
 
 function pathTo(node: string, start: string, via: ReadonlyMap<string, StepEdge>): StepEdge[] {
   const edges: StepEdge[] = [];
-  for (let current = node; current !== start; ) {
+  for (let current = node; current !== start;) {
     const edge = via.get(current);
     if (!edge) break;
     edges.unshift(edge);

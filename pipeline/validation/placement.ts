@@ -16,7 +16,12 @@ export function checkPlacement(steps: readonly FlatStep[]): ValidationIssue[] {
       return [];
     }
     if (!earlier.parent && !step.parent) {
-      return [issue(member(step.path, 'Name'), `duplicate step name "${step.name}" (also at ${earlier.path}); step names must be unique`)];
+      return [
+        issue(
+          member(step.path, 'Name'),
+          `duplicate step name "${step.name}" (also at ${earlier.path}); step names must be unique`,
+        ),
+      ];
     }
     return [
       issue(
@@ -28,5 +33,7 @@ export function checkPlacement(steps: readonly FlatStep[]): ValidationIssue[] {
 }
 
 function place(step: FlatStep): string {
-  return step.parent ? `in the ${BRANCH_MEMBERS[step.parent.branch]} of condition "${step.parent.condition}"` : 'at the top level';
+  return step.parent
+    ? `in the ${BRANCH_MEMBERS[step.parent.branch]} of condition "${step.parent.condition}"`
+    : 'at the top level';
 }

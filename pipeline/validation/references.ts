@@ -17,7 +17,10 @@ export interface ReferenceContext {
 }
 
 /** Problems with what `{"Get": ...}` expressions point at. */
-export function checkReferences(references: readonly Reference[], context: ReferenceContext): ValidationIssue[] {
+export function checkReferences(
+  references: readonly Reference[],
+  context: ReferenceContext,
+): ValidationIssue[] {
   return references.flatMap((reference) => checkReference(reference, context));
 }
 
@@ -27,20 +30,37 @@ function checkReference(reference: Reference, context: ReferenceContext): Valida
     case 'Parameters':
       return context.parameters.has(target.name)
         ? []
-        : [issue(path, `Get "${expression}" refers to parameter "${target.name}", which is not declared in Parameters${didYouMean(target.name, context.parameters)}`)];
+        : [
+            issue(
+              path,
+              `Get "${expression}" refers to parameter "${target.name}", which is not declared in Parameters${didYouMean(target.name, context.parameters)}`,
+            ),
+          ];
     case 'Execution':
       return (EXECUTION_VARIABLE_NAMES as readonly string[]).includes(target.name)
         ? []
-        : [issue(path, `unknown execution variable "${target.name}"${didYouMean(target.name, EXECUTION_VARIABLE_NAMES)}; expected one of ${EXECUTION_VARIABLE_NAMES.join(', ')}`)];
+        : [
+            issue(
+              path,
+              `unknown execution variable "${target.name}"${didYouMean(target.name, EXECUTION_VARIABLE_NAMES)}; expected one of ${EXECUTION_VARIABLE_NAMES.join(', ')}`,
+            ),
+          ];
     case 'Steps': {
       const step = context.steps.get(target.step);
       if (!step) {
-        return [issue(path, `Get "${expression}" refers to step "${target.step}", which does not exist${didYouMean(target.step, context.steps.keys())}`)];
+        return [
+          issue(
+            path,
+            `Get "${expression}" refers to step "${target.step}", which does not exist${didYouMean(target.step, context.steps.keys())}`,
+          ),
+        ];
       }
       return checkStepProperty(reference, step, target.property);
     }
     default:
-      return [issue(path, `unknown reference "${expression}": a Get starts with Parameters., Execution. or Steps.`)];
+      return [
+        issue(path, `unknown reference "${expression}": a Get starts with Parameters., Execution. or Steps.`),
+      ];
   }
 }
 
@@ -48,7 +68,12 @@ function checkStepProperty(reference: Reference, step: FlatStep, property: strin
   const { path, expression } = reference;
   const segments = parsePropertyPath(property);
   if (!segments) {
-    return [issue(path, `malformed property path in "${expression}"; expected e.g. Steps.<step>.ModelArtifacts.S3ModelArtifacts or Steps.<step>.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri`)];
+    return [
+      issue(
+        path,
+        `malformed property path in "${expression}"; expected e.g. Steps.<step>.ModelArtifacts.S3ModelArtifacts or Steps.<step>.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri`,
+      ),
+    ];
   }
   const [head, second] = segments as [PropertySegment, PropertySegment | undefined];
   if (reference.propertyFile !== (head.name === 'PropertyFiles')) {
@@ -65,7 +90,11 @@ function checkStepProperty(reference: Reference, step: FlatStep, property: strin
   return checkDescribedProperty(reference, step, segments);
 }
 
-function checkPropertyFile(reference: Reference, step: FlatStep, file: PropertySegment | undefined): ValidationIssue[] {
+function checkPropertyFile(
+  reference: Reference,
+  step: FlatStep,
+  file: PropertySegment | undefined,
+): ValidationIssue[] {
   const files = declaredNames(step.step, 'PropertyFiles', 'PropertyFileName');
   if (file && files.includes(file.name)) return [];
   const name = file?.name ?? '';
@@ -77,7 +106,11 @@ function checkPropertyFile(reference: Reference, step: FlatStep, file: PropertyS
   ];
 }
 
-function checkDescribedProperty(reference: Reference, step: FlatStep, segments: readonly PropertySegment[]): ValidationIssue[] {
+function checkDescribedProperty(
+  reference: Reference,
+  step: FlatStep,
+  segments: readonly PropertySegment[],
+): ValidationIssue[] {
   const info = step.type === undefined ? undefined : stepTypeInfo(step.type);
   if (!info) return [];
   const [head] = segments as [PropertySegment];
@@ -99,17 +132,37 @@ function checkDescribedProperty(reference: Reference, step: FlatStep, segments: 
 }
 
 /** Processing outputs and Lambda/Callback output parameters are picked by the names the step declares. */
-function checkDeclaredKey(reference: Reference, step: FlatStep, segments: readonly PropertySegment[]): ValidationIssue[] {
+function checkDeclaredKey(
+  reference: Reference,
+  step: FlatStep,
+  segments: readonly PropertySegment[],
+): ValidationIssue[] {
   const [head, second] = segments as [PropertySegment, PropertySegment | undefined];
-  const processing = step.type === 'Processing' && head.name === 'ProcessingOutputConfig' && second?.name === 'Outputs';
+  const processing =
+    step.type === 'Processing' && head.name === 'ProcessingOutputConfig' && second?.name === 'Outputs';
   const outputParameters = head.name === 'OutputParameters';
   if (!processing && !outputParameters) return [];
   const [key] = (processing ? second : head)?.keys ?? [];
-  const declared = processing ? processingOutputNames(step.step) : declaredNames(step.step, 'OutputParameters', 'OutputName');
+  const declared = processing
+    ? processingOutputNames(step.step)
+    : declaredNames(step.step, 'OutputParameters', 'OutputName');
   const what = processing ? 'processing output' : 'output parameter';
-  if (key === undefined) return [issue(reference.path, `"${reference.expression}" must pick one ${what} by name, e.g. ['${declared[0] ?? 'name'}']`)];
+  if (key === undefined)
+    return [
+      issue(
+        reference.path,
+        `"${reference.expression}" must pick one ${what} by name, e.g. ['${declared[0] ?? 'name'}']`,
+      ),
+    ];
   if (typeof key === 'number') {
-    return key < declared.length ? [] : [issue(reference.path, `step "${step.name}" has ${declared.length} ${what}s; index ${key} is out of range`)];
+    return key < declared.length
+      ? []
+      : [
+          issue(
+            reference.path,
+            `step "${step.name}" has ${declared.length} ${what}s; index ${key} is out of range`,
+          ),
+        ];
   }
   if (declared.includes(key)) return [];
   return [

@@ -18,8 +18,11 @@ import {
 } from '../../pipeline/dsl';
 
 const ROLE = 'arn:aws:iam::111122223333:role/Role';
-const resources = { ClusterConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 } } as const;
-const output = <const Name extends string>(name: Name) => processingOutput({ name, source: `/opt/ml/processing/${name}`, destination: `s3://b/${name}` });
+const resources = {
+  ClusterConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
+} as const;
+const output = <const Name extends string>(name: Name) =>
+  processingOutput({ name, source: `/opt/ml/processing/${name}`, destination: `s3://b/${name}` });
 
 export const prep = new ProcessingStep('Prep', {
   arguments: {
@@ -41,7 +44,12 @@ export const train = new TrainingStep('Train', {
     InputDataConfig: [
       {
         ChannelName: 'train',
-        DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: prep.properties.ProcessingOutputConfig.Outputs.train.S3Output.S3Uri } },
+        DataSource: {
+          S3DataSource: {
+            S3DataType: 'S3Prefix',
+            S3Uri: prep.properties.ProcessingOutputConfig.Outputs.train.S3Output.S3Uri,
+          },
+        },
       },
     ],
   },
@@ -58,7 +66,9 @@ export const evaluate = new ProcessingStep('Evaluate', {
 });
 
 export const model = new ModelStep('Model', {
-  arguments: { PrimaryContainer: { Image: 'xgb', ModelDataUrl: train.properties.ModelArtifacts.S3ModelArtifacts } },
+  arguments: {
+    PrimaryContainer: { Image: 'xgb', ModelDataUrl: train.properties.ModelArtifacts.S3ModelArtifacts },
+  },
 });
 
 export const register = new RegisterModelStep('Register', { arguments: { ModelPackageGroupName: 'group' } });
@@ -69,8 +79,15 @@ export const record = new LambdaStep('Record', {
   outputParameters: [{ name: 'model_name', type: 'String' }],
 });
 
-export const rmse: Value<number> = jsonGet<number>(evaluate.propertyFiles.EvaluationReport, 'regression_metrics.rmse.value');
-export const gate = new ConditionStep('Gate', { conditions: [lessThanOrEqualTo(rmse, 3)], ifSteps: [model], elseSteps: [new FailStep('Stop')] });
+export const rmse: Value<number> = jsonGet<number>(
+  evaluate.propertyFiles.EvaluationReport,
+  'regression_metrics.rmse.value',
+);
+export const gate = new ConditionStep('Gate', {
+  conditions: [lessThanOrEqualTo(rmse, 3)],
+  ifSteps: [model],
+  elseSteps: [new FailStep('Stop')],
+});
 
 /** Property references that exist compile. */
 export const valid = [
@@ -114,7 +131,12 @@ export function invalidReferences(): unknown[] {
 export function invalidArguments(): unknown[] {
   return [
     new ProcessingStep('Eval2', {
-      arguments: { ProcessingResources: resources, AppSpecification: { ImageUri: 'i' }, RoleArn: ROLE, ProcessingOutputConfig: { Outputs: [output('evaluation')] } },
+      arguments: {
+        ProcessingResources: resources,
+        AppSpecification: { ImageUri: 'i' },
+        RoleArn: ROLE,
+        ProcessingOutputConfig: { Outputs: [output('evaluation')] },
+      },
       // @ts-expect-error: a property file must name a declared output
       propertyFiles: [{ name: 'Report', outputName: 'evaluaton', filePath: 'evaluation.json' }],
     }),

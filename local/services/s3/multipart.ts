@@ -146,7 +146,7 @@ export class MultipartUploads {
   private discard(uploadId: string): void {
     const collection = this.partsCollection(uploadId);
     for (const part of this.store.list<PartRecord>(collection)) this.objects.discardBlob(part.blob);
-    fs.rmSync(this.store.dir(collection), { recursive: true, force: true });
+    this.store.removeCollection(collection);
     this.store.delete('s3/uploads', uploadId);
   }
 

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PassThrough, Readable, Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 import type {
@@ -181,8 +181,7 @@ export class ObjectStore implements ObjectStoreApi {
     const file = this.localPath(ref);
     // An empty range over an empty object: fs streams reject end < start.
     if (range && range.end < range.start) return Readable.from([]);
-    const stream = fs.createReadStream(file, range ?? {});
-    return stream.pipe(new PassThrough());
+    return fs.createReadStream(file, range ?? {});
   }
 
   listObjects(request: ListObjectsRequest): ListObjectsResult {

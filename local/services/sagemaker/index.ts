@@ -27,7 +27,7 @@ export function createSageMakerServices(env: LocalAwsEnvironment, deps: ServiceD
   const tags = new TagStore(env.store);
   const models = new ModelService(env.store, arns, tags);
   const modelPackages = new ModelPackageService(env.store, arns, tags);
-  const jobs = new JobService({ store: env.store, arns, objects: deps.s3, modelImage: (name) => models.image(name) });
+  const jobs = new JobService({ store: env.store, arns, objects: deps.s3, modelContainer: (name) => models.container(name) });
   const pipelines = new PipelineService(env.store, arns, deps.s3, tags);
   const executions = new ExecutionService({
     store: env.store,

@@ -9,7 +9,7 @@ import type { JobKind, JobOutcome, JobRequest } from '../../engine/deps';
 import { epochSeconds } from '../../engine/execution-record';
 import { createJobDirectory } from '../../runtimes/job-directory';
 import { JobLog } from '../../runtimes/job-log';
-import { JobFailure, JobStopped, type JobType } from '../../runtimes/job-runtime';
+import { JobFailure, JobStopped, type JobType, type ModelContainer } from '../../runtimes/job-runtime';
 import { findPython } from '../../runtimes/python';
 import { jobRuntimeFor } from '../../runtimes/registry';
 import { resourceArn, type ArnContext } from './arns';
@@ -70,8 +70,8 @@ export interface JobServiceOptions {
   readonly store: StateStore;
   readonly arns: ArnContext;
   readonly objects: ObjectStoreApi;
-  /** The image a transform job's model runs (Transform jobs name a model, not an image). */
-  readonly modelImage: (modelName: string) => string | undefined;
+  /** The container of a model (Transform jobs name a model, not an image). */
+  readonly modelContainer: (modelName: string) => ModelContainer | undefined;
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -112,7 +112,8 @@ export class JobService {
     const directory = createJobDirectory(store.root, job.name);
     const log = new JobLog(directory.logFile);
     try {
-      const image = jobRuntimeFor(this.imageOf(job), shape.type, this.options.env);
+      const model = job.kind === 'Transform' ? this.modelOf(job) : undefined;
+      const image = jobRuntimeFor(model?.Image ?? this.imageOf(job), shape.type, this.options.env);
       if (image.warning) log.note(`warning: ${image.warning}`);
       if (job.kind === 'Training') record.SecondaryStatus = 'Training';
       const details = await image.runtime({
@@ -124,6 +125,7 @@ export class JobService {
         signal: job.signal,
         python: findPython(this.options.env),
         env: this.options.env ?? process.env,
+        ...(model ? { model } : {}),
       });
       Object.assign(record, details, { [shape.statusMember]: 'Completed' });
       removeAllBut(directory.root, path.basename(directory.logFile));
@@ -153,19 +155,20 @@ export class JobService {
     const request = job.request as {
       AppSpecification?: { ImageUri?: string };
       AlgorithmSpecification?: { TrainingImage?: string; AlgorithmName?: string };
-      ModelName?: string;
     };
     if (job.kind === 'Processing') return request.AppSpecification?.ImageUri ?? '';
-    if (job.kind === 'Training') {
-      const spec = request.AlgorithmSpecification;
-      if (!spec?.TrainingImage) {
-        throw new JobFailure('ClientError', `AlgorithmSpecification.TrainingImage is required locally (AlgorithmName ${spec?.AlgorithmName ?? ''} is not supported)`);
-      }
-      return spec.TrainingImage;
+    const spec = request.AlgorithmSpecification;
+    if (!spec?.TrainingImage) {
+      throw new JobFailure('ClientError', `AlgorithmSpecification.TrainingImage is required locally (AlgorithmName ${spec?.AlgorithmName ?? ''} is not supported)`);
     }
-    const image = request.ModelName ? this.options.modelImage(request.ModelName) : undefined;
-    if (!image) throw new JobFailure('ClientError', `Could not find model "${request.ModelName ?? ''}" for the transform job`);
-    return image;
+    return spec.TrainingImage;
+  }
+
+  private modelOf(job: JobRequest): ModelContainer {
+    const name = job.request.ModelName;
+    const container = typeof name === 'string' ? this.options.modelContainer(name) : undefined;
+    if (!container?.Image) throw new JobFailure('ClientError', `Could not find model "${String(name)}" for the transform job`);
+    return container;
   }
 
   /** At start: jobs left InProgress by a process that died are Failed. */

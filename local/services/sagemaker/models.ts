@@ -2,6 +2,7 @@ import { AwsError, validationError } from '../../core/errors';
 import type { OperationHandler } from '../../core/service';
 import type { StateStore } from '../../state/store';
 import { epochSeconds } from '../../engine/execution-record';
+import type { ModelContainer } from '../../runtimes/job-runtime';
 import { resourceArn, type ArnContext } from './arns';
 import { listPage } from './pagination';
 import type { TagStore } from './tags';
@@ -47,10 +48,10 @@ export class ModelService {
     return record;
   }
 
-  /** The image a model serves (its primary container, else its first container). */
-  image(name: string): string | undefined {
-    const record = this.find(name) as { PrimaryContainer?: { Image?: string }; Containers?: { Image?: string }[] } | undefined;
-    return record?.PrimaryContainer?.Image ?? record?.Containers?.[0]?.Image;
+  /** The container a model serves (its primary container, else its first container). */
+  container(name: string): ModelContainer | undefined {
+    const record = this.find(name) as { PrimaryContainer?: ModelContainer; Containers?: ModelContainer[] } | undefined;
+    return record?.PrimaryContainer ?? record?.Containers?.[0];
   }
 
   operations(): Record<string, OperationHandler> {

@@ -40,15 +40,13 @@ function ssmOperations(parameters: ParameterStore): Record<string, OperationHand
     },
 
     GetParameterHistory: (input) => {
-      const history = parameters
-        .history(requireString(input, 'Name'))
-        .map((version) => ({
-          ...version,
-          Labels: [],
-          Tier: 'Standard',
-          Policies: [],
-          LastModifiedUser: 'local',
-        }));
+      const history = parameters.history(requireString(input, 'Name')).map((version) => ({
+        ...version,
+        Labels: [],
+        Tier: 'Standard',
+        Policies: [],
+        LastModifiedUser: 'local',
+      }));
       return paginate(history, input, 50);
     },
 

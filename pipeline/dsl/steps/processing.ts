@@ -11,7 +11,9 @@ import { buildProperties, PROCESSING_PROPERTIES, type PropertiesOf } from '../pr
 import { PropertyFile } from '../property-file';
 import { Step, type CacheOptions, type RetryOptions, type StepOptions } from '../step';
 
-export type ProcessingOutputArgument<Name extends string = string> = Pipelined<Omit<ProcessingOutput, 'OutputName'>> & {
+export type ProcessingOutputArgument<Name extends string = string> = Pipelined<
+  Omit<ProcessingOutput, 'OutputName'>
+> & {
   readonly OutputName: Name;
 };
 
@@ -38,7 +40,10 @@ export interface ProcessingStepProps<Outputs extends string, Files extends strin
   readonly propertyFiles?: readonly PropertyFileDeclaration<Files, Outputs>[];
 }
 
-export type ProcessingProperties<Outputs extends string> = PropertiesOf<typeof PROCESSING_PROPERTIES, Outputs>;
+export type ProcessingProperties<Outputs extends string> = PropertiesOf<
+  typeof PROCESSING_PROPERTIES,
+  Outputs
+>;
 
 /** A processing job; `properties.ProcessingOutputConfig.Outputs.<name>` exists for each declared output. */
 export class ProcessingStep<Outputs extends string = string, Files extends string = never> extends Step<
@@ -52,7 +57,9 @@ export class ProcessingStep<Outputs extends string = string, Files extends strin
   constructor(name: string, props: ProcessingStepProps<Outputs, Files>) {
     super(name, props);
     this.args = props.arguments;
-    const outputs = (props.arguments.ProcessingOutputConfig?.Outputs ?? []).map((output) => output.OutputName);
+    const outputs = (props.arguments.ProcessingOutputConfig?.Outputs ?? []).map(
+      (output) => output.OutputName,
+    );
     this.properties = buildProperties(this, PROCESSING_PROPERTIES, outputs);
     this.propertyFiles = this.declarePropertyFiles(props.propertyFiles ?? [], outputs);
   }
@@ -114,7 +121,9 @@ export interface ProcessingOutputSpec<Name extends string> {
 }
 
 /** An S3 output uploaded when the job ends (the SDK's default form). */
-export function processingOutput<const Name extends string>(spec: ProcessingOutputSpec<Name>): ProcessingOutputArgument<Name> {
+export function processingOutput<const Name extends string>(
+  spec: ProcessingOutputSpec<Name>,
+): ProcessingOutputArgument<Name> {
   return {
     OutputName: spec.name,
     AppManaged: false,

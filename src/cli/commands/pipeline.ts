@@ -5,7 +5,12 @@ import { type Command, InvalidArgumentError } from 'commander';
 
 import { diffDefinitions, formatDiff } from '../../../pipeline/diff';
 import { definitionGraph } from '../../../pipeline/graph';
-import { abaloneDefaults, synthesizeAbalone, writeSynthResult, type SynthOptions } from '../../../pipeline/synth';
+import {
+  abaloneDefaults,
+  synthesizeAbalone,
+  writeSynthResult,
+  type SynthOptions,
+} from '../../../pipeline/synth';
 import { validateDefinition, type ValidationIssue } from '../../../pipeline/validate';
 
 interface SynthCommandOptions {
@@ -31,7 +36,9 @@ const DEFAULT_PIPELINE_NAME = 'abalone-pipeline';
 
 /** `mlops pipeline synth|validate|diff`: write, check and compare pipeline definitions. */
 export function registerPipelineCommands(program: Command): void {
-  const pipeline = program.command('pipeline').description('Write, check and compare SageMaker pipeline definitions');
+  const pipeline = program
+    .command('pipeline')
+    .description('Write, check and compare SageMaker pipeline definitions');
   const defaults = abaloneDefaults();
 
   pipeline
@@ -44,11 +51,23 @@ export function registerPipelineCommands(program: Command): void {
     .option('--region <region>', 'region (picks the SageMaker image accounts)', defaults.region)
     .option('--role-arn <arn>', `role the jobs and the model run as (default: ${defaults.roleArn})`)
     .option('--bucket <name>', `bucket for assets and step outputs (default: ${defaults.bucket})`)
-    .option('--pipeline-name <name>', `pipeline name; the default S3 prefix (default: ${DEFAULT_PIPELINE_NAME})`)
+    .option(
+      '--pipeline-name <name>',
+      `pipeline name; the default S3 prefix (default: ${DEFAULT_PIPELINE_NAME})`,
+    )
     .option('--prefix <prefix>', 'S3 key prefix for assets and step outputs (default: the pipeline name)')
-    .option('--lambda-arn <arn>', 'function that records the model name (default: arn:aws:lambda:<region>:000000000000:function:record-model-name)')
-    .option('--model-package-group <name>', `default model package group (default: ${defaults.modelPackageGroupName})`)
-    .option('--model-name-parameter <name>', `default SSM parameter for the model name (default: ${defaults.modelNameParameter})`)
+    .option(
+      '--lambda-arn <arn>',
+      'function that records the model name (default: arn:aws:lambda:<region>:000000000000:function:record-model-name)',
+    )
+    .option(
+      '--model-package-group <name>',
+      `default model package group (default: ${defaults.modelPackageGroupName})`,
+    )
+    .option(
+      '--model-name-parameter <name>',
+      `default SSM parameter for the model name (default: ${defaults.modelNameParameter})`,
+    )
     .option('--rmse-threshold <number>', 'default of the RmseThreshold parameter (default: 3)', parseNumber)
     .option('--scripts-dir <dir>', 'folder with preprocess.py and evaluate.py (default: pipeline/scripts)')
     .option('--data <file>', 'the raw abalone CSV (default: data/abalone.csv)')
@@ -56,7 +75,9 @@ export function registerPipelineCommands(program: Command): void {
 
   pipeline
     .command('validate')
-    .description('Check a definition file; exit 1 listing every problem with its JSON path, exit 0 when valid')
+    .description(
+      'Check a definition file; exit 1 listing every problem with its JSON path, exit 0 when valid',
+    )
     .argument('<file>', 'definition JSON file')
     .option('--json', 'print {"file", "valid", "issues": [{path, message}]}')
     .action((file: string, options: JsonOption) => runValidate(file, options));
@@ -103,7 +124,9 @@ function runValidate(file: string, options: JsonOption): void {
     process.stdout.write(`${file}: OK\n`);
   } else {
     const lines = issues.map((issue) => `  ${issue.path}: ${issue.message}`);
-    process.stdout.write(`${file}: ${issues.length} problem${issues.length === 1 ? '' : 's'}\n${lines.join('\n')}\n`);
+    process.stdout.write(
+      `${file}: ${issues.length} problem${issues.length === 1 ? '' : 's'}\n${lines.join('\n')}\n`,
+    );
   }
 }
 
@@ -114,7 +137,9 @@ function validateFile(file: string): ValidationIssue[] {
   try {
     definition = JSON.parse(text);
   } catch (error) {
-    return [{ path: '$', message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` }];
+    return [
+      { path: '$', message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` },
+    ];
   }
   return validateDefinition(definition);
 }
@@ -128,7 +153,9 @@ function readText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    throw new Error(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
 }
 
@@ -136,14 +163,16 @@ function readJson(file: string): unknown {
   try {
     return JSON.parse(readText(file));
   } catch (error) {
-    if (error instanceof SyntaxError) throw new Error(`${file} is not valid JSON: ${error.message}`);
+    if (error instanceof SyntaxError)
+      throw new Error(`${file} is not valid JSON: ${error.message}`, { cause: error });
     throw error;
   }
 }
 
 function parseNumber(value: string): number {
   const number = Number(value);
-  if (value.trim() === '' || !Number.isFinite(number)) throw new InvalidArgumentError(`expected a number, got "${value}"`);
+  if (value.trim() === '' || !Number.isFinite(number))
+    throw new InvalidArgumentError(`expected a number, got "${value}"`);
   return number;
 }
 

@@ -13,7 +13,7 @@ describe('a client nobody here wrote: boto3', () => {
     const script = path.join(__dirname, 'fixtures', 'boto3_s3_ssm.py');
     // Asynchronously: the local AWS answers from this process's event loop.
     const run = await promisify(execFile)(findPython(), [script, harness.aws().endpoint], {
-      timeout: 30_000,
+      timeout: 25_000,
     });
     expect(run.stderr).toBe('');
     const seen = JSON.parse(run.stdout) as Record<string, unknown>;
@@ -37,5 +37,5 @@ describe('a client nobody here wrote: boto3', () => {
       already_exists: true,
       not_found: true,
     });
-  });
+  }, 30_000);
 });

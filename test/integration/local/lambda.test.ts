@@ -53,7 +53,7 @@ describe('local Lambda through the SDK v3 client', () => {
       parameter_name: '/mlops/test/model-name',
     });
     expect(byArn.body.parameter_version).toBe(2);
-  });
+  }, 20_000);
 
   it('answers a handler error with FunctionError Unhandled and the AWS error payload', async () => {
     const result = await invoke('record-model-name', { parameter_name: '/mlops/test/model-name' });
@@ -135,7 +135,7 @@ describe('local Lambda through the SDK v3 client', () => {
     });
     // The function recovers: a new worker serves the next call.
     expect((await invoke('sleeps', { ms: 1 })).body).toBe('slept');
-  });
+  }, 20_000);
 
   it('refuses bad registrations and unknown functions with the Lambda error codes', async () => {
     await expect(

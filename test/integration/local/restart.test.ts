@@ -68,5 +68,5 @@ describe('restart on the same state dir', () => {
       new InvokeCommand({ FunctionName: 'kept-fn', Payload: '{"x":1}' }),
     );
     expect(JSON.parse(Buffer.from(invoked.Payload!).toString())).toMatchObject({ event: { x: 1 } });
-  });
+  }, 20_000);
 });

@@ -100,7 +100,7 @@ describe('local S3 through the SDK v3 client', () => {
     const read = Buffer.from(await object.Body!.transformToByteArray());
     expect(read.length).toBe(body.length);
     expect(read.equals(body)).toBe(true);
-  });
+  }, 20_000);
 
   it('pages ListObjectsV2 with a delimiter, prefixes and continuation tokens', async () => {
     const keys = [

@@ -22,7 +22,11 @@ const OPTIONS: AbaloneOptions = {
   lambdaFunctionArn: 'arn:aws:lambda:eu-west-1:444455556666:function:record',
   modelPackageGroupName: 'team-models',
   modelNameParameter: '/team/model',
-  assets: { preprocessScript: 's3://team-bucket/pre.py', evaluateScript: 's3://team-bucket/eval.py', inputData: 's3://team-bucket/abalone.csv' },
+  assets: {
+    preprocessScript: 's3://team-bucket/pre.py',
+    evaluateScript: 's3://team-bucket/eval.py',
+    inputData: 's3://team-bucket/abalone.csv',
+  },
 };
 
 describe('the abalone pipeline', () => {
@@ -35,28 +39,54 @@ describe('the abalone pipeline', () => {
   it('has the required steps and gates on RMSE read from the evaluation property file', () => {
     const definition = buildAbalonePipeline(OPTIONS).toDefinition();
     const text = JSON.stringify(definition);
-    expect(definition.Steps.map((step) => `${step.Name}:${step.Type}`)).toEqual(['Preprocess:Processing', 'Train:Training', 'Evaluate:Processing', 'CheckRmse:Condition']);
-    const gate = definition.Steps[3]?.Arguments as { Conditions: unknown[]; IfSteps: { Name: string; Type: string }[]; ElseSteps: { Name: string; Type: string }[] };
-    expect(gate.IfSteps.map((step) => `${step.Name}:${step.Type}`)).toEqual(['RegisterModel:RegisterModel', 'CreateModel:Model', 'RecordModelName:Lambda']);
+    expect(definition.Steps.map((step) => `${step.Name}:${step.Type}`)).toEqual([
+      'Preprocess:Processing',
+      'Train:Training',
+      'Evaluate:Processing',
+      'CheckRmse:Condition',
+    ]);
+    const gate = definition.Steps[3]?.Arguments as {
+      Conditions: unknown[];
+      IfSteps: { Name: string; Type: string }[];
+      ElseSteps: { Name: string; Type: string }[];
+    };
+    expect(gate.IfSteps.map((step) => `${step.Name}:${step.Type}`)).toEqual([
+      'RegisterModel:RegisterModel',
+      'CreateModel:Model',
+      'RecordModelName:Lambda',
+    ]);
     expect(gate.ElseSteps.map((step) => `${step.Name}:${step.Type}`)).toEqual(['RmseTooHigh:Fail']);
     expect(gate.Conditions).toEqual([
       {
         Type: 'LessThanOrEqualTo',
-        LeftValue: { 'Std:JsonGet': { PropertyFile: { Get: 'Steps.Evaluate.PropertyFiles.EvaluationReport' }, Path: 'regression_metrics.rmse.value' } },
+        LeftValue: {
+          'Std:JsonGet': {
+            PropertyFile: { Get: 'Steps.Evaluate.PropertyFiles.EvaluationReport' },
+            Path: 'regression_metrics.rmse.value',
+          },
+        },
         RightValue: { Get: 'Parameters.RmseThreshold' },
       },
     ]);
-    expect(definition.Steps[2]?.PropertyFiles).toEqual([{ PropertyFileName: 'EvaluationReport', OutputName: 'evaluation', FilePath: 'evaluation.json' }]);
-    expect(text).toContain('"HyperParameters":{"max_depth":{"Std:Join":{"On":"","Values":[{"Get":"Parameters.MaxDepth"}]}},"eta":"0.2","gamma":"4","min_child_weight":"6","subsample":"0.7"');
+    expect(definition.Steps[2]?.PropertyFiles).toEqual([
+      { PropertyFileName: 'EvaluationReport', OutputName: 'evaluation', FilePath: 'evaluation.json' },
+    ]);
+    expect(text).toContain(
+      '"HyperParameters":{"max_depth":{"Std:Join":{"On":"","Values":[{"Get":"Parameters.MaxDepth"}]}},"eta":"0.2","gamma":"4","min_child_weight":"6","subsample":"0.7"',
+    );
     expect(text).toContain('"objective":"reg:squarederror"');
   });
 
   it('takes account, region and bucket from its options only', () => {
     const text = JSON.stringify(buildAbalonePipeline(OPTIONS).toDefinition());
     expect(text).not.toMatch(/us-east-1|000000000000|mlops-local-artifacts|683313688378/);
-    expect(text).toContain('141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3');
+    expect(text).toContain(
+      '141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3',
+    );
     expect(text).toContain('141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1');
-    expect(text).toContain('"Values":["s3:/","team-bucket","ml","abalone",{"Get":"Execution.PipelineExecutionId"},"Preprocess","test"]');
+    expect(text).toContain(
+      '"Values":["s3:/","team-bucket","ml","abalone",{"Get":"Execution.PipelineExecutionId"},"Preprocess","test"]',
+    );
   });
 
   it('lists the parameters a user sets per execution, with their defaults', () => {
@@ -81,19 +111,31 @@ describe('the abalone pipeline', () => {
       DefaultValue: 'PendingManualApproval',
       EnumValues: ['Approved', 'Rejected', 'PendingManualApproval'],
     });
-    expect(parameters.find((parameter) => parameter.Name === 'InputDataUrl')?.DefaultValue).toBe('s3://team-bucket/abalone.csv');
+    expect(parameters.find((parameter) => parameter.Name === 'InputDataUrl')?.DefaultValue).toBe(
+      's3://team-bucket/abalone.csv',
+    );
   });
 
   it('resolves image URIs per region and refuses unknown regions', () => {
-    expect(imageUri(SKLEARN_IMAGE, 'us-east-1')).toBe('683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3');
-    expect(imageUri(XGBOOST_IMAGE, 'cn-north-1')).toBe('450853457545.dkr.ecr.cn-north-1.amazonaws.com.cn/sagemaker-xgboost:1.7-1');
-    expect(() => imageUri(XGBOOST_IMAGE, 'mars-1')).toThrow('sagemaker-xgboost:1.7-1 is not published in region "mars-1"; known regions: af-south-1');
+    expect(imageUri(SKLEARN_IMAGE, 'us-east-1')).toBe(
+      '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3',
+    );
+    expect(imageUri(XGBOOST_IMAGE, 'cn-north-1')).toBe(
+      '450853457545.dkr.ecr.cn-north-1.amazonaws.com.cn/sagemaker-xgboost:1.7-1',
+    );
+    expect(() => imageUri(XGBOOST_IMAGE, 'mars-1')).toThrow(
+      'sagemaker-xgboost:1.7-1 is not published in region "mars-1"; known regions: af-south-1',
+    );
   });
 
   it('computes where an execution leaves its test rows and evaluation report', () => {
     const arn = 'arn:aws:sagemaker:us-east-1:000000000000:pipeline/abalone-pipeline/execution/abc123';
-    expect(abaloneTestRowsS3Uri({ bucket: 'b', prefix: 'abalone-pipeline', execution: arn })).toBe('s3://b/abalone-pipeline/abc123/Preprocess/test/test.csv');
-    expect(abaloneEvaluationS3Uri({ bucket: 'b', prefix: '', execution: 'abc123' })).toBe('s3://b/abc123/Evaluate/evaluation/evaluation.json');
+    expect(abaloneTestRowsS3Uri({ bucket: 'b', prefix: 'abalone-pipeline', execution: arn })).toBe(
+      's3://b/abalone-pipeline/abc123/Preprocess/test/test.csv',
+    );
+    expect(abaloneEvaluationS3Uri({ bucket: 'b', prefix: '', execution: 'abc123' })).toBe(
+      's3://b/abc123/Evaluate/evaluation/evaluation.json',
+    );
     expect(ABALONE_STEPS.preprocess).toBe('Preprocess');
   });
 });
@@ -107,16 +149,23 @@ describe('synthesizeAbalone', () => {
 
   it('lists both scripts and the data in the manifest, with the URIs the definition uses', () => {
     const { definition, manifest } = synthesizeAbalone(abaloneDefaults());
-    expect(manifest.assets.map((entry) => entry.path)).toEqual(['pipeline/scripts/preprocess.py', 'pipeline/scripts/evaluate.py', 'data/abalone.csv']);
+    expect(manifest.assets.map((entry) => entry.path)).toEqual([
+      'pipeline/scripts/preprocess.py',
+      'pipeline/scripts/evaluate.py',
+      'data/abalone.csv',
+    ]);
     const text = JSON.stringify(definition);
     for (const entry of manifest.assets) {
-      expect(entry.s3Uri).toBe(`s3://mlops-local-artifacts/abalone-pipeline/assets/${entry.sha256}/${path.basename(entry.path)}`);
+      expect(entry.s3Uri).toBe(
+        `s3://mlops-local-artifacts/abalone-pipeline/assets/${entry.sha256}/${path.basename(entry.path)}`,
+      );
       expect(text).toContain(entry.s3Uri);
     }
   });
 
   it('changes a script URI when one byte of the script changes', () => {
-    for (const script of ['preprocess.py', 'evaluate.py']) copyFileSync(path.join(REPO_ROOT, 'pipeline', 'scripts', script), path.join(dir, script));
+    for (const script of ['preprocess.py', 'evaluate.py'])
+      copyFileSync(path.join(REPO_ROOT, 'pipeline', 'scripts', script), path.join(dir, script));
     const before = synthesizeAbalone({ ...abaloneDefaults(), scriptsDir: dir });
     writeFileSync(path.join(dir, 'evaluate.py'), `${readFileSync(path.join(dir, 'evaluate.py'), 'utf8')} `);
     const after = synthesizeAbalone({ ...abaloneDefaults(), scriptsDir: dir });

@@ -33,9 +33,12 @@ describe('assets', () => {
     });
     expect(assetObject(entry)).toEqual({ bucket: 'b', key: `team/pipe/assets/${entry.sha256}/script.py` });
     expect(assetS3Uri({ bucket: 'b', prefix: '' }, SHA, 'x.csv')).toBe(`s3://b/assets/${SHA}/x.csv`);
-    expect(fileAsset(path.join(dir, 'script.py'), { root: path.join(dir, 'sub'), location: { bucket: 'b', prefix: 'p' } }).path).toBe(
-      path.join(dir, 'script.py'),
-    );
+    expect(
+      fileAsset(path.join(dir, 'script.py'), {
+        root: path.join(dir, 'sub'),
+        location: { bucket: 'b', prefix: 'p' },
+      }).path,
+    ).toBe(path.join(dir, 'script.py'));
   });
 
   it('names the manifest after the definition', () => {
@@ -45,17 +48,22 @@ describe('assets', () => {
 
   it('reads a manifest and names what is wrong with a bad one', () => {
     const file = path.join(dir, 'pipeline.assets.json');
-    const good = { version: 1, assets: [{ path: 'data/abalone.csv', sha256: SHA, s3Uri: `s3://b/p/assets/${SHA}/abalone.csv` }] };
+    const good = {
+      version: 1,
+      assets: [{ path: 'data/abalone.csv', sha256: SHA, s3Uri: `s3://b/p/assets/${SHA}/abalone.csv` }],
+    };
     writeFileSync(file, JSON.stringify(good));
     expect(readAssetsManifest(file)).toEqual(good);
 
-    expect(() => parseAssetsManifest({ version: 2, assets: [] }, 'm.json')).toThrow('assets manifest m.json: $.version must be 1, found 2');
-    expect(() => parseAssetsManifest({ version: 1, assets: [{ ...good.assets[0], sha256: 'xyz' }] }, 'm.json')).toThrow(
-      'assets manifest m.json: $.assets[0].sha256 must be 64 lowercase hex digits',
+    expect(() => parseAssetsManifest({ version: 2, assets: [] }, 'm.json')).toThrow(
+      'assets manifest m.json: $.version must be 1, found 2',
     );
-    expect(() => parseAssetsManifest({ version: 1, assets: [{ ...good.assets[0], s3Uri: 'https://b/x' }] }, 'm.json')).toThrow(
-      `$.assets[0].s3Uri must be an s3:// URI containing the file's sha256, found "https://b/x"`,
-    );
+    expect(() =>
+      parseAssetsManifest({ version: 1, assets: [{ ...good.assets[0], sha256: 'xyz' }] }, 'm.json'),
+    ).toThrow('assets manifest m.json: $.assets[0].sha256 must be 64 lowercase hex digits');
+    expect(() =>
+      parseAssetsManifest({ version: 1, assets: [{ ...good.assets[0], s3Uri: 'https://b/x' }] }, 'm.json'),
+    ).toThrow(`$.assets[0].s3Uri must be an s3:// URI containing the file's sha256, found "https://b/x"`);
     writeFileSync(file, '{ not json');
     expect(() => readAssetsManifest(file)).toThrow(AssetsManifestError);
     expect(() => readAssetsManifest(file)).toThrow(`cannot read assets manifest ${file}`);
@@ -64,9 +72,17 @@ describe('assets', () => {
   it('finds files that changed since the manifest was written', () => {
     writeFileSync(path.join(dir, 'a.py'), 'a');
     const location = { bucket: 'b', prefix: 'p' };
-    const manifest = { version: 1 as const, assets: [fileAsset('a.py', { root: dir, location }), { path: 'gone.py', sha256: SHA, s3Uri: `s3://b/p/assets/${SHA}/gone.py` }] };
+    const manifest = {
+      version: 1 as const,
+      assets: [
+        fileAsset('a.py', { root: dir, location }),
+        { path: 'gone.py', sha256: SHA, s3Uri: `s3://b/p/assets/${SHA}/gone.py` },
+      ],
+    };
     expect(staleAssets(manifest, dir)).toEqual([`gone.py: file not found at ${path.join(dir, 'gone.py')}`]);
     writeFileSync(path.join(dir, 'a.py'), 'b');
-    expect(staleAssets(manifest, dir)[0]).toBe(`a.py: sha256 is ${sha256Of('b')}, the manifest says ${sha256Of('a')}; run synth again`);
+    expect(staleAssets(manifest, dir)[0]).toBe(
+      `a.py: sha256 is ${sha256Of('b')}, the manifest says ${sha256Of('a')}; run synth again`,
+    );
   });
 });

@@ -20,13 +20,30 @@ describe('diffDefinitions', () => {
     delete after.Steps[0].Description;
     const diff = diffDefinitions(base(), after);
     expect(diff.steps).toEqual([
-      { name: 'Preprocess', status: 'changed', type: 'Processing', changes: [{ path: 'Description', kind: 'removed', before: expect.any(String) }] },
-      { name: 'Train', status: 'changed', type: 'Training', changes: [{ path: 'Arguments.HyperParameters.eta', kind: 'changed', before: '0.2', after: '0.3' }] },
+      {
+        name: 'Preprocess',
+        status: 'changed',
+        type: 'Processing',
+        changes: [{ path: 'Description', kind: 'removed', before: expect.any(String) }],
+      },
+      {
+        name: 'Train',
+        status: 'changed',
+        type: 'Training',
+        changes: [{ path: 'Arguments.HyperParameters.eta', kind: 'changed', before: '0.2', after: '0.3' }],
+      },
       {
         name: 'Evaluate',
         status: 'changed',
         type: 'Processing',
-        changes: [{ path: 'Arguments.ProcessingInputs[InputName=code].S3Input.S3Uri', kind: 'changed', before: expect.stringMatching(/evaluate\.py$/), after: 's3://other/evaluate.py' }],
+        changes: [
+          {
+            path: 'Arguments.ProcessingInputs[InputName=code].S3Input.S3Uri',
+            kind: 'changed',
+            before: expect.stringMatching(/evaluate\.py$/),
+            after: 's3://other/evaluate.py',
+          },
+        ],
       },
     ]);
   });
@@ -40,10 +57,19 @@ describe('diffDefinitions', () => {
     after.Parameters.push({ Name: 'Extra', Type: 'Boolean', DefaultValue: true });
     const diff = diffDefinitions(base(), after);
     expect(diff.parameters).toEqual([
-      { name: 'RmseThreshold', status: 'changed', type: 'Float', changes: [{ path: 'DefaultValue', kind: 'changed', before: 3, after: 2.5 }] },
+      {
+        name: 'RmseThreshold',
+        status: 'changed',
+        type: 'Float',
+        changes: [{ path: 'DefaultValue', kind: 'changed', before: 3, after: 2.5 }],
+      },
       { name: 'Extra', status: 'added', type: 'Boolean', changes: [] },
     ]);
-    expect(diff.steps.map(({ name, status }) => `${status} ${name}`)).toEqual(['removed Train', 'changed CheckRmse', 'changed RecordModelName']);
+    expect(diff.steps.map(({ name, status }) => `${status} ${name}`)).toEqual([
+      'removed Train',
+      'changed CheckRmse',
+      'changed RecordModelName',
+    ]);
     const text = formatDiff(diff);
     expect(text).toContain('  - Train (Training)\n');
     expect(text).toContain('      ~ (placement): "IfSteps of CheckRmse" → "ElseSteps of CheckRmse"\n');

@@ -30,11 +30,19 @@ const ROLE = 'arn:aws:iam::111122223333:role/Role';
 function processing(name: string, outputs: readonly ('data' | 'report')[] = ['data', 'report']) {
   return new ProcessingStep(name, {
     arguments: {
-      ProcessingResources: { ClusterConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 } },
+      ProcessingResources: {
+        ClusterConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
+      },
       AppSpecification: { ImageUri: 'image' },
       RoleArn: ROLE,
       ProcessingOutputConfig: {
-        Outputs: outputs.map((output) => processingOutput({ name: output, source: `/opt/ml/processing/${output}`, destination: `s3://b/${output}` })),
+        Outputs: outputs.map((output) =>
+          processingOutput({
+            name: output,
+            source: `/opt/ml/processing/${output}`,
+            destination: `s3://b/${output}`,
+          }),
+        ),
       },
     },
     propertyFiles: [{ name: 'Report', outputName: 'report', filePath: 'report.json' }],
@@ -44,7 +52,9 @@ function processing(name: string, outputs: readonly ('data' | 'report')[] = ['da
 function training(name: string, input: ReturnType<typeof processing>) {
   return new TrainingStep(name, {
     cacheConfig: { enabled: true, expireAfter: 'P30D' },
-    retryPolicies: [{ exceptionTypes: ['SageMaker.CAPACITY_ERROR'], intervalSeconds: 5, backoffRate: 2, maxAttempts: 4 }],
+    retryPolicies: [
+      { exceptionTypes: ['SageMaker.CAPACITY_ERROR'], intervalSeconds: 5, backoffRate: 2, maxAttempts: 4 },
+    ],
     displayName: 'Training',
     arguments: {
       AlgorithmSpecification: { TrainingImage: 'xgb', TrainingInputMode: 'File' },
@@ -53,13 +63,22 @@ function training(name: string, input: ReturnType<typeof processing>) {
       ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
       StoppingCondition: { MaxRuntimeInSeconds: 60 },
       InputDataConfig: [
-        { ChannelName: 'train', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: input.properties.ProcessingOutputConfig.Outputs.data.S3Output.S3Uri } } },
+        {
+          ChannelName: 'train',
+          DataSource: {
+            S3DataSource: {
+              S3DataType: 'S3Prefix',
+              S3Uri: input.properties.ProcessingOutputConfig.Outputs.data.S3Output.S3Uri,
+            },
+          },
+        },
       ],
     },
   });
 }
 
-const stepNamed = (steps: readonly StepDefinition[], name: string) => steps.find((step) => step.Name === name);
+const stepNamed = (steps: readonly StepDefinition[], name: string) =>
+  steps.find((step) => step.Name === name);
 
 describe('parameters', () => {
   it('emit Name, Type, DefaultValue and EnumValues as the SDK does', () => {
@@ -81,7 +100,9 @@ describe('parameters', () => {
   });
 
   it('reject bad names and defaults early, naming the value', () => {
-    expect(() => parameter.string('bad name')).toThrow('invalid parameter name "bad name": expected 1-256 characters');
+    expect(() => parameter.string('bad name')).toThrow(
+      'invalid parameter name "bad name": expected 1-256 characters',
+    );
     expect(() => parameter.integer('Count', 1.5)).toThrow('parameter Count: default 1.5 is not an integer');
     expect(() => parameter.string('Status', { default: 'Maybe', enumValues: ['Yes', 'No'] })).toThrow(
       'parameter Status: default "Maybe" is not one of its EnumValues ["Yes","No"]',
@@ -112,11 +133,15 @@ describe('expressions', () => {
     expect(prep.properties.ProcessingOutputConfig.Outputs.report.S3Output.S3Uri.toWire()).toEqual({
       Get: "Steps.Prep.ProcessingOutputConfig.Outputs['report'].S3Output.S3Uri",
     });
-    expect(train.properties.ModelArtifacts.S3ModelArtifacts.toWire()).toEqual({ Get: 'Steps.Train.ModelArtifacts.S3ModelArtifacts' });
+    expect(train.properties.ModelArtifacts.S3ModelArtifacts.toWire()).toEqual({
+      Get: 'Steps.Train.ModelArtifacts.S3ModelArtifacts',
+    });
     expect(train.properties.FinalMetricDataList.get('validation:rmse').Value.toWire()).toEqual({
       Get: "Steps.Train.FinalMetricDataList['validation:rmse'].Value",
     });
-    expect(train.properties.FinalMetricDataList.get(0).Value.toWire()).toEqual({ Get: 'Steps.Train.FinalMetricDataList[0].Value' });
+    expect(train.properties.FinalMetricDataList.get(0).Value.toWire()).toEqual({
+      Get: 'Steps.Train.FinalMetricDataList[0].Value',
+    });
   });
 });
 
@@ -159,7 +184,10 @@ describe('steps and pipeline', () => {
     const prep = processing('Prep');
     const train = training('Train', prep);
     const model = new ModelStep('Model', {
-      arguments: { ExecutionRoleArn: ROLE, PrimaryContainer: { Image: 'xgb', ModelDataUrl: train.properties.ModelArtifacts.S3ModelArtifacts } },
+      arguments: {
+        ExecutionRoleArn: ROLE,
+        PrimaryContainer: { Image: 'xgb', ModelDataUrl: train.properties.ModelArtifacts.S3ModelArtifacts },
+      },
     });
     const transform = new TransformStep('Score', {
       cacheConfig: { enabled: false },
@@ -193,12 +221,26 @@ describe('steps and pipeline', () => {
       TrialName: { Get: 'Execution.PipelineExecutionId' },
     });
     const train = stepNamed(definition.Steps, 'Train');
-    expect(Object.keys(train ?? {})).toEqual(['Name', 'Type', 'Arguments', 'DisplayName', 'RetryPolicies', 'CacheConfig']);
-    expect(train?.RetryPolicies).toEqual([{ ExceptionType: ['SageMaker.CAPACITY_ERROR'], IntervalSeconds: 5, BackoffRate: 2, MaxAttempts: 4 }]);
+    expect(Object.keys(train ?? {})).toEqual([
+      'Name',
+      'Type',
+      'Arguments',
+      'DisplayName',
+      'RetryPolicies',
+      'CacheConfig',
+    ]);
+    expect(train?.RetryPolicies).toEqual([
+      { ExceptionType: ['SageMaker.CAPACITY_ERROR'], IntervalSeconds: 5, BackoffRate: 2, MaxAttempts: 4 },
+    ]);
     expect(train?.CacheConfig).toEqual({ Enabled: true, ExpireAfter: 'P30D' });
-    expect(stepNamed(definition.Steps, 'Prep')?.PropertyFiles).toEqual([{ PropertyFileName: 'Report', OutputName: 'report', FilePath: 'report.json' }]);
+    expect(stepNamed(definition.Steps, 'Prep')?.PropertyFiles).toEqual([
+      { PropertyFileName: 'Report', OutputName: 'report', FilePath: 'report.json' },
+    ]);
 
-    const gate = stepNamed(definition.Steps, 'Gate')?.Arguments as { IfSteps: StepDefinition[]; ElseSteps: StepDefinition[] };
+    const gate = stepNamed(definition.Steps, 'Gate')?.Arguments as {
+      IfSteps: StepDefinition[];
+      ElseSteps: StepDefinition[];
+    };
     expect(gate.IfSteps.map((step) => step.Name)).toEqual(['Model', 'Score', 'Notify']);
     expect(stepNamed(gate.IfSteps, 'Notify')).toEqual({
       Name: 'Notify',
@@ -210,12 +252,20 @@ describe('steps and pipeline', () => {
     });
     expect(stepNamed(gate.IfSteps, 'Score')?.CacheConfig).toEqual({ Enabled: false });
     expect(gate.ElseSteps).toEqual([
-      { Name: 'TooHigh', Type: 'Fail', Arguments: { ErrorMessage: { 'Std:Join': { On: ' ', Values: ['RMSE above', { Get: 'Parameters.Threshold' }] } } } },
+      {
+        Name: 'TooHigh',
+        Type: 'Fail',
+        Arguments: {
+          ErrorMessage: { 'Std:Join': { On: ' ', Values: ['RMSE above', { Get: 'Parameters.Threshold' }] } },
+        },
+      },
     ]);
   });
 
   it('types Lambda output parameters by their declared names', () => {
-    expect(buildPipeline().notify.properties.OutputParameters.version.toWire()).toEqual({ Get: "Steps.Notify.OutputParameters['version']" });
+    expect(buildPipeline().notify.properties.OutputParameters.version.toWire()).toEqual({
+      Get: "Steps.Notify.OutputParameters['version']",
+    });
   });
 
   it('refuses to write an invalid definition and lists every problem', () => {
@@ -224,16 +274,26 @@ describe('steps and pipeline', () => {
     const pipeline = new Pipeline({ steps: [fail, new FailStep('Stop')] });
     expect(() => pipeline.toDefinition()).toThrow(PipelineDefinitionError);
     expect(() => pipeline.toDefinition()).toThrow('$.Steps[1].Name: duplicate step name "Stop"');
-    expect(() => pipeline.toDefinition()).toThrow('refers to parameter "Undeclared", which is not declared in Parameters');
+    expect(() => pipeline.toDefinition()).toThrow(
+      'refers to parameter "Undeclared", which is not declared in Parameters',
+    );
   });
 
   it('checks names, property files and retry policies when a step is built', () => {
-    expect(() => new FailStep('no spaces')).toThrow('invalid step name "no spaces": expected 1-64 characters from [A-Za-z0-9-_]');
+    expect(() => new FailStep('no spaces')).toThrow(
+      'invalid step name "no spaces": expected 1-64 characters from [A-Za-z0-9-_]',
+    );
     expect(() => new FailStep('x'.repeat(65))).toThrow('invalid step name');
     expect(
       () =>
         new ProcessingStep('P', {
-          arguments: { ProcessingResources: { ClusterConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 1 } }, AppSpecification: { ImageUri: 'i' }, RoleArn: ROLE },
+          arguments: {
+            ProcessingResources: {
+              ClusterConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 1 },
+            },
+            AppSpecification: { ImageUri: 'i' },
+            RoleArn: ROLE,
+          },
           propertyFiles: [{ name: 'F', outputName: 'missing' as never, filePath: 'f.json' }],
         }),
     ).toThrow('step P: property file F names output "missing", but the step\'s outputs are []');
@@ -248,7 +308,13 @@ describe('steps and pipeline', () => {
   });
 
   it('writes processing inputs in the SDK default form', () => {
-    expect(processingInput({ name: 'code', source: 's3://b/code.py', destination: '/opt/ml/processing/input/code' })).toEqual({
+    expect(
+      processingInput({
+        name: 'code',
+        source: 's3://b/code.py',
+        destination: '/opt/ml/processing/input/code',
+      }),
+    ).toEqual({
       InputName: 'code',
       AppManaged: false,
       S3Input: {

@@ -19,23 +19,43 @@ describe('definitionGraph', () => {
     ]);
     expect(graph.steps.map((step) => step.name).sort()).toEqual(Object.values(ABALONE_STEPS).sort());
     const edges = graph.edges.map(({ from, to, kind }) => `${from}->${to}:${kind}`);
-    expect(edges).toEqual(expect.arrayContaining(['Preprocess->Train:data', 'Evaluate->CheckRmse:data', 'CheckRmse->RmseTooHigh:branch', 'RegisterModel->RecordModelName:depends']));
+    expect(edges).toEqual(
+      expect.arrayContaining([
+        'Preprocess->Train:data',
+        'Evaluate->CheckRmse:data',
+        'CheckRmse->RmseTooHigh:branch',
+        'RegisterModel->RecordModelName:depends',
+      ]),
+    );
     expect(new Set(edges).size).toBe(edges.length);
     expect(edges.filter((edge) => edge.startsWith('Train->Evaluate'))).toEqual(['Train->Evaluate:data']);
   });
 
   it('follows nested conditions to any depth', () => {
-    const definition: unknown = JSON.parse(readFileSync('/work/shared/reference/definitions/nested_conditions_31_deep_airflow.json', 'utf8'));
+    const definition: unknown = JSON.parse(
+      readFileSync('/work/shared/reference/definitions/nested_conditions_31_deep_airflow.json', 'utf8'),
+    );
     const graph = definitionGraph(definition);
     expect(graph.steps).toHaveLength(31);
-    expect(graph.steps[1]).toEqual({ name: 'DummyCond28', type: 'Condition', parent: { condition: 'DummyCond29', branch: 'if' } });
+    expect(graph.steps[1]).toEqual({
+      name: 'DummyCond28',
+      type: 'Condition',
+      parent: { condition: 'DummyCond29', branch: 'if' },
+    });
     expect(graph.edges).toHaveLength(30);
     expect(graph.edges.every((edge) => edge.kind === 'branch')).toBe(true);
   });
 
   it('leaves out references to steps that do not exist', () => {
     const definition = {
-      Steps: [{ Name: 'A', Type: 'Fail', Arguments: { ErrorMessage: { Get: 'Steps.Missing.Outcome' } }, DependsOn: ['Gone'] }],
+      Steps: [
+        {
+          Name: 'A',
+          Type: 'Fail',
+          Arguments: { ErrorMessage: { Get: 'Steps.Missing.Outcome' } },
+          DependsOn: ['Gone'],
+        },
+      ],
     };
     expect(definitionGraph(definition)).toEqual({ steps: [{ name: 'A', type: 'Fail' }], edges: [] });
   });

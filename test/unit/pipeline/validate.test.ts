@@ -1,7 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-import { MAX_DEFINITION_CHARACTERS, validateDefinition, type ValidationIssue } from '../../../pipeline/validate';
+import {
+  MAX_DEFINITION_CHARACTERS,
+  validateDefinition,
+  type ValidationIssue,
+} from '../../../pipeline/validate';
 
 const REFERENCE_DIR = '/work/shared/reference/definitions';
 const ROLE = 'arn:aws:iam::111122223333:role/Role';
@@ -10,7 +14,10 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 /** A small valid definition: Prep (processing, property file) → Train → Gate (Model | Stop). */
 function baseDefinition(): Json {
-  const output = (name: string) => ({ OutputName: name, S3Output: { S3Uri: `s3://b/${name}`, LocalPath: `/opt/ml/processing/${name}`, S3UploadMode: 'EndOfJob' } });
+  const output = (name: string) => ({
+    OutputName: name,
+    S3Output: { S3Uri: `s3://b/${name}`, LocalPath: `/opt/ml/processing/${name}`, S3UploadMode: 'EndOfJob' },
+  });
   return {
     Version: '2020-12-01',
     Metadata: {},
@@ -18,16 +25,23 @@ function baseDefinition(): Json {
       { Name: 'Threshold', Type: 'Float', DefaultValue: 3.0 },
       { Name: 'Status', Type: 'String', DefaultValue: 'Approved', EnumValues: ['Approved', 'Rejected'] },
     ],
-    PipelineExperimentConfig: { ExperimentName: { Get: 'Execution.PipelineName' }, TrialName: { Get: 'Execution.PipelineExecutionId' } },
+    PipelineExperimentConfig: {
+      ExperimentName: { Get: 'Execution.PipelineName' },
+      TrialName: { Get: 'Execution.PipelineExecutionId' },
+    },
     Steps: [
       {
         Name: 'Prep',
         Type: 'Processing',
         Arguments: {
-          ProcessingResources: { ClusterConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 } },
+          ProcessingResources: {
+            ClusterConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
+          },
           AppSpecification: { ImageUri: 'image' },
           RoleArn: ROLE,
-          ProcessingInputs: [{ InputName: 'data', S3Input: { S3Uri: 's3://b/raw', LocalPath: '/opt/ml/processing/input' } }],
+          ProcessingInputs: [
+            { InputName: 'data', S3Input: { S3Uri: 's3://b/raw', LocalPath: '/opt/ml/processing/input' } },
+          ],
           ProcessingOutputConfig: { Outputs: [output('train'), output('report')] },
         },
         PropertyFiles: [{ PropertyFileName: 'Report', OutputName: 'report', FilePath: 'report.json' }],
@@ -44,7 +58,12 @@ function baseDefinition(): Json {
           InputDataConfig: [
             {
               ChannelName: 'train',
-              DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: { Get: "Steps.Prep.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri" } } },
+              DataSource: {
+                S3DataSource: {
+                  S3DataType: 'S3Prefix',
+                  S3Uri: { Get: "Steps.Prep.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri" },
+                },
+              },
             },
           ],
         },
@@ -56,7 +75,12 @@ function baseDefinition(): Json {
           Conditions: [
             {
               Type: 'LessThanOrEqualTo',
-              LeftValue: { 'Std:JsonGet': { PropertyFile: { Get: 'Steps.Prep.PropertyFiles.Report' }, Path: 'rmse.value' } },
+              LeftValue: {
+                'Std:JsonGet': {
+                  PropertyFile: { Get: 'Steps.Prep.PropertyFiles.Report' },
+                  Path: 'rmse.value',
+                },
+              },
               RightValue: { Get: 'Parameters.Threshold' },
             },
           ],
@@ -64,10 +88,24 @@ function baseDefinition(): Json {
             {
               Name: 'Model',
               Type: 'Model',
-              Arguments: { ExecutionRoleArn: ROLE, PrimaryContainer: { Image: 'xgb', ModelDataUrl: { Get: 'Steps.Train.ModelArtifacts.S3ModelArtifacts' } } },
+              Arguments: {
+                ExecutionRoleArn: ROLE,
+                PrimaryContainer: {
+                  Image: 'xgb',
+                  ModelDataUrl: { Get: 'Steps.Train.ModelArtifacts.S3ModelArtifacts' },
+                },
+              },
             },
           ],
-          ElseSteps: [{ Name: 'Stop', Type: 'Fail', Arguments: { ErrorMessage: { 'Std:Join': { On: ' ', Values: ['above', { Get: 'Parameters.Threshold' }] } } } }],
+          ElseSteps: [
+            {
+              Name: 'Stop',
+              Type: 'Fail',
+              Arguments: {
+                ErrorMessage: { 'Std:Join': { On: ' ', Values: ['above', { Get: 'Parameters.Threshold' }] } },
+              },
+            },
+          ],
         },
       },
     ],
@@ -75,7 +113,13 @@ function baseDefinition(): Json {
 }
 
 function lambda(name: string, extra: Json = {}): Json {
-  return { Name: name, Type: 'Lambda', Arguments: {}, FunctionArn: 'arn:aws:lambda:us-east-1:1:function:f', ...extra };
+  return {
+    Name: name,
+    Type: 'Lambda',
+    Arguments: {},
+    FunctionArn: 'arn:aws:lambda:us-east-1:1:function:f',
+    ...extra,
+  };
 }
 
 const gate = (definition: Json): Json => definition.Steps[2].Arguments;
@@ -90,14 +134,19 @@ describe('validateDefinition', () => {
     expect(validateDefinition(baseDefinition())).toEqual([]);
   });
 
-  it.each(readdirSync(REFERENCE_DIR).filter((file) => file.endsWith('.json')))('accepts the SDK-produced %s', (file) => {
-    const definition: unknown = JSON.parse(readFileSync(path.join(REFERENCE_DIR, file), 'utf8'));
-    expect(validateDefinition(definition)).toEqual([]);
-  });
+  it.each(readdirSync(REFERENCE_DIR).filter((file) => file.endsWith('.json')))(
+    'accepts the SDK-produced %s',
+    (file) => {
+      const definition: unknown = JSON.parse(readFileSync(path.join(REFERENCE_DIR, file), 'utf8'));
+      expect(validateDefinition(definition)).toEqual([]);
+    },
+  );
 
   it('reports a Get to a missing step where it is written', () => {
     const definition = baseDefinition();
-    definition.Steps[1].Arguments.InputDataConfig[0].DataSource.S3DataSource.S3Uri = { Get: "Steps.Prepp.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri" };
+    definition.Steps[1].Arguments.InputDataConfig[0].DataSource.S3DataSource.S3Uri = {
+      Get: "Steps.Prepp.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri",
+    };
     expect(only(validateDefinition(definition))).toEqual({
       path: '$.Steps[1].Arguments.InputDataConfig[0].DataSource.S3DataSource.S3Uri',
       message: `Get "Steps.Prepp.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri" refers to step "Prepp", which does not exist (did you mean "Prep"?)`,
@@ -105,16 +154,22 @@ describe('validateDefinition', () => {
   });
 
   it('reports a DependsOn cycle once, at the edge in the step written first', () => {
-    const definition = { ...baseDefinition(), Steps: [lambda('A', { DependsOn: ['B'] }), lambda('B', { DependsOn: ['A'] })] };
+    const definition = {
+      ...baseDefinition(),
+      Steps: [lambda('A', { DependsOn: ['B'] }), lambda('B', { DependsOn: ['A'] })],
+    };
     expect(only(validateDefinition(definition))).toEqual({
       path: '$.Steps[0].DependsOn[0]',
-      message: 'dependency cycle: "A" waits for "B" (DependsOn), "B" waits for "A" (DependsOn); steps in a cycle can never start',
+      message:
+        'dependency cycle: "A" waits for "B" (DependsOn), "B" waits for "A" (DependsOn); steps in a cycle can never start',
     });
   });
 
   it('reports a cycle through data references', () => {
     const definition = baseDefinition();
-    definition.Steps[0].Arguments.ProcessingInputs[0].S3Input.S3Uri = { Get: 'Steps.Train.ModelArtifacts.S3ModelArtifacts' };
+    definition.Steps[0].Arguments.ProcessingInputs[0].S3Input.S3Uri = {
+      Get: 'Steps.Train.ModelArtifacts.S3ModelArtifacts',
+    };
     expect(only(validateDefinition(definition))).toEqual({
       path: '$.Steps[0].Arguments.ProcessingInputs[0].S3Input.S3Uri',
       message:
@@ -124,7 +179,15 @@ describe('validateDefinition', () => {
   });
 
   it('reports a step that waits for itself', () => {
-    const definition = { ...baseDefinition(), Steps: [lambda('A', { Arguments: { x: { Get: "Steps.A.OutputParameters['y']" } }, OutputParameters: [{ OutputName: 'y', OutputType: 'String' }] })] };
+    const definition = {
+      ...baseDefinition(),
+      Steps: [
+        lambda('A', {
+          Arguments: { x: { Get: "Steps.A.OutputParameters['y']" } },
+          OutputParameters: [{ OutputName: 'y', OutputType: 'String' }],
+        }),
+      ],
+    };
     expect(only(validateDefinition(definition))).toEqual({
       path: '$.Steps[0].Arguments.x',
       message: `dependency cycle: "A" waits for "A" (reads Steps.A.OutputParameters['y']); steps in a cycle can never start`,
@@ -174,6 +237,29 @@ describe('validateDefinition', () => {
     });
   });
 
+  it('reports invalid and duplicate parameter names and unknown parameter types', () => {
+    const definition = baseDefinition();
+    definition.Parameters.push(
+      { Name: 'Threshold', Type: 'Float' },
+      { Name: 'has space', Type: 'String' },
+      { Name: 'N', Type: 'Number' },
+    );
+    expect(validateDefinition(definition)).toEqual([
+      {
+        path: '$.Parameters[2].Name',
+        message: 'duplicate parameter name "Threshold" (first declared at $.Parameters[0])',
+      },
+      {
+        path: '$.Parameters[3].Name',
+        message: 'invalid parameter name "has space": expected 1-256 characters from [A-Za-z0-9-_]',
+      },
+      {
+        path: '$.Parameters[4].Type',
+        message: 'unknown parameter type "Number"; expected one of String, Integer, Float, Boolean',
+      },
+    ]);
+  });
+
   it('reports a step placed both in a branch and at the top level', () => {
     const definition = baseDefinition();
     definition.Steps.push(gate(definition).IfSteps[0]);
@@ -199,20 +285,24 @@ describe('validateDefinition', () => {
     const model = gate(definition).IfSteps[0].Arguments.PrimaryContainer;
     model.ModelDataUrl = { Get: 'Steps.Train.ModelArtifact.S3ModelArtifacts' };
     model.Image = { Get: "Steps.Prep.ProcessingOutputConfig.Outputs['tain'].S3Output.S3Uri" };
-    gate(definition).Conditions[0].LeftValue['Std:JsonGet'].PropertyFile.Get = 'Steps.Prep.PropertyFiles.Reprot';
+    gate(definition).Conditions[0].LeftValue['Std:JsonGet'].PropertyFile.Get =
+      'Steps.Prep.PropertyFiles.Reprot';
     gate(definition).ElseSteps[0].Arguments.ErrorMessage = { Get: 'Steps.Gate.Result' };
     expect(validateDefinition(definition)).toEqual([
       {
         path: '$.Steps[2].Arguments.Conditions[0].LeftValue["Std:JsonGet"].PropertyFile',
-        message: 'step "Prep" declares no property file "Reprot" (did you mean "Report"?); its PropertyFiles are Report',
+        message:
+          'step "Prep" declares no property file "Reprot" (did you mean "Report"?); its PropertyFiles are Report',
       },
       {
         path: '$.Steps[2].Arguments.IfSteps[0].Arguments.PrimaryContainer.Image',
-        message: 'step "Prep" declares no processing output "tain" (did you mean "train"?); it declares train, report',
+        message:
+          'step "Prep" declares no processing output "tain" (did you mean "train"?); it declares train, report',
       },
       {
         path: '$.Steps[2].Arguments.IfSteps[0].Arguments.PrimaryContainer.ModelDataUrl',
-        message: 'step "Train" (Training) has no property "ModelArtifact" (did you mean "ModelArtifacts"?); Training properties follow DescribeTrainingJobResponse',
+        message:
+          'step "Train" (Training) has no property "ModelArtifact" (did you mean "ModelArtifacts"?); Training properties follow DescribeTrainingJobResponse',
       },
       {
         path: '$.Steps[2].Arguments.ElseSteps[0].Arguments.ErrorMessage',
@@ -231,7 +321,8 @@ describe('validateDefinition', () => {
     };
     expect(only(validateDefinition(definition))).toEqual({
       path: '$.Steps[1].Arguments.v',
-      message: 'step "A" declares no output parameter "versions" (did you mean "version"?); it declares version',
+      message:
+        'step "A" declares no output parameter "versions" (did you mean "version"?); it declares version',
     });
   });
 
@@ -247,7 +338,10 @@ describe('validateDefinition', () => {
         message:
           'unknown execution variable "PipelineExecutionID" (did you mean "PipelineExecutionId"?); expected one of PipelineExecutionId, PipelineExecutionArn, PipelineName, PipelineArn, StartDateTime, CurrentDateTime, TrainingJobName, ProcessingJobName',
       },
-      { path: '$.Steps[0].Arguments.RoleArn', message: 'Get "Parameters.Role" refers to parameter "Role", which is not declared in Parameters' },
+      {
+        path: '$.Steps[0].Arguments.RoleArn',
+        message: 'Get "Parameters.Role" refers to parameter "Role", which is not declared in Parameters',
+      },
     ]);
   });
 
@@ -261,10 +355,22 @@ describe('validateDefinition', () => {
       { Type: 'GreaterThan', LeftValue: [1], RightValue: 2 },
     ];
     expect(validateDefinition(definition)).toEqual([
-      { path: '$.Steps[2].Arguments.Conditions[0].RightValue', message: 'a Equals condition needs RightValue' },
-      { path: '$.Steps[2].Arguments.Conditions[1].Values', message: 'an In condition needs Values, a non-empty array of values' },
-      { path: '$.Steps[2].Arguments.Conditions[2].Condition', message: 'a Not condition needs Condition, the condition it negates' },
-      { path: '$.Steps[2].Arguments.Conditions[3].Conditions', message: 'an Or condition needs Conditions, a non-empty array of conditions' },
+      {
+        path: '$.Steps[2].Arguments.Conditions[0].RightValue',
+        message: 'a Equals condition needs RightValue',
+      },
+      {
+        path: '$.Steps[2].Arguments.Conditions[1].Values',
+        message: 'an In condition needs Values, a non-empty array of values',
+      },
+      {
+        path: '$.Steps[2].Arguments.Conditions[2].Condition',
+        message: 'a Not condition needs Condition, the condition it negates',
+      },
+      {
+        path: '$.Steps[2].Arguments.Conditions[3].Conditions',
+        message: 'an Or condition needs Conditions, a non-empty array of conditions',
+      },
       {
         path: '$.Steps[2].Arguments.Conditions[4].LeftValue',
         message: 'expected a literal or an expression (Get, Std:Join, Std:JsonGet), found an array',
@@ -280,10 +386,17 @@ describe('validateDefinition', () => {
     definition.Metadata = { note: 'x'.repeat(MAX_DEFINITION_CHARACTERS) };
     expect(validateDefinition(definition)).toEqual([
       { path: '$.Version', message: 'Version must be "2020-12-01", found string "2021-01-01"' },
-      { path: '$', message: expect.stringMatching(/^the definition is \d+ characters as JSON; the service accepts at most 1048576$/) },
+      {
+        path: '$',
+        message: expect.stringMatching(
+          /^the definition is \d+ characters as JSON; the service accepts at most 1048576$/,
+        ),
+      },
       {
         path: '$.Steps[1].Type',
-        message: expect.stringMatching(/^unknown step type "Trainng" \(did you mean "Training"\?\); expected one of Processing, Training, /),
+        message: expect.stringMatching(
+          /^unknown step type "Trainng" \(did you mean "Training"\?\); expected one of Processing, Training, /,
+        ),
       },
       {
         path: '$.Steps[2].Arguments.Conditions[0].LeftValue["Std:JsonGet"].Path',
@@ -296,20 +409,33 @@ describe('validateDefinition', () => {
     const definition = baseDefinition();
     delete definition.Steps[1].Arguments.OutputDataConfig;
     definition.Parameters[1].DefaultValue = 'Maybe';
-    definition.Steps[0].RetryPolicies = [{ ExceptionType: ['SageMaker.OOPS'], MaxAttempts: 3, ExpireAfterMin: 5 }];
+    definition.Steps[0].RetryPolicies = [
+      { ExceptionType: ['SageMaker.OOPS'], MaxAttempts: 3, ExpireAfterMin: 5 },
+    ];
     expect(validateDefinition(definition)).toEqual([
-      { path: '$.Parameters[1].DefaultValue', message: 'default "Maybe" is not one of the EnumValues ["Approved","Rejected"]' },
+      {
+        path: '$.Parameters[1].DefaultValue',
+        message: 'default "Maybe" is not one of the EnumValues ["Approved","Rejected"]',
+      },
       {
         path: '$.Steps[0].RetryPolicies[0].ExceptionType[0]',
         message:
           'unknown exception type "SageMaker.OOPS"; expected one of Step.SERVICE_FAULT, Step.THROTTLING, SageMaker.JOB_INTERNAL_ERROR, SageMaker.CAPACITY_ERROR, SageMaker.RESOURCE_LIMIT',
       },
-      { path: '$.Steps[0].RetryPolicies[0]', message: 'a retry policy takes MaxAttempts or ExpireAfterMin, not both' },
-      { path: '$.Steps[1].Arguments.OutputDataConfig', message: "a Training step's Arguments need OutputDataConfig (the service's request requires it)" },
+      {
+        path: '$.Steps[0].RetryPolicies[0]',
+        message: 'a retry policy takes MaxAttempts or ExpireAfterMin, not both',
+      },
+      {
+        path: '$.Steps[1].Arguments.OutputDataConfig',
+        message: "a Training step's Arguments need OutputDataConfig (the service's request requires it)",
+      },
     ]);
   });
 
   it('rejects what is not a definition object', () => {
-    expect(validateDefinition([])).toEqual([{ path: '$', message: 'a pipeline definition is a JSON object, found an array' }]);
+    expect(validateDefinition([])).toEqual([
+      { path: '$', message: 'a pipeline definition is a JSON object, found an array' },
+    ]);
   });
 });
