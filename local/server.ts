@@ -12,9 +12,9 @@ import {
   type RequestContext,
   type ServiceProvider,
 } from './core/service';
-import { type FaultConfig, FaultInjector } from './faults';
+import { type FaultConfig, type FaultDecision, FaultInjector } from './faults';
 import { FALLBACK_PROTOCOL, protocolFor, routeService } from './protocols/router';
-import type { WireCall, WireRequest, WireResponse } from './protocols/wire';
+import type { WireCall, WireProtocol, WireRequest, WireResponse } from './protocols/wire';
 import { mountServices } from './services/registry';
 import { StateStore } from './state/store';
 
@@ -125,38 +125,59 @@ function dispatcher(context: DispatchContext) {
     const service = routeService(request);
     const protocol = protocolFor(service) ?? FALLBACK_PROTOCOL;
     const ctx: RequestContext = { region: env.region, accountId: env.accountId, requestId: randomUUID() };
-    let call: WireCall | undefined;
+    const state: { call?: WireCall } = {};
     let response: WireResponse;
     try {
-      if (!protocolFor(service)) {
-        throw new AwsError(
-          'UnknownOperationException',
-          `the local AWS does not run service "${service}"; it runs ${[...byName.keys()].join(', ')}`,
-        );
-      }
-      call = await protocol.decode(request);
-      const decision = faults.decide(service);
-      if (decision.latencyMs > 0) await sleep(decision.latencyMs);
-      if (decision.fault === 'throttle') {
-        const { code, status, message } = protocol.throttling;
-        throw new AwsError(code, `${message} (injected by the local AWS fault settings)`, { status });
-      }
-      if (decision.fault === 'error') {
-        throw new AwsError('InternalFailure', 'injected internal failure (local AWS fault settings)', {
-          status: 500,
-        });
-      }
-      const handler = byName.get(service)?.operations[call.operation];
-      if (!handler) throw protocol.unknownOperation(call.operation, service);
-      response = protocol.encode(call, await handler(call.input, ctx), ctx);
+      response = await serve({ request, service, protocol, ctx, context, state });
     } catch (error) {
-      const awsError = toAwsError(error);
       if (!(error instanceof AwsError)) options.onInternalError?.(error);
-      response = protocol.encodeError(awsError, ctx, call);
+      response = protocol.encodeError(toAwsError(error), ctx, state.call);
     }
     send(req, res, response);
-    options.log?.(`${service} ${call?.operation ?? '?'} ${response.status} ${Date.now() - started}ms`);
+    options.log?.(`${service} ${state.call?.operation ?? '?'} ${response.status} ${Date.now() - started}ms`);
   };
+}
+
+interface Serving {
+  readonly request: WireRequest;
+  readonly service: string;
+  readonly protocol: WireProtocol;
+  readonly ctx: RequestContext;
+  readonly context: DispatchContext;
+  /** Where the decoded call is left, so an error can be encoded for its operation. */
+  readonly state: { call?: WireCall };
+}
+
+/** Decodes the call, applies fault injection, runs the operation and encodes its result. */
+async function serve({ request, service, protocol, ctx, context, state }: Serving): Promise<WireResponse> {
+  const { byName, faults } = context;
+  if (!protocolFor(service)) {
+    const running = [...byName.keys()].join(', ');
+    throw new AwsError(
+      'UnknownOperationException',
+      `the local AWS does not run service "${service}"; it runs ${running}`,
+    );
+  }
+  const call = await protocol.decode(request);
+  state.call = call;
+  await injectFault(faults.decide(service), protocol);
+  const handler = byName.get(service)?.operations[call.operation];
+  if (!handler) throw protocol.unknownOperation(call.operation, service);
+  return protocol.encode(call, await handler(call.input, ctx), ctx);
+}
+
+/** Faults strike after decoding and before the operation runs, so a refused call changes nothing. */
+async function injectFault(decision: FaultDecision, protocol: WireProtocol): Promise<void> {
+  if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+  if (decision.fault === 'throttle') {
+    const { code, status, message } = protocol.throttling;
+    throw new AwsError(code, `${message} (injected by the local AWS fault settings)`, { status });
+  }
+  if (decision.fault === 'error') {
+    throw new AwsError('InternalFailure', 'injected internal failure (local AWS fault settings)', {
+      status: 500,
+    });
+  }
 }
 
 function wireRequest(req: http.IncomingMessage, url: URL): WireRequest {

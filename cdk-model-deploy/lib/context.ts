@@ -113,7 +113,7 @@ class ContextReader {
   raw(key: string): unknown {
     const value: unknown = this.node.tryGetContext(key);
     if (value !== undefined && value !== '') return value;
-    const fromEnv = this.env[`MLOPS_${key.replace(/[A-Z0-9]+/g, (part) => `_${part}`).toUpperCase()}`];
+    const fromEnv = this.env[environmentName(key)];
     return fromEnv === '' ? undefined : fromEnv;
   }
 
@@ -156,6 +156,11 @@ class ContextReader {
       throw new Error(`context ${key} is ${JSON.stringify(value)}; expected a JSON object`);
     }
   }
+}
+
+/** `dataCaptureS3Uri` → `MLOPS_DATA_CAPTURE_S3_URI`. */
+function environmentName(key: string): string {
+  return `MLOPS_${key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
 }
 
 function stringMap(key: string, value: unknown): Record<string, string> {

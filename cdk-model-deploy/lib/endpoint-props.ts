@@ -128,7 +128,10 @@ export interface ResolvedTrafficRouting {
 }
 
 /** Lower case because SageMaker lower-cases endpoint names in ARNs, which IAM policies match. */
-export const ENDPOINT_NAME_PART = /^[a-z0-9](-*[a-z0-9])*$/;
+export const NAME_PART_PATTERN = '^[a-z0-9](-*[a-z0-9])*$';
+/** Endpoint names are at most 63 characters: `<prefix>-<stage>`. */
+export const MAX_PREFIX_LENGTH = 40;
+export const MAX_STAGE_LENGTH = 20;
 
 export function resolveEndpointProps(props: EndpointStackProps): ResolvedEndpointProps {
   const capacity = resolveCapacity(props.capacity ?? { kind: 'instances' });
@@ -165,8 +168,12 @@ export function resolveEndpointProps(props: EndpointStackProps): ResolvedEndpoin
       ),
       destinationS3Uri: checkS3Uri(props.dataCapture?.destinationS3Uri ?? ''),
     },
-    endpointNamePrefix: checkNamePart('endpointNamePrefix', props.endpointNamePrefix ?? 'abalone'),
-    stageName: checkNamePart('stageName', props.stageName ?? 'staging'),
+    endpointNamePrefix: checkNamePart(
+      'endpointNamePrefix',
+      props.endpointNamePrefix ?? 'abalone',
+      MAX_PREFIX_LENGTH,
+    ),
+    stageName: checkNamePart('stageName', props.stageName ?? 'staging', MAX_STAGE_LENGTH),
     maximumExecutionTimeoutSeconds: checkRange(
       'maximumExecutionTimeoutSeconds',
       props.maximumExecutionTimeoutSeconds ?? 3600,
@@ -261,10 +268,10 @@ function checkRange(name: string, value: number, min: number, max: number): numb
   return value;
 }
 
-function checkNamePart(name: string, value: string): string {
-  if (!ENDPOINT_NAME_PART.test(value) || value.length > 40) {
+function checkNamePart(name: string, value: string, maxLength: number): string {
+  if (!new RegExp(NAME_PART_PATTERN).test(value) || value.length > maxLength) {
     throw new Error(
-      `${name} is "${value}"; expected lower-case letters, digits and inner hyphens, at most 40 characters`,
+      `${name} is "${value}"; expected lower-case letters, digits and inner hyphens, at most ${maxLength} characters`,
     );
   }
   return value;

@@ -15,6 +15,9 @@ import { CfnEndpoint, CfnEndpointConfig } from 'aws-cdk-lib/aws-sagemaker';
 import type { Construct } from 'constructs';
 
 import {
+  MAX_PREFIX_LENGTH,
+  MAX_STAGE_LENGTH,
+  NAME_PART_PATTERN,
   resolveEndpointProps,
   S3_URI_PATTERN,
   VARIANT_NAME,
@@ -24,8 +27,6 @@ import {
 } from './endpoint-props';
 import { endpointModelName } from './model-source';
 import { RollbackAlarms } from './rollback-alarms';
-
-const NAME_PART_PATTERN = '^[a-z0-9](-*[a-z0-9])*$';
 
 /** The template needs nothing from the CDK bootstrap stack, so it does not check for one. */
 function endpointSynthesizer(): IStackSynthesizer {
@@ -99,14 +100,14 @@ export class EndpointStack extends Stack {
       type: 'String',
       default: config.endpointNamePrefix,
       allowedPattern: NAME_PART_PATTERN,
-      maxLength: 40,
+      maxLength: MAX_PREFIX_LENGTH,
       description: 'First part of the endpoint name <prefix>-<stage> (lower case)',
     });
     const stage = new CfnParameter(this, 'StageName', {
       type: 'String',
       default: config.stageName,
       allowedPattern: NAME_PART_PATTERN,
-      maxLength: 20,
+      maxLength: MAX_STAGE_LENGTH,
       description: 'Deployment stage, e.g. staging or production; the endpoint is named <prefix>-<stage>',
     });
     return `${prefix.valueAsString}-${stage.valueAsString}`;

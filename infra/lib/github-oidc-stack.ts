@@ -53,6 +53,7 @@ export class GitHubOidcStack extends Stack {
         scope: this,
         pipelineName: config.sagemakerPipelineName,
         modelPackageGroupName: config.modelPackageGroupName,
+        modelNameParameter: config.modelNameParameter,
         bucket: Bucket.fromBucketName(this, 'ArtifactBucket', names.artifactBucket),
         sageMakerRole,
       }),
@@ -60,7 +61,6 @@ export class GitHubOidcStack extends Stack {
         scope: this,
         endpointStackPrefix: config.endpointStackPrefix,
         endpointNamePrefix: config.endpointNamePrefix,
-        modelNameParameter: config.modelNameParameter,
         deploymentRole: { roleArn: roleArn(this, names.endpointDeploymentRole) },
       }),
     ];

@@ -37,7 +37,8 @@ export async function evaluateCondition(condition: unknown, resolve: Resolve): P
   if (type === 'In') {
     const query = await resolve(condition.QueryValue);
     const values = await resolve(condition.Values);
-    if (!Array.isArray(values)) throw new ExpressionError(`In condition needs Values (a list); got ${JSON.stringify(values)}`);
+    if (!Array.isArray(values))
+      throw new ExpressionError(`In condition needs Values (a list); got ${JSON.stringify(values)}`);
     return values.some((value) => equal(query, value));
   }
   const left = await resolve(condition.LeftValue);
@@ -45,14 +46,17 @@ export async function evaluateCondition(condition: unknown, resolve: Resolve): P
   if (type === 'Equals') return equal(left, right);
   const test = COMPARISONS[type];
   if (!test) {
-    throw new ExpressionError(`unknown condition type ${type}; expected one of ${CONDITION_TYPES.join(', ')}`);
+    throw new ExpressionError(
+      `unknown condition type ${type}; expected one of ${CONDITION_TYPES.join(', ')}`,
+    );
   }
   return test(compare(left, right, type));
 }
 
 function asNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return value;
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
+    return Number(value);
   return undefined;
 }
 

@@ -18,15 +18,21 @@ export interface PlannedStep {
 export function planSteps(definition: PipelineDefinition): Map<string, PlannedStep> {
   const graph = definitionGraph(definition);
   const definitions = new Map(
-    flattenSteps(definition).flatMap((flat) => (flat.name === undefined ? [] : [[flat.name, flat.step as unknown as StepDefinition] as const])),
+    flattenSteps(definition).flatMap((flat) =>
+      flat.name === undefined ? [] : [[flat.name, flat.step as unknown as StepDefinition] as const],
+    ),
   );
   const plan = new Map<string, PlannedStep>();
   for (const step of graph.steps) {
     const stepDefinition = definitions.get(step.name);
     if (!stepDefinition) continue;
     if (plan.has(step.name)) throw new Error(`step name ${step.name} is used more than once`);
-    const dependencies = new Set(graph.edges.filter((edge) => edge.to === step.name && edge.from !== step.name).map((edge) => edge.from));
-    const branch = step.parent ? { condition: step.parent.condition, outcome: step.parent.branch === 'if' } : undefined;
+    const dependencies = new Set(
+      graph.edges.filter((edge) => edge.to === step.name && edge.from !== step.name).map((edge) => edge.from),
+    );
+    const branch = step.parent
+      ? { condition: step.parent.condition, outcome: step.parent.branch === 'if' }
+      : undefined;
     plan.set(step.name, { definition: stepDefinition, dependencies, ...(branch ? { branch } : {}) });
   }
   return plan;

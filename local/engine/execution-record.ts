@@ -49,7 +49,11 @@ export interface ExecutionRecord {
   RunnerPid?: number;
 }
 
-export const TERMINAL_EXECUTION_STATUSES: readonly PipelineExecutionStatus[] = ['Stopped', 'Failed', 'Succeeded'];
+export const TERMINAL_EXECUTION_STATUSES: readonly PipelineExecutionStatus[] = [
+  'Stopped',
+  'Failed',
+  'Succeeded',
+];
 
 /** Limits of the service's FailureReason fields. */
 export const EXECUTION_FAILURE_REASON_MAX = 1300;
@@ -59,7 +63,8 @@ export const STEP_FAILURE_REASON_MAX = 1024;
 export function truncateReason(reason: string, max: number): string {
   if (reason.length <= max) return reason;
   const marker = '...';
-  const head = reason.indexOf(': ') > 0 && reason.indexOf(': ') < 120 ? reason.slice(0, reason.indexOf(': ') + 2) : '';
+  const head =
+    reason.indexOf(': ') > 0 && reason.indexOf(': ') < 120 ? reason.slice(0, reason.indexOf(': ') + 2) : '';
   return head + marker + reason.slice(reason.length - (max - head.length - marker.length));
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 
+import { AwsError } from '../core/errors';
 import { planSteps, type PlannedStep } from './dag';
 import { parseDefinition, type StepDefinition } from './definition';
 import type { EngineDeps } from './deps';
@@ -56,6 +57,7 @@ export class ExecutionRun {
   private running = 0;
   private failure: string | undefined;
   private stopping = false;
+  private saveScheduled = false;
   private shutdownReason: string | undefined;
   private done = false;
   private resolveFinished!: (record: ExecutionRecord) => void;
@@ -71,7 +73,8 @@ export class ExecutionRun {
     this.scope = {
       parameters: new Map(this.record.Parameters.map((parameter) => [parameter.name, parameter])),
       executionVariable: (name) => this.executionVariable(name),
-      stepProperties: (name) => (this.phases.get(name) === 'succeeded' ? this.states.get(name)?.properties : undefined),
+      stepProperties: (name) =>
+        this.phases.get(name) === 'succeeded' ? this.states.get(name)?.properties : undefined,
       readObject: (uri) => this.deps.readObject(uri),
     };
   }
@@ -122,7 +125,8 @@ export class ExecutionRun {
       this.skipUnreachable();
       for (const [name, planned] of this.plan) {
         if (this.running >= this.maxParallel) break;
-        if (this.phases.get(name) === 'pending' && this.isReady(planned)) this.launch(name, planned.definition);
+        if (this.phases.get(name) === 'pending' && this.isReady(planned))
+          this.launch(name, planned.definition);
       }
     }
     if (this.running > 0) return;
@@ -131,18 +135,23 @@ export class ExecutionRun {
     if (this.failure !== undefined) return this.finish('Failed', this.failure);
     const blocked = [...this.phases].filter(([, phase]) => phase === 'pending').map(([name]) => name);
     if (blocked.length > 0) {
-      return this.finish('Failed', `Steps ${blocked.join(', ')} could not start: their dependencies form a cycle`);
+      return this.finish(
+        'Failed',
+        `Steps ${blocked.join(', ')} could not start: their dependencies form a cycle`,
+      );
     }
     this.finish('Succeeded');
   }
 
   private isReady(planned: PlannedStep): boolean {
-    if (![...planned.dependencies].every((dependency) => this.phases.get(dependency) === 'succeeded')) return false;
+    if (![...planned.dependencies].every((dependency) => this.phases.get(dependency) === 'succeeded'))
+      return false;
     return !planned.branch || this.branchTaken(planned.branch);
   }
 
   private branchTaken(branch: NonNullable<PlannedStep['branch']>): boolean {
-    const outcome = (this.states.get(branch.condition)?.properties as { Outcome?: string } | undefined)?.Outcome;
+    const outcome = (this.states.get(branch.condition)?.properties as { Outcome?: string } | undefined)
+      ?.Outcome;
     return outcome === (branch.outcome ? 'True' : 'False');
   }
 
@@ -155,7 +164,9 @@ export class ExecutionRun {
         if (this.phases.get(name) !== 'pending') continue;
         const dependencySkipped = [...planned.dependencies].some((dep) => this.phases.get(dep) === 'skipped');
         const branchDecided =
-          planned.branch && this.phases.get(planned.branch.condition) === 'succeeded' && !this.branchTaken(planned.branch);
+          planned.branch &&
+          this.phases.get(planned.branch.condition) === 'succeeded' &&
+          !this.branchTaken(planned.branch);
         if (dependencySkipped || branchDecided) {
           this.phases.set(name, 'skipped');
           changed = true;
@@ -196,7 +207,11 @@ export class ExecutionRun {
       state.StepStatus = 'Executing';
       this.save();
       const result = await this.attempt(step, state, { args, resourceName, scope });
-      Object.assign(state, { StepStatus: 'Succeeded', Metadata: result.metadata, properties: result.properties });
+      Object.assign(state, {
+        StepStatus: 'Succeeded',
+        Metadata: result.metadata,
+        properties: result.properties,
+      });
       if (cacheKey) state.cacheKey = cacheKey;
       this.phases.set(step.Name, 'succeeded');
     } catch (error) {
@@ -240,7 +255,7 @@ export class ExecutionRun {
           ? undefined
           : retryDelayMs({
               policies: step.RetryPolicies ?? [],
-              exceptionType: error instanceof StepFailure ? error.exceptionType : undefined,
+              exceptionType: exceptionTypeOf(error),
               attempts: state.AttemptCount,
               elapsedMs: Date.now() - firstStart,
             });
@@ -311,15 +326,43 @@ export class ExecutionRun {
   private finish(status: PipelineExecutionStatus, reason?: string): void {
     this.done = true;
     this.record.PipelineExecutionStatus = status;
-    if (reason !== undefined) this.record.FailureReason = truncateReason(reason, EXECUTION_FAILURE_REASON_MAX);
-    this.save();
+    if (reason !== undefined)
+      this.record.FailureReason = truncateReason(reason, EXECUTION_FAILURE_REASON_MAX);
+    this.record.LastModifiedTime = epochSeconds();
+    this.flush();
     this.resolveFinished(this.record);
   }
 
+  /** Changes within one turn of the event loop are written once (steps that finish instantly change often). */
   private save(): void {
     this.record.LastModifiedTime = epochSeconds();
+    if (this.saveScheduled) return;
+    this.saveScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.saveScheduled = false;
     this.persist(this.record);
   }
+}
+
+const THROTTLING_CODES = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'SlowDown',
+  'RequestLimitExceeded',
+]);
+
+/** The retry-policy class of a failure: the step's own, or Step.THROTTLING / Step.SERVICE_FAULT for AWS errors. */
+function exceptionTypeOf(error: unknown): string | undefined {
+  if (error instanceof StepFailure) return error.exceptionType;
+  if (error instanceof AwsError) {
+    if (THROTTLING_CODES.has(error.code)) return 'Step.THROTTLING';
+    if (error.status >= 500) return 'Step.SERVICE_FAULT';
+  }
+  return undefined;
 }
 
 /** Identical type and resolved arguments (and property files) make a cache hit. */
@@ -332,7 +375,9 @@ export function stepCacheKey(step: StepDefinition, args: unknown): string {
 function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
     return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${stableJson(item)}`).join(',')}}`;
   }
   return JSON.stringify(value);

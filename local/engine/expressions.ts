@@ -35,7 +35,8 @@ export async function resolveValue(value: unknown, scope: ExpressionScope): Prom
 function resolveGet(reference: string, scope: ExpressionScope): unknown {
   if (reference.startsWith('Parameters.')) {
     const parameter = scope.parameters.get(reference.slice('Parameters.'.length));
-    if (!parameter) throw new ExpressionError(`{"Get": "${reference}"}: the pipeline declares no such parameter`);
+    if (!parameter)
+      throw new ExpressionError(`{"Get": "${reference}"}: the pipeline declares no such parameter`);
     return parameter.value;
   }
   if (reference.startsWith('Execution.')) {
@@ -49,11 +50,15 @@ function resolveGet(reference: string, scope: ExpressionScope): unknown {
   }
   const step = parseStepReference(reference);
   if (!step) {
-    throw new ExpressionError(`{"Get": "${reference}"}: expected Parameters.<name>, Execution.<variable> or Steps.<step>.<property>`);
+    throw new ExpressionError(
+      `{"Get": "${reference}"}: expected Parameters.<name>, Execution.<variable> or Steps.<step>.<property>`,
+    );
   }
   const properties = scope.stepProperties(step.stepName);
   if (properties === undefined) {
-    throw new ExpressionError(`{"Get": "${reference}"}: step ${step.stepName} has not produced properties in this execution`);
+    throw new ExpressionError(
+      `{"Get": "${reference}"}: step ${step.stepName} has not produced properties in this execution`,
+    );
   }
   const value = walkPath(properties, step.path);
   if (value === undefined) {
@@ -66,7 +71,9 @@ function resolveGet(reference: string, scope: ExpressionScope): unknown {
 
 async function resolveJoin(spec: unknown, scope: ExpressionScope): Promise<string> {
   if (!isRecord(spec) || !Array.isArray(spec.Values)) {
-    throw new ExpressionError(`Std:Join needs {"On": <separator>, "Values": [...]}; got ${JSON.stringify(spec)}`);
+    throw new ExpressionError(
+      `Std:Join needs {"On": <separator>, "Values": [...]}; got ${JSON.stringify(spec)}`,
+    );
   }
   const separator = spec.On === undefined ? '' : String(await resolveValue(spec.On, scope));
   const parts = await Promise.all(spec.Values.map((item) => joinPart(item, scope)));
@@ -85,7 +92,9 @@ async function joinPart(item: unknown, scope: ExpressionScope): Promise<string> 
 
 async function resolveJsonGet(spec: unknown, scope: ExpressionScope): Promise<unknown> {
   if (!isRecord(spec) || typeof spec.Path !== 'string') {
-    throw new ExpressionError(`Std:JsonGet needs a Path and a PropertyFile or S3Uri; got ${JSON.stringify(spec)}`);
+    throw new ExpressionError(
+      `Std:JsonGet needs a Path and a PropertyFile or S3Uri; got ${JSON.stringify(spec)}`,
+    );
   }
   const uri = await jsonGetUri(spec, scope);
   let document: unknown;
@@ -109,7 +118,9 @@ async function jsonGetUri(spec: Record<string, unknown>, scope: ExpressionScope)
   }
   const uri = await resolveValue(spec.S3Uri, scope);
   if (typeof uri !== 'string') {
-    throw new ExpressionError(`Std:JsonGet S3Uri must resolve to a string; got ${JSON.stringify(spec.S3Uri)}`);
+    throw new ExpressionError(
+      `Std:JsonGet S3Uri must resolve to a string; got ${JSON.stringify(spec.S3Uri)}`,
+    );
   }
   return uri;
 }

@@ -47,7 +47,9 @@ function defaultText(definition: ParameterDefinition): string {
 
 function convert(definition: ParameterDefinition, raw: string): string | number | boolean {
   const fail = (expected: string) =>
-    new Error(`pipeline parameter ${definition.Name} (${definition.Type}) got '${raw}'; expected ${expected}`);
+    new Error(
+      `pipeline parameter ${definition.Name} (${definition.Type}) got '${raw}'; expected ${expected}`,
+    );
   switch (definition.Type) {
     case 'Integer':
       if (!/^[-+]?\d+$/.test(raw.trim())) throw fail('an integer');

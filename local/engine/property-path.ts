@@ -16,7 +16,9 @@ export function parsePath(text: string): PathSegment[] {
     const start = SEGMENT.lastIndex;
     const match = SEGMENT.exec(text);
     if (!match) {
-      throw new Error(`cannot read property path '${text}' at position ${start}: expected .Name, [n] or ['key']`);
+      throw new Error(
+        `cannot read property path '${text}' at position ${start}: expected .Name, [n] or ['key']`,
+      );
     }
     if (match[1] !== undefined) segments.push({ kind: 'member', name: match[1] });
     else if (match[2] !== undefined) segments.push({ kind: 'index', index: Number(match[2]) });
@@ -38,7 +40,14 @@ export function parseStepReference(reference: string): StepReference | undefined
 }
 
 /** Members whose value names a list entry, so `Outputs['train']` can pick the entry named `train`. */
-const ENTRY_NAME_MEMBERS = ['OutputName', 'MetricName', 'ChannelName', 'InputName', 'Name', 'PropertyFileName'];
+const ENTRY_NAME_MEMBERS = [
+  'OutputName',
+  'MetricName',
+  'ChannelName',
+  'InputName',
+  'Name',
+  'PropertyFileName',
+];
 
 /** Follows a path through an object; undefined when any hop is missing. */
 export function walkPath(root: unknown, path: readonly PathSegment[]): unknown {

@@ -6,7 +6,9 @@ export const JOBS_FOLDER = path.join('sagemaker', 'jobs');
 
 /** A job's name from its ARN (`arn:...:processing-job/<name>`) or the name itself. */
 export function jobNameOf(jobArnOrName: string): string {
-  return jobArnOrName.startsWith('arn:') ? jobArnOrName.slice(jobArnOrName.lastIndexOf('/') + 1) : jobArnOrName;
+  return jobArnOrName.startsWith('arn:')
+    ? jobArnOrName.slice(jobArnOrName.lastIndexOf('/') + 1)
+    : jobArnOrName;
 }
 
 /** The job's folder: `job.log`, the `opt-ml` folder that stands for the container's `/opt/ml`, and `tmp`. */

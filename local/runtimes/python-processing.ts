@@ -29,14 +29,20 @@ interface S3Output {
  */
 export async function runPythonProcessing(context: JobContext): Promise<JobDetails> {
   const { request, directory, log } = context;
-  const app = (request.AppSpecification ?? {}) as { ContainerEntrypoint?: string[]; ContainerArguments?: string[] };
+  const app = (request.AppSpecification ?? {}) as {
+    ContainerEntrypoint?: string[];
+    ContainerArguments?: string[];
+  };
   if (!app.ContainerEntrypoint?.length) {
     throw new JobFailure(
       'ClientError',
       'AppSpecification.ContainerEntrypoint is required: the local runtime has no image default entrypoint (e.g. ["python3", "/opt/ml/processing/input/code/script.py"])',
     );
   }
-  writeFileAtomic(directory.hostPath(`${CONTAINER_OPT_ML}/config/processingjobconfig.json`), JSON.stringify(request, null, 2));
+  writeFileAtomic(
+    directory.hostPath(`${CONTAINER_OPT_ML}/config/processingjobconfig.json`),
+    JSON.stringify(request, null, 2),
+  );
   fs.mkdirSync(directory.hostPath(`${CONTAINER_OPT_ML}/output`), { recursive: true });
   await stageInputs(context);
   const outputs = processingOutputs(request);
@@ -60,10 +66,19 @@ export async function runPythonProcessing(context: JobContext): Promise<JobDetai
     throw new JobFailure('InternalServerError', `the job's process was killed by ${result.signal}`, details);
   }
   if (result.exitCode !== 0) {
-    throw new JobFailure('AlgorithmError', algorithmErrorMessage(exitMessage, result.exitCode, log.stderrTail()), details);
+    throw new JobFailure(
+      'AlgorithmError',
+      algorithmErrorMessage(exitMessage, result.exitCode, log.stderrTail()),
+      details,
+    );
   }
   for (const output of outputs) {
-    const count = await uploadFolder(context.objects, directory.hostPath(output.LocalPath), output.S3Uri, `output ${output.LocalPath}`);
+    const count = await uploadFolder(
+      context.objects,
+      directory.hostPath(output.LocalPath),
+      output.S3Uri,
+      `output ${output.LocalPath}`,
+    );
     log.note(`uploaded ${count} file(s) from ${output.LocalPath} to ${output.S3Uri}`);
   }
   return details;
@@ -75,22 +90,37 @@ async function stageInputs(context: JobContext): Promise<void> {
     const name = isRecord(input) ? String(input.InputName ?? '') : '';
     const s3 = isRecord(input) ? (input.S3Input as S3Input | undefined) : undefined;
     if (!s3) {
-      throw new JobFailure('ClientError', `processing input ${name} has no S3Input; the local AWS stages S3 inputs only`);
+      throw new JobFailure(
+        'ClientError',
+        `processing input ${name} has no S3Input; the local AWS stages S3 inputs only`,
+      );
     }
     checkProcessingPath(s3.LocalPath, `processing input ${name}`);
     if (s3.S3DataType === 'ManifestFile') {
-      throw new JobFailure('ClientError', `processing input ${name}: S3DataType ManifestFile is not supported by the local AWS; use S3Prefix`);
+      throw new JobFailure(
+        'ClientError',
+        `processing input ${name}: S3DataType ManifestFile is not supported by the local AWS; use S3Prefix`,
+      );
     }
-    const count = await downloadS3Prefix(context.objects, s3.S3Uri, context.directory.hostPath(s3.LocalPath), `processing input ${name}`);
+    const count = await downloadS3Prefix(
+      context.objects,
+      s3.S3Uri,
+      context.directory.hostPath(s3.LocalPath),
+      `processing input ${name}`,
+    );
     context.log.note(`staged ${count} file(s) from ${s3.S3Uri} at ${s3.LocalPath}`);
   }
 }
 
 function processingOutputs(request: Record<string, unknown>): S3Output[] {
-  const config = request.ProcessingOutputConfig as { Outputs?: { OutputName?: string; S3Output?: S3Output }[] } | undefined;
+  const config = request.ProcessingOutputConfig as
+    { Outputs?: { OutputName?: string; S3Output?: S3Output }[] } | undefined;
   return (config?.Outputs ?? []).map((output) => {
     if (!output.S3Output) {
-      throw new JobFailure('ClientError', `processing output ${output.OutputName ?? ''} has no S3Output; the local AWS supports S3 outputs only`);
+      throw new JobFailure(
+        'ClientError',
+        `processing output ${output.OutputName ?? ''} has no S3Output; the local AWS supports S3 outputs only`,
+      );
     }
     checkProcessingPath(output.S3Output.LocalPath, `processing output ${output.OutputName ?? ''}`);
     return output.S3Output;
@@ -100,7 +130,10 @@ function processingOutputs(request: Record<string, unknown>): S3Output[] {
 function checkProcessingPath(localPath: string, field: string): void {
   const normalized = path.posix.normalize(localPath ?? '');
   if (!normalized.startsWith(PROCESSING_ROOT)) {
-    throw new JobFailure('ClientError', `${field}: LocalPath '${localPath}' must start with ${PROCESSING_ROOT}`);
+    throw new JobFailure(
+      'ClientError',
+      `${field}: LocalPath '${localPath}' must start with ${PROCESSING_ROOT}`,
+    );
   }
 }
 
@@ -110,8 +143,11 @@ function checkProcessingPath(localPath: string, field: string): void {
  * user's site-packages importable.
  */
 export function containerEnv(context: JobContext, environment: unknown): Record<string, string> {
-  const requested = isRecord(environment) ? Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, String(v)])) : {};
-  const userBase = context.env.PYTHONUSERBASE ?? (context.env.HOME ? path.join(context.env.HOME, '.local') : undefined);
+  const requested = isRecord(environment)
+    ? Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, String(v)]))
+    : {};
+  const userBase =
+    context.env.PYTHONUSERBASE ?? (context.env.HOME ? path.join(context.env.HOME, '.local') : undefined);
   return {
     PATH: context.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     HOME: context.directory.tmp,
@@ -135,7 +171,11 @@ export function readExitMessage(file: string): string | undefined {
   }
 }
 
-export function algorithmErrorMessage(message: string | undefined, exitCode: number | null, stderrTail: string): string {
+export function algorithmErrorMessage(
+  message: string | undefined,
+  exitCode: number | null,
+  stderrTail: string,
+): string {
   const head = message ?? 'See job logs for more information';
   return `${head} (exit code ${exitCode ?? 'unknown'})${stderrTail ? `. End of stderr:\n${stderrTail}` : ''}`;
 }

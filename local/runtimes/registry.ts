@@ -58,7 +58,14 @@ registerImageFamily({
   module: 'xgboost',
   library: 'XGBoost',
   localTag: '1.7-1',
-  versions: { '1.0-1': '1.0', '1.2-1': '1.2', '1.2-2': '1.2', '1.3-1': '1.3', '1.5-1': '1.5.2', '1.7-1': '1.7.4' },
+  versions: {
+    '1.0-1': '1.0',
+    '1.2-1': '1.2',
+    '1.2-2': '1.2',
+    '1.3-1': '1.3',
+    '1.5-1': '1.5.2',
+    '1.7-1': '1.7.4',
+  },
   runtimes: { processing: runPythonProcessing, training: runXgboostTraining, transform: runXgboostTransform },
   serving: true,
 });
@@ -72,7 +79,11 @@ export interface ResolvedImage {
 }
 
 /** The image family and version of an image URI for a use, or a ClientError listing what is supported. */
-export function resolveImage(imageUri: string, kind: RuntimeKind, env: NodeJS.ProcessEnv = process.env): ResolvedImage {
+export function resolveImage(
+  imageUri: string,
+  kind: RuntimeKind,
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedImage {
   const target = aliasFor(repositoryAndTag(imageUri), env) ?? repositoryAndTag(imageUri);
   const [repository = '', tag = ''] = target.split(':');
   const family = families.get(repository);
@@ -88,7 +99,11 @@ export function resolveImage(imageUri: string, kind: RuntimeKind, env: NodeJS.Pr
 }
 
 /** The job runtime for an image, or a ClientError naming the image and the supported ones. */
-export function jobRuntimeFor(imageUri: string, type: JobType, env: NodeJS.ProcessEnv = process.env): { runtime: JobRuntime } & ResolvedImage {
+export function jobRuntimeFor(
+  imageUri: string,
+  type: JobType,
+  env: NodeJS.ProcessEnv = process.env,
+): { runtime: JobRuntime } & ResolvedImage {
   const image = resolveImage(imageUri, type, env);
   const runtime = image.family.runtimes[type];
   if (!runtime) throw new JobFailure('ClientError', unsupportedImageMessage(imageUri, type));
@@ -134,8 +149,12 @@ const localVersions = new Map<string, string>();
 function localLibraryVersion(family: ImageFamily): string {
   const cached = localVersions.get(family.module);
   if (cached) return cached;
-  const probe = spawnSync(findPython(), ['-c', `import ${family.module}; print(${family.module}.__version__)`], { encoding: 'utf8' });
-  const version = probe.status === 0 ? probe.stdout.trim() : family.versions[family.localTag] ?? 'unknown';
+  const probe = spawnSync(
+    findPython(),
+    ['-c', `import ${family.module}; print(${family.module}.__version__)`],
+    { encoding: 'utf8' },
+  );
+  const version = probe.status === 0 ? probe.stdout.trim() : (family.versions[family.localTag] ?? 'unknown');
   localVersions.set(family.module, version);
   return version;
 }

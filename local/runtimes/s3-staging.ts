@@ -19,7 +19,12 @@ export function parseS3Uri(uri: string, field: string): S3Location {
  * Copies an S3Prefix input into a folder as SageMaker does: a URI naming one object gives that file; a
  * prefix gives every object under it, at its path relative to the prefix.
  */
-export async function downloadS3Prefix(objects: ObjectStoreApi, uri: string, folder: string, field: string): Promise<number> {
+export async function downloadS3Prefix(
+  objects: ObjectStoreApi,
+  uri: string,
+  folder: string,
+  field: string,
+): Promise<number> {
   const { bucket, key } = parseS3Uri(uri, field);
   if (!objects.bucketExists(bucket)) {
     throw new JobFailure('ClientError', `${field} ${uri}: bucket ${bucket} does not exist`);
@@ -29,18 +34,26 @@ export async function downloadS3Prefix(objects: ObjectStoreApi, uri: string, fol
   const prefix = key === '' || key.endsWith('/') ? key : `${key}/`;
   const files = exact
     ? [{ key, target: path.join(folder, path.posix.basename(key)) }]
-    : all.filter((object) => object.key.startsWith(prefix) && !object.key.endsWith('/')).map((object) => ({
-        key: object.key,
-        target: path.join(folder, ...object.key.slice(prefix.length).split('/')),
-      }));
-  if (files.length === 0) throw new JobFailure('ClientError', `No S3 objects found under S3 URL "${uri}" (${field})`);
+    : all
+        .filter((object) => object.key.startsWith(prefix) && !object.key.endsWith('/'))
+        .map((object) => ({
+          key: object.key,
+          target: path.join(folder, ...object.key.slice(prefix.length).split('/')),
+        }));
+  if (files.length === 0)
+    throw new JobFailure('ClientError', `No S3 objects found under S3 URL "${uri}" (${field})`);
   fs.mkdirSync(folder, { recursive: true });
   await Promise.all(files.map((file) => objects.downloadTo({ bucket, key: file.key, file: file.target })));
   return files.length;
 }
 
 /** Uploads every file under a folder to `<uri>/<relative path>`. */
-export async function uploadFolder(objects: ObjectStoreApi, folder: string, uri: string, field: string): Promise<number> {
+export async function uploadFolder(
+  objects: ObjectStoreApi,
+  folder: string,
+  uri: string,
+  field: string,
+): Promise<number> {
   const { bucket, key } = parseS3Uri(uri, field);
   if (!objects.bucketExists(bucket)) {
     throw new JobFailure('ClientError', `${field} ${uri}: bucket ${bucket} does not exist`);
@@ -48,13 +61,24 @@ export async function uploadFolder(objects: ObjectStoreApi, folder: string, uri:
   const prefix = key === '' || key.endsWith('/') ? key : `${key}/`;
   const files = listFiles(folder);
   await Promise.all(
-    files.map((file) => objects.putObject({ bucket, key: `${prefix}${file.split(path.sep).join('/')}`, file: path.join(folder, file) })),
+    files.map((file) =>
+      objects.putObject({
+        bucket,
+        key: `${prefix}${file.split(path.sep).join('/')}`,
+        file: path.join(folder, file),
+      }),
+    ),
   );
   return files.length;
 }
 
 /** Uploads one file to an exact S3 URI. */
-export async function uploadFile(objects: ObjectStoreApi, file: string, uri: string, field: string): Promise<void> {
+export async function uploadFile(
+  objects: ObjectStoreApi,
+  file: string,
+  uri: string,
+  field: string,
+): Promise<void> {
   const { bucket, key } = parseS3Uri(uri, field);
   if (!objects.bucketExists(bucket)) {
     throw new JobFailure('ClientError', `${field} ${uri}: bucket ${bucket} does not exist`);

@@ -30,7 +30,11 @@ exec "$@"`;
 
 /** How jobs see `/opt/ml`: a private mount namespace, or (where that is unavailable) rewritten arguments. */
 export type Isolation =
-  | { readonly kind: 'namespace'; readonly unshare: readonly string[]; readonly deathSignal: readonly string[] }
+  | {
+      readonly kind: 'namespace';
+      readonly unshare: readonly string[];
+      readonly deathSignal: readonly string[];
+    }
   | { readonly kind: 'rewrite'; readonly reason: string };
 
 let detected: Isolation | undefined;
@@ -51,16 +55,26 @@ export function detectIsolation(probeDir: string, env: NodeJS.ProcessEnv = proce
   const stash = path.join(probeDir, 'probe-opt');
   fs.mkdirSync(job, { recursive: true });
   fs.mkdirSync(stash, { recursive: true });
-  const probe = spawnSync(unshare[0] ?? 'unshare', [...unshare.slice(1), 'sh', '-c', MOUNT_SCRIPT, 'sh', job, stash, 'test', '-d', `${CONTAINER_OPT_ML}/.`], {
-    encoding: 'utf8',
-  });
+  const probe = spawnSync(
+    unshare[0] ?? 'unshare',
+    [...unshare.slice(1), 'sh', '-c', MOUNT_SCRIPT, 'sh', job, stash, 'test', '-d', `${CONTAINER_OPT_ML}/.`],
+    {
+      encoding: 'utf8',
+    },
+  );
   fs.rmSync(job, { recursive: true, force: true });
   fs.rmSync(stash, { recursive: true, force: true });
-  const deathSignal = spawnSync('setpriv', ['--help'], { stdio: 'ignore' }).status === 0 ? ['setpriv', '--pdeathsig', 'KILL', '--'] : [];
+  const deathSignal =
+    spawnSync('setpriv', ['--help'], { stdio: 'ignore' }).status === 0
+      ? ['setpriv', '--pdeathsig', 'KILL', '--']
+      : [];
   detected =
     probe.status === 0
       ? { kind: 'namespace', unshare, deathSignal }
-      : { kind: 'rewrite', reason: `${unshare.slice(0, -1).join(' ')} failed: ${(probe.stderr || probe.error?.message || '').trim()}` };
+      : {
+          kind: 'rewrite',
+          reason: `${unshare.slice(0, -1).join(' ')} failed: ${(probe.stderr || probe.error?.message || '').trim()}`,
+        };
   return detected;
 }
 
@@ -123,7 +137,17 @@ function commandLine(request: SandboxRequest, isolation: Isolation): string[] {
   if (isolation.kind === 'namespace') {
     const stash = path.join(directory.root, 'host-opt');
     fs.mkdirSync(stash, { recursive: true });
-    return [...isolation.unshare, ...isolation.deathSignal, 'sh', '-c', MOUNT_SCRIPT, 'sh', directory.optMl, stash, ...request.command];
+    return [
+      ...isolation.unshare,
+      ...isolation.deathSignal,
+      'sh',
+      '-c',
+      MOUNT_SCRIPT,
+      'sh',
+      directory.optMl,
+      stash,
+      ...request.command,
+    ];
   }
   log.note(
     `mount namespaces are unavailable (${isolation.reason}); /opt/ml paths in the job's arguments are rewritten to ${directory.optMl}, so scripts that hard-code /opt/ml paths will not find their files`,

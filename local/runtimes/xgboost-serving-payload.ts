@@ -92,17 +92,27 @@ function parseJson(text: string, where: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new PayloadError(415, `Loading json data failed: ${where} is not valid JSON (${(error as Error).message})`);
+    throw new PayloadError(
+      415,
+      `Loading json data failed: ${where} is not valid JSON (${(error as Error).message})`,
+    );
   }
 }
 
 /** One instance: an array of numbers or `{"features": [...]}`. */
 function instanceValues(instance: unknown, where: string): unknown[] {
   if (Array.isArray(instance)) return instance;
-  if (typeof instance === 'object' && instance !== null && Array.isArray((instance as { features?: unknown }).features)) {
+  if (
+    typeof instance === 'object' &&
+    instance !== null &&
+    Array.isArray((instance as { features?: unknown }).features)
+  ) {
     return (instance as { features: unknown[] }).features;
   }
-  throw new PayloadError(415, `Loading json data failed: ${where} must be an array of numbers or {"features": [...]}, got ${JSON.stringify(instance)}`);
+  throw new PayloadError(
+    415,
+    `Loading json data failed: ${where} must be an array of numbers or {"features": [...]}, got ${JSON.stringify(instance)}`,
+  );
 }
 
 /**
@@ -112,20 +122,34 @@ function instanceValues(instance: unknown, where: string): unknown[] {
 function decodeJson(text: string): FeatureMatrix {
   const value = parseJson(text, 'the body');
   let instances: unknown[];
-  if (Array.isArray(value)) instances = value.every((entry) => typeof entry === 'number' || entry === null) ? [value] : value;
-  else if (typeof value === 'object' && value !== null && Array.isArray((value as { instances?: unknown }).instances)) {
+  if (Array.isArray(value))
+    instances = value.every((entry) => typeof entry === 'number' || entry === null) ? [value] : value;
+  else if (
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray((value as { instances?: unknown }).instances)
+  ) {
     instances = (value as { instances: unknown[] }).instances;
   } else if (typeof value === 'object' && value !== null && 'features' in value) instances = [value];
   else {
-    throw new PayloadError(415, 'Loading json data failed: expected {"instances": [...]}, {"features": [...]} or an array of rows');
+    throw new PayloadError(
+      415,
+      'Loading json data failed: expected {"instances": [...]}, {"features": [...]} or an array of rows',
+    );
   }
-  return matrix(instances.map((instance, index) => instanceValues(instance, `instance ${index + 1}`)), 'instance', 'json');
+  return matrix(
+    instances.map((instance, index) => instanceValues(instance, `instance ${index + 1}`)),
+    'instance',
+    'json',
+  );
 }
 
 /** One instance per line: `[...]` or `{"features": [...]}`. */
 function decodeJsonLines(text: string): FeatureMatrix {
   const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
-  const rows = lines.map((line, index) => instanceValues(parseJson(line, `line ${index + 1}`), `line ${index + 1}`));
+  const rows = lines.map((line, index) =>
+    instanceValues(parseJson(line, `line ${index + 1}`), `line ${index + 1}`),
+  );
   return matrix(rows, 'line', 'jsonlines');
 }
 
@@ -135,7 +159,10 @@ function matrix(rows: unknown[][], unit: string, format: string): FeatureMatrix 
   const data = new Float32Array(rows.length * cols);
   rows.forEach((values, row) => {
     if (values.length !== cols) {
-      throw new PayloadError(415, `Loading ${format} data failed: ${unit} ${row + 1} has ${values.length} features but ${unit} 1 has ${cols}`);
+      throw new PayloadError(
+        415,
+        `Loading ${format} data failed: ${unit} ${row + 1} has ${values.length} features but ${unit} 1 has ${cols}`,
+      );
     }
     values.forEach((value, col) => {
       if (value !== null && typeof value !== 'number') {

@@ -87,7 +87,11 @@ export class XgboostServing {
       }),
     );
     exited.catch(() => undefined);
-    const first = await Promise.race([this.nextFrame(), exited, timeout(LOAD_TIMEOUT_MS, 'loading the model')]);
+    const first = await Promise.race([
+      this.nextFrame(),
+      exited,
+      timeout(LOAD_TIMEOUT_MS, 'loading the model'),
+    ]);
     if (first.kind === 'F') throw new Error(first.payload.toString('utf8'));
     if (first.kind !== 'Y') throw new Error(`unexpected first frame ${first.kind} from the serving worker`);
     this.numFeatures = (JSON.parse(first.payload.toString('utf8')) as { num_features: number }).num_features;
@@ -109,7 +113,10 @@ export class XgboostServing {
     if (request.body.length === 0) return { status: 204, body: '', contentType: 'text/plain' };
     try {
       if (request.body.length > MAX_PAYLOAD_BYTES) {
-        throw new PayloadError(413, `payload of ${request.body.length} bytes exceeds the ${MAX_PAYLOAD_BYTES}-byte (6 MB) limit`);
+        throw new PayloadError(
+          413,
+          `payload of ${request.body.length} bytes exceeds the ${MAX_PAYLOAD_BYTES}-byte (6 MB) limit`,
+        );
       }
       const accept = mediaType(request.accept, 'Accept');
       const matrix = decodeFeatures(request.body, mediaType(request.contentType, 'Content-Type'));
@@ -122,19 +129,27 @@ export class XgboostServing {
       const { predictions, width } = await this.predict(matrix);
       return { status: 200, body: encodePredictions(predictions, width, accept), contentType: accept };
     } catch (error) {
-      if (error instanceof PayloadError) return { status: error.status, body: error.message, contentType: 'text/plain' };
-      return { status: 500, body: `Unable to evaluate payload provided: ${(error as Error).message}`, contentType: 'text/plain' };
+      if (error instanceof PayloadError)
+        return { status: error.status, body: error.message, contentType: 'text/plain' };
+      return {
+        status: 500,
+        body: `Unable to evaluate payload provided: ${(error as Error).message}`,
+        contentType: 'text/plain',
+      };
     }
   }
 
   /** Stops taking requests, lets those already queued finish, then ends the worker. */
   async stop(): Promise<void> {
     this.closing = true;
-    if (this.inFlight || this.queue.length > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+    if (this.inFlight || this.queue.length > 0)
+      await new Promise<void>((resolve) => (this.drained = resolve));
     const worker = this.worker;
     if (!worker || this.exited) return;
     const gone = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     worker.stdin.end();
+    // Still loading the model: nothing to finish.
+    if (this.numFeatures === 0) worker.kill('SIGTERM');
     const killer = setTimeout(() => worker.kill('SIGKILL'), 2_000);
     await gone;
     clearTimeout(killer);
@@ -142,6 +157,7 @@ export class XgboostServing {
 
   private predict(matrix: FeatureMatrix): Promise<{ predictions: Float32Array; width: number }> {
     if (this.exited) return Promise.reject(new Error(this.exited));
+    if (this.worker?.stdin.writableEnded) return Promise.reject(new Error('the serving container has stopped'));
     return new Promise((resolve, reject) => {
       this.queue.push({ matrix, resolve, reject });
       if (!this.inFlight) this.flush();
@@ -157,7 +173,10 @@ export class XgboostServing {
     }
     const batch: Pending[] = [];
     let rows = 0;
-    while (this.queue.length > 0 && (batch.length === 0 || rows + this.queue[0]!.matrix.rows <= MAX_BATCH_ROWS)) {
+    while (
+      this.queue.length > 0 &&
+      (batch.length === 0 || rows + this.queue[0]!.matrix.rows <= MAX_BATCH_ROWS)
+    ) {
       const next = this.queue.shift()!;
       batch.push(next);
       rows += next.matrix.rows;
@@ -168,7 +187,12 @@ export class XgboostServing {
     header.write('P', 0);
     header.writeUInt32LE(rows, 1);
     header.writeUInt32LE(cols, 5);
-    const parts = [header, ...batch.map((entry) => Buffer.from(entry.matrix.data.buffer, entry.matrix.data.byteOffset, entry.matrix.data.byteLength))];
+    const parts = [
+      header,
+      ...batch.map((entry) =>
+        Buffer.from(entry.matrix.data.buffer, entry.matrix.data.byteOffset, entry.matrix.data.byteLength),
+      ),
+    ];
     this.worker!.stdin.write(Buffer.concat(parts));
   }
 

@@ -46,14 +46,16 @@ export async function runXgboostTraining(context: JobContext): Promise<JobDetail
     signal: context.signal,
   });
   if (result.stopped) throw new JobStopped(`training job ${name} was stopped`);
-  if (result.signal) throw new JobFailure('InternalServerError', `the training process was killed by ${result.signal}`);
+  if (result.signal)
+    throw new JobFailure('InternalServerError', `the training process was killed by ${result.signal}`);
   const metrics = finalMetrics(fs.readFileSync(log.file, 'utf8'));
   if (result.exitCode !== 0) {
     const failure = readExitMessage(directory.hostPath(`${CONTAINER_OPT_ML}/output/failure`));
     const match = /^(ClientError|AlgorithmError): ([\s\S]*)$/.exec(failure ?? '');
     throw new JobFailure(
       match?.[1] === 'ClientError' ? 'ClientError' : 'AlgorithmError',
-      match?.[2] ?? `${failure ?? 'See job logs for more information'} (exit code ${result.exitCode ?? 'unknown'}). End of stderr:\n${log.stderrTail()}`,
+      match?.[2] ??
+        `${failure ?? 'See job logs for more information'} (exit code ${result.exitCode ?? 'unknown'}). End of stderr:\n${log.stderrTail()}`,
     );
   }
   const artifacts = await uploadModel(context);
@@ -63,7 +65,10 @@ export async function runXgboostTraining(context: JobContext): Promise<JobDetail
 function writeConfig(context: JobContext, channels: readonly Channel[]): void {
   const config = (file: string) => context.directory.hostPath(`${CONTAINER_OPT_ML}/input/config/${file}`);
   const hyperparameters = Object.fromEntries(
-    Object.entries((context.request.HyperParameters ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]),
+    Object.entries((context.request.HyperParameters ?? {}) as Record<string, unknown>).map(([k, v]) => [
+      k,
+      String(v),
+    ]),
   );
   writeFileAtomic(config('hyperparameters.json'), JSON.stringify(hyperparameters, null, 2));
   const dataConfig = Object.fromEntries(
@@ -78,7 +83,10 @@ function writeConfig(context: JobContext, channels: readonly Channel[]): void {
     ]),
   );
   writeFileAtomic(config('inputdataconfig.json'), JSON.stringify(dataConfig, null, 2));
-  writeFileAtomic(config('resourceconfig.json'), JSON.stringify({ current_host: 'algo-1', hosts: ['algo-1'] }));
+  writeFileAtomic(
+    config('resourceconfig.json'),
+    JSON.stringify({ current_host: 'algo-1', hosts: ['algo-1'] }),
+  );
   for (const folder of ['model', 'output/data']) {
     fs.mkdirSync(context.directory.hostPath(`${CONTAINER_OPT_ML}/${folder}`), { recursive: true });
   }
@@ -87,7 +95,10 @@ function writeConfig(context: JobContext, channels: readonly Channel[]): void {
 async function stageChannel(context: JobContext, channel: Channel): Promise<void> {
   const uri = channel.DataSource?.S3DataSource?.S3Uri;
   if (!uri) {
-    throw new JobFailure('ClientError', `channel ${channel.ChannelName} needs DataSource.S3DataSource.S3Uri; the local AWS stages S3 data only`);
+    throw new JobFailure(
+      'ClientError',
+      `channel ${channel.ChannelName} needs DataSource.S3DataSource.S3Uri; the local AWS stages S3 data only`,
+    );
   }
   const folder = context.directory.hostPath(`${CONTAINER_OPT_ML}/input/data/${channel.ChannelName}`);
   const count = await downloadS3Prefix(context.objects, uri, folder, `channel ${channel.ChannelName}`);
@@ -107,7 +118,10 @@ async function uploadModel(context: JobContext): Promise<string> {
 }
 
 /** The last value of each metric in the log, named like the built-in algorithm's (`validation:rmse`). */
-export function finalMetrics(logText: string, now: number = Date.now() / 1000): { MetricName: string; Value: number; Timestamp: number }[] {
+export function finalMetrics(
+  logText: string,
+  now: number = Date.now() / 1000,
+): { MetricName: string; Value: number; Timestamp: number }[] {
   const latest = new Map<string, number>();
   for (const line of logText.split('\n')) {
     const match = METRIC_LINE.exec(line.trim());

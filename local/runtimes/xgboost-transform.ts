@@ -9,14 +9,24 @@ import { MAX_PAYLOAD_BYTES, XgboostServing } from './xgboost-serving';
 
 interface TransformRequest {
   readonly TransformInput?: {
-    readonly DataSource?: { readonly S3DataSource?: { readonly S3Uri?: string; readonly S3DataType?: string } };
+    readonly DataSource?: {
+      readonly S3DataSource?: { readonly S3Uri?: string; readonly S3DataType?: string };
+    };
     readonly ContentType?: string;
     readonly SplitType?: string;
     readonly CompressionType?: string;
   };
-  readonly TransformOutput?: { readonly S3OutputPath?: string; readonly Accept?: string; readonly AssembleWith?: string };
+  readonly TransformOutput?: {
+    readonly S3OutputPath?: string;
+    readonly Accept?: string;
+    readonly AssembleWith?: string;
+  };
   readonly MaxPayloadInMB?: number;
-  readonly DataProcessing?: { readonly InputFilter?: string; readonly OutputFilter?: string; readonly JoinSource?: string };
+  readonly DataProcessing?: {
+    readonly InputFilter?: string;
+    readonly OutputFilter?: string;
+    readonly JoinSource?: string;
+  };
 }
 
 /**
@@ -30,7 +40,10 @@ export async function runXgboostTransform(context: JobContext): Promise<JobDetai
   const inputUri = input?.DataSource?.S3DataSource?.S3Uri;
   const outputUri = request.TransformOutput?.S3OutputPath;
   if (!inputUri || !outputUri) {
-    throw new JobFailure('ClientError', 'TransformInput.DataSource.S3DataSource.S3Uri and TransformOutput.S3OutputPath are required');
+    throw new JobFailure(
+      'ClientError',
+      'TransformInput.DataSource.S3DataSource.S3Uri and TransformOutput.S3OutputPath are required',
+    );
   }
   checkSupported(request);
   const modelDir = await stageModel(context);
@@ -66,20 +79,31 @@ export async function runXgboostTransform(context: JobContext): Promise<JobDetai
 
 function checkSupported(request: TransformRequest): void {
   const processing = request.DataProcessing ?? {};
-  const filters = [processing.InputFilter, processing.OutputFilter].filter((filter) => filter !== undefined && filter !== '$');
+  const filters = [processing.InputFilter, processing.OutputFilter].filter(
+    (filter) => filter !== undefined && filter !== '$',
+  );
   if (filters.length > 0 || (processing.JoinSource && processing.JoinSource !== 'None')) {
-    throw new JobFailure('ClientError', 'DataProcessing (InputFilter, OutputFilter, JoinSource) is not supported by the local AWS batch transform');
+    throw new JobFailure(
+      'ClientError',
+      'DataProcessing (InputFilter, OutputFilter, JoinSource) is not supported by the local AWS batch transform',
+    );
   }
   const compression = request.TransformInput?.CompressionType;
   if (compression && compression !== 'None') {
-    throw new JobFailure('ClientError', `TransformInput.CompressionType ${compression} is not supported by the local AWS; use None`);
+    throw new JobFailure(
+      'ClientError',
+      `TransformInput.CompressionType ${compression} is not supported by the local AWS; use None`,
+    );
   }
 }
 
 async function stageModel(context: JobContext): Promise<string> {
   const modelData = context.model?.ModelDataUrl;
   if (typeof modelData !== 'string') {
-    throw new JobFailure('ClientError', `model ${String(context.request.ModelName)} has no ModelDataUrl to load`);
+    throw new JobFailure(
+      'ClientError',
+      `model ${String(context.request.ModelName)} has no ModelDataUrl to load`,
+    );
   }
   const { bucket, key } = parseS3Uri(modelData, 'ModelDataUrl');
   const tarball = path.join(context.directory.root, 'model.tar.gz');
@@ -92,7 +116,12 @@ async function stageModel(context: JobContext): Promise<string> {
   return modelDir;
 }
 
-async function transformFile(serving: XgboostServing, body: Buffer, request: TransformRequest, file: string): Promise<string> {
+async function transformFile(
+  serving: XgboostServing,
+  body: Buffer,
+  request: TransformRequest,
+  file: string,
+): Promise<string> {
   const limit = Math.min((request.MaxPayloadInMB ?? 6) * 1024 * 1024, MAX_PAYLOAD_BYTES);
   const payloads = request.TransformInput?.SplitType === 'Line' ? splitLines(body, limit) : [body];
   const answers: string[] = [];
@@ -104,7 +133,10 @@ async function transformFile(serving: XgboostServing, body: Buffer, request: Tra
     });
     if (response.status === 204) continue;
     if (response.status !== 200) {
-      throw new JobFailure('ClientError', `${file}: the model answered HTTP ${response.status}: ${response.body}`);
+      throw new JobFailure(
+        'ClientError',
+        `${file}: the model answered HTTP ${response.status}: ${response.body}`,
+      );
     }
     answers.push(response.body.replace(/\n$/, ''));
   }
@@ -113,7 +145,10 @@ async function transformFile(serving: XgboostServing, body: Buffer, request: Tra
 
 /** Lines grouped into payloads of at most `limit` bytes (MultiRecord batching). */
 function splitLines(body: Buffer, limit: number): Buffer[] {
-  const lines = body.toString('utf8').split('\n').filter((line) => line.trim() !== '');
+  const lines = body
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
   const payloads: Buffer[] = [];
   let current: string[] = [];
   let size = 0;

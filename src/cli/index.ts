@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { EXIT } from './exit-codes';
 import { registerAwsCommands } from './commands/aws-commands';
 import { registerLocalCommands } from './commands/local';
+import { registerLogsCommand } from './commands/logs';
 import { registerPipelineCommands } from './commands/pipeline';
 import { registerRunCommand } from './commands/run';
 
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerPipelineCommands(program);
   registerLocalCommands(program);
   registerAwsCommands(program);
+  registerLogsCommand(program);
   return program;
 }
 

@@ -25,8 +25,9 @@ export function isTransientError(error: unknown): boolean {
   return status !== undefined && status >= 500;
 }
 
-/** `Name: message` for an AWS SDK error (the name is the AWS error code). */
+/** `Code: message` for an AWS SDK error (its name is the AWS error code); the message for anything else. */
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  return error.name && error.name !== 'Error' && !error.message.startsWith(error.name) ? `${error.name}: ${error.message}` : error.message;
+  const fromAws = '$metadata' in error || '$fault' in error;
+  return fromAws && !error.message.startsWith(error.name) ? `${error.name}: ${error.message}` : error.message;
 }

@@ -174,7 +174,6 @@ async function runExecution(context: MainJobContext, clients: PipelineClients): 
     },
     context.reporter,
   );
-  context.reporter.info(`execution ${started.executionArn}`);
   return waitForExecution(
     clients,
     {

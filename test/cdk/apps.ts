@@ -9,11 +9,14 @@ import { infraConfigFromContext } from '../../infra/lib/config';
 import { FoundationStack } from '../../infra/lib/foundation-stack';
 import { GitHubOidcStack } from '../../infra/lib/github-oidc-stack';
 
-import cdkJson = require('../../infra/cdk.json');
+import cdkJson from '../../infra/cdk.json';
 
 /** The infra app as `cdk synth` builds it (same context), with extra context on top. */
 export function infraStacks(context: Record<string, unknown> = {}) {
-  const app = new App({ context: { ...cdkJson.context, ...context }, builtinCloudFormationValidation: false });
+  const app = new App({
+    context: { ...cdkJson.context, ...context },
+    builtinCloudFormationValidation: false,
+  });
   const config = infraConfigFromContext(app.node);
   const foundation = new FoundationStack(app, 'MlopsFoundation', { config });
   const pipeline = new CodePipelineStack(app, 'MlopsCodePipeline', { config });
@@ -27,7 +30,7 @@ export function endpointStack(props: EndpointStackProps = {}) {
 }
 
 /** Synthesizes the stack's app (which runs the acknowledgement aspects) and returns cdk-nag's findings. */
-export function nagFindings(stack: Stack): { rule: string; severity: string; paths: string[] }[] {
+export function nagFindings(stack: Stack): { rule: string; severity: string | undefined; paths: string[] }[] {
   const app = stack.node.root as App;
   const pack = new AwsSolutionsChecks(app);
   app.synth();
@@ -57,9 +60,13 @@ export function iamStatements(template: Template): { resource: string; statement
   const found: { resource: string; statement: Statement }[] = [];
   const documentsOf = (properties: Record<string, unknown>): unknown[] => [
     properties.PolicyDocument,
-    ...((properties.Policies as { PolicyDocument: unknown }[] | undefined) ?? []).map((policy) => policy.PolicyDocument),
+    ...((properties.Policies as { PolicyDocument: unknown }[] | undefined) ?? []).map(
+      (policy) => policy.PolicyDocument,
+    ),
   ];
-  for (const [id, resource] of Object.entries(template.toJSON().Resources as Record<string, { Properties?: Record<string, unknown> }>)) {
+  for (const [id, resource] of Object.entries(
+    template.toJSON().Resources as Record<string, { Properties?: Record<string, unknown> }>,
+  )) {
     for (const document of documentsOf(resource.Properties ?? {})) {
       const statements = (document as { Statement?: Statement[] } | undefined)?.Statement ?? [];
       statements.forEach((statement) => found.push({ resource: id, statement }));
@@ -68,4 +75,5 @@ export function iamStatements(template: Template): { resource: string; statement
   return found;
 }
 
-export const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+export const asList = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 import { isPair, isScalar, parseDocument, visit } from 'yaml';
@@ -49,14 +50,30 @@ describe('workflow files', () => {
     );
   });
 
-  it('has the published actions the workflows use', () => {
-    expect(actionFiles.map((file) => rel(file))).toEqual(
-      expect.arrayContaining([
-        'actions/upsert-sagemaker-pipeline/action.yml',
-        'actions/wait-for-execution/action.yml',
-        'actions/deploy-endpoint/action.yml',
-      ]),
-    );
+  it('has an action.yml for every local action the workflows use', () => {
+    const local = workflowFiles.flatMap((file) => usesReferences(file).map(({ uses }) => uses)).filter((uses) => uses.startsWith('./'));
+    // The reusable workflow checks this repository out into .mlops-actions.
+    const actions = [...new Set(local.filter((uses) => !uses.startsWith('./.github/')).map((uses) => uses.replace(/^\.\/(\.mlops-actions\/)?/, '')))];
+    expect(actions.sort()).toEqual([
+      'actions/approved-model',
+      'actions/deploy-endpoint',
+      'actions/upsert-sagemaker-pipeline',
+      'actions/wait-for-execution',
+    ]);
+    expect(actions.filter((action) => !existsSync(join(ROOT, action, 'action.yml')))).toEqual([]);
+  });
+
+  it('the validator reports a malformed workflow (so the lint above can fail)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'workflow-lint-'));
+    try {
+      const file = join(dir, 'broken.yml');
+      writeFileSync(file, 'on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    stepz: []\n');
+      const result = spawnSync(process.execPath, [VALIDATOR, file], { encoding: 'utf8' });
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain("Additional property 'stepz' is not allowed");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([...workflowFiles, ...actionFiles].map((file) => [rel(file), file]))(

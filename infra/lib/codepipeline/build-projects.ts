@@ -14,8 +14,8 @@ import type { BucketRef, RoleRef } from '../permissions/refs';
 export const ENDPOINT_TEMPLATE_FILE = 'EndpointStack.template.json';
 
 /**
- * The environment `mlops run --target aws` reads in the BuildSageMakerModel stage. CodeBuild sets
- * AWS_REGION itself.
+ * The environment `mlops run --target aws` reads in the BuildSageMakerModel stage (src/run/config.ts).
+ * CodeBuild sets AWS_REGION itself.
  */
 export const BUILD_MODEL_ENVIRONMENT = {
   pipelineName: 'MLOPS_PIPELINE_NAME',
@@ -23,8 +23,19 @@ export const BUILD_MODEL_ENVIRONMENT = {
   bucket: 'MLOPS_BUCKET',
   modelPackageGroup: 'MLOPS_MODEL_PACKAGE_GROUP',
   lambdaArn: 'MLOPS_LAMBDA_ARN',
-  modelNameParameter: 'MLOPS_MODEL_NAME_PARAMETER',
 } as const;
+
+/**
+ * Runs the pipeline and stops once the model is registered and its name recorded (`--manual-approval`):
+ * the approval and the deploy are the CodePipeline's own later stages. The model name parameter has no
+ * environment variable, so it goes through the run's settings file.
+ */
+function buildModelCommands(modelNameParameter: string): string[] {
+  return [
+    `echo '${JSON.stringify({ modelNameParameter })}' > mlops.config.json`,
+    'npx mlops run --target aws --manual-approval',
+  ];
+}
 
 export interface BuildProjectsProps {
   readonly config: InfraConfig;
@@ -50,10 +61,10 @@ export class BuildProjects extends Construct {
       bucket: props.bucket.bucketName,
       modelPackageGroup: config.modelPackageGroupName,
       lambdaArn: props.recordModelNameFunctionArn,
-      modelNameParameter: config.modelNameParameter,
     };
     this.buildModel = new PipelineProject(this, 'BuildSageMakerModel', {
-      description: 'Upserts and runs the SageMaker pipeline (npx mlops run --target aws)',
+      description:
+        'Upserts and runs the SageMaker pipeline until the model is registered (mlops run --target aws)',
       environment,
       environmentVariables: Object.fromEntries(
         Object.entries(BUILD_MODEL_ENVIRONMENT).map(([key, name]) => [
@@ -63,13 +74,14 @@ export class BuildProjects extends Construct {
       ),
       buildSpec: BuildSpec.fromObject({
         version: '0.2',
-        phases: { install: INSTALL, build: { commands: ['npx mlops run --target aws'] } },
+        phases: { install: INSTALL, build: { commands: buildModelCommands(config.modelNameParameter) } },
       }),
     });
     pipelineOperatorStatements({
       scope: this,
       pipelineName: config.sagemakerPipelineName,
       modelPackageGroupName: config.modelPackageGroupName,
+      modelNameParameter: config.modelNameParameter,
       bucket: props.bucket,
       sageMakerRole: props.sageMakerRole,
     }).forEach((statement) => this.buildModel.addToRolePolicy(statement));

@@ -1,7 +1,7 @@
 import type { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 
-import { sageMakerArn, ssmParameterArn, stackPrefixArn } from './arns';
+import { sageMakerArn, stackPrefixArn } from './arns';
 import { scopedStatement, unscopedStatement } from './statements';
 import type { RoleRef } from './refs';
 
@@ -9,14 +9,13 @@ export interface EndpointStackOperatorScope {
   readonly scope: IConstruct;
   readonly endpointStackPrefix: string;
   readonly endpointNamePrefix: string;
-  readonly modelNameParameter: string;
   /** The CloudFormation service role the endpoint stacks are deployed with. */
   readonly deploymentRole: RoleRef;
 }
 
 /**
- * What the deploy-endpoint action needs: change sets on the endpoint stacks (CloudFormation itself acts
- * with the deployment role), the SSM parameter the template resolves, and the smoke test.
+ * What the deploy-endpoint action needs besides the pipeline operator's reads: change sets on the
+ * endpoint stacks (CloudFormation itself acts with the deployment role) and the smoke test.
  */
 export function endpointStackOperatorStatements(s: EndpointStackOperatorScope): PolicyStatement[] {
   return [
@@ -44,11 +43,6 @@ export function endpointStackOperatorStatements(s: EndpointStackOperatorScope): 
       actions: ['iam:PassRole'],
       resources: [s.deploymentRole.roleArn],
       conditions: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
-    }),
-    scopedStatement({
-      sid: 'ReadModelNameParameter',
-      actions: ['ssm:GetParameters', 'ssm:GetParameter'],
-      resources: [ssmParameterArn(s.scope, s.modelNameParameter)],
     }),
     scopedStatement({
       sid: 'SmokeTestEndpoints',

@@ -1,7 +1,7 @@
 import type { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 
-import { sageMakerArn } from './arns';
+import { sageMakerArn, ssmParameterArn } from './arns';
 import { scopedStatement, unscopedStatement } from './statements';
 import type { BucketRef, RoleRef } from './refs';
 
@@ -9,6 +9,8 @@ export interface PipelineOperatorScope {
   readonly scope: IConstruct;
   readonly pipelineName: string;
   readonly modelPackageGroupName: string;
+  /** The SSM parameter the pipeline's Lambda writes (read back by the run and by endpoint deploys). */
+  readonly modelNameParameter: string;
   readonly bucket: BucketRef;
   /** The pipeline's role, passed to SageMaker on create/update. */
   readonly sageMakerRole: RoleRef;
@@ -17,7 +19,7 @@ export interface PipelineOperatorScope {
 /**
  * What runs the pipeline from outside (the upsert-sagemaker-pipeline and wait-for-execution actions, the
  * approved-model lookup, `mlops run --target aws`): upload assets, create or update the one pipeline,
- * start, follow and stop its executions, read job details and the model registry.
+ * start, follow and stop its executions, read job details, the model registry and the recorded model name.
  */
 export function pipelineOperatorStatements(s: PipelineOperatorScope): PolicyStatement[] {
   const pipeline = sageMakerArn(s.scope, 'pipeline', s.pipelineName);
@@ -60,6 +62,11 @@ export function pipelineOperatorStatements(s: PipelineOperatorScope): PolicyStat
       wildcard: 'every version of the one model package group',
     }),
     unscopedStatement({ sid: 'ListModelPackages', actions: ['sagemaker:ListModelPackages'] }),
+    scopedStatement({
+      sid: 'ReadModelNameParameter',
+      actions: ['ssm:GetParameters', 'ssm:GetParameter'],
+      resources: [ssmParameterArn(s.scope, s.modelNameParameter)],
+    }),
     scopedStatement({
       sid: 'PassPipelineRole',
       actions: ['iam:PassRole'],

@@ -49,14 +49,19 @@ function withPropertyFiles(
 ): Record<string, unknown> {
   const outputs = (description.ProcessingOutputConfig as { Outputs?: unknown[] } | undefined)?.Outputs ?? [];
   const entries = files.map((file) => {
-    const output = outputs.find((candidate) => isRecord(candidate) && candidate.OutputName === file.OutputName);
+    const output = outputs.find(
+      (candidate) => isRecord(candidate) && candidate.OutputName === file.OutputName,
+    );
     const uri = isRecord(output) && isRecord(output.S3Output) ? output.S3Output.S3Uri : undefined;
     if (typeof uri !== 'string') {
       throw new StepFailure(
         `PropertyFile ${file.PropertyFileName} names output ${file.OutputName}, which the processing job does not have`,
       );
     }
-    return [file.PropertyFileName, { ...file, S3Uri: `${uri.replace(/\/+$/, '')}/${file.FilePath}` }] as const;
+    return [
+      file.PropertyFileName,
+      { ...file, S3Uri: `${uri.replace(/\/+$/, '')}/${file.FilePath}` },
+    ] as const;
   });
   return { ...description, PropertyFiles: Object.fromEntries(entries) };
 }

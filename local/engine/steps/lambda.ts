@@ -5,7 +5,9 @@ import { StepFailure, type StepHandler } from './types';
 export const lambdaStep: StepHandler = async (context) => {
   const functionArn = await context.resolve(context.step.FunctionArn);
   if (typeof functionArn !== 'string' || functionArn === '') {
-    throw new StepFailure(`Lambda step ${context.step.Name} needs a FunctionArn; got ${JSON.stringify(functionArn)}`);
+    throw new StepFailure(
+      `Lambda step ${context.step.Name} needs a FunctionArn; got ${JSON.stringify(functionArn)}`,
+    );
   }
   const metadata = (outputs?: { Name: string; Value: string }[]) => ({
     Lambda: { Arn: functionArn, ...(outputs ? { OutputParameters: outputs } : {}) },
@@ -26,7 +28,11 @@ export const lambdaStep: StepHandler = async (context) => {
   return { metadata: metadata(outputs), properties: { OutputParameters: Object.fromEntries(values) } };
 };
 
-function outputValue(output: OutputParameter, payload: unknown, functionArn: string): string | number | boolean {
+function outputValue(
+  output: OutputParameter,
+  payload: unknown,
+  functionArn: string,
+): string | number | boolean {
   const raw = isRecord(payload) ? payload[output.OutputName] : undefined;
   if (raw === undefined || raw === null) {
     throw new StepFailure(
@@ -39,7 +45,9 @@ function outputValue(output: OutputParameter, payload: unknown, functionArn: str
     case 'Float': {
       const value = Number(raw);
       if (!Number.isFinite(value) || (output.OutputType === 'Integer' && !Number.isInteger(value))) {
-        throw new StepFailure(`Lambda output ${output.OutputName} is ${text}; expected a ${output.OutputType}`);
+        throw new StepFailure(
+          `Lambda output ${output.OutputName} is ${text}; expected a ${output.OutputType}`,
+        );
       }
       return value;
     }

@@ -44,8 +44,9 @@ export class CloudFormationContext {
       handler: this.handler,
       importValue: (name) => this.importValue(name),
       exportOwner: (name, stackId) =>
-        this.exportingStacks().find((stack) => stack.StackId !== stackId && stack.outputs.some((output) => output.ExportName === name))
-          ?.StackName,
+        this.exportingStacks().find(
+          (stack) => stack.StackId !== stackId && stack.outputs.some((output) => output.ExportName === name),
+        )?.StackName,
     };
   }
 
@@ -86,7 +87,8 @@ export class CloudFormationContext {
         try {
           return this.deps.ssm.getParameter(name).Value;
         } catch (error) {
-          if (error instanceof AwsError && /ParameterNotFound|ParameterVersionNotFound/.test(error.code)) return undefined;
+          if (error instanceof AwsError && /ParameterNotFound|ParameterVersionNotFound/.test(error.code))
+            return undefined;
           throw error;
         }
       },
@@ -103,17 +105,22 @@ export class CloudFormationContext {
       }
       return input.TemplateBody;
     }
-    if (input.TemplateURL === undefined) throw cfnValidationError('Either Template URL or Template Body must be specified.');
+    if (input.TemplateURL === undefined)
+      throw cfnValidationError('Either Template URL or Template Body must be specified.');
     const { bucket, key } = s3Location(input.TemplateURL);
     let body: Buffer;
     try {
       body = await this.deps.s3.getObject({ bucket, key });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw cfnValidationError(`TemplateURL ${input.TemplateURL} could not be read from S3 (bucket ${bucket}, key ${key}): ${reason}`);
+      throw cfnValidationError(
+        `TemplateURL ${input.TemplateURL} could not be read from S3 (bucket ${bucket}, key ${key}): ${reason}`,
+      );
     }
     if (body.length > MAX_TEMPLATE_URL_BODY) {
-      throw cfnValidationError(`Template at ${input.TemplateURL} is ${body.length} bytes; the maximum is ${MAX_TEMPLATE_URL_BODY}`);
+      throw cfnValidationError(
+        `Template at ${input.TemplateURL} is ${body.length} bytes; the maximum is ${MAX_TEMPLATE_URL_BODY}`,
+      );
     }
     return body.toString('utf8');
   }
@@ -136,9 +143,11 @@ export function s3Location(url: string): { bucket: string; key: string } {
   const path = decodeURIComponent(parsed.pathname.slice(1));
   const virtualHosted = /^(.+)\.s3[.-]([a-z0-9-]+\.)?amazonaws\.com$/.exec(parsed.hostname);
   if (virtualHosted?.[1] && path) return { bucket: virtualHosted[1], key: path };
-  const pathStyle = /^s3([.-][a-z0-9-]+)?\.amazonaws\.com$/.test(parsed.hostname) || LOCAL_HOSTS.has(parsed.hostname);
+  const pathStyle =
+    /^s3([.-][a-z0-9-]+)?\.amazonaws\.com$/.test(parsed.hostname) || LOCAL_HOSTS.has(parsed.hostname);
   const slash = path.indexOf('/');
-  if (pathStyle && slash > 0 && slash < path.length - 1) return { bucket: path.slice(0, slash), key: path.slice(slash + 1) };
+  if (pathStyle && slash > 0 && slash < path.length - 1)
+    return { bucket: path.slice(0, slash), key: path.slice(slash + 1) };
   throw cfnValidationError(
     `TemplateURL ${url} is not an S3 object URL; expected https://<bucket>.s3.amazonaws.com/<key>, https://s3.amazonaws.com/<bucket>/<key> or http://127.0.0.1:<port>/<bucket>/<key>`,
   );

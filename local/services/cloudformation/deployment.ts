@@ -13,7 +13,11 @@ import { dependencyOrder, resourceDependencies } from './template/references';
 import { loadTemplate } from './template/template';
 import type { Template } from './template/types';
 
-/** What a stack operation needs besides the stack: resource handlers, exports, a stop signal. */
+/**
+ * What a stack operation needs besides the stack: resource handlers, exports, a stop signal. When the local
+ * AWS stops mid-operation the operation ends where it is, without rolling back (which would delete resources
+ * on a Ctrl-C); the next start marks the stack failed (recovery.ts).
+ */
 export interface DeploymentEnv {
   readonly region: string;
   readonly accountId: string;
@@ -44,9 +48,15 @@ const REPLACING = 'Requested update requires the creation of a new physical reso
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Creates a stack's resources; on failure rolls back (deletes them) unless rollback is disabled. */
-export async function runCreate(env: DeploymentEnv, progress: StackProgress, prepared: PreparedTemplate): Promise<void> {
+export async function runCreate(
+  env: DeploymentEnv,
+  progress: StackProgress,
+  prepared: PreparedTemplate,
+): Promise<void> {
   const { failed } = await applyTemplate(env, progress, prepared);
-  let failure = failed.length > 0 ? `The following resource(s) failed to create: [${failed.join(', ')}]. ` : undefined;
+  if (env.signal.aborted) return;
+  let failure =
+    failed.length > 0 ? `The following resource(s) failed to create: [${failed.join(', ')}]. ` : undefined;
   if (!failure) {
     try {
       progress.update({ outputs: resolveOutputs(env, progress, prepared) });
@@ -61,9 +71,17 @@ export async function runCreate(env: DeploymentEnv, progress: StackProgress, pre
     return;
   }
   progress.status('ROLLBACK_IN_PROGRESS', `${failure}Rollback requested by user.`);
-  const deleteFailed = await deleteResources(env, progress, prepared.template, Object.keys(progress.stack.resources));
+  const deleteFailed = await deleteResources(
+    env,
+    progress,
+    prepared.template,
+    Object.keys(progress.stack.resources),
+  );
   if (deleteFailed.length > 0) {
-    progress.status('ROLLBACK_FAILED', `The following resource(s) failed to delete: [${deleteFailed.join(', ')}]. `);
+    progress.status(
+      'ROLLBACK_FAILED',
+      `The following resource(s) failed to delete: [${deleteFailed.join(', ')}]. `,
+    );
   } else progress.status('ROLLBACK_COMPLETE');
 }
 
@@ -79,7 +97,9 @@ export async function runUpdate(
 ): Promise<void> {
   const previousTemplate = loadTemplate(progress.stack.templateBody);
   const { failed, touched } = await applyTemplate(env, progress, prepared);
-  let failure = failed.length > 0 ? `The following resource(s) failed to update: [${failed.join(', ')}]. ` : undefined;
+  if (env.signal.aborted) return;
+  let failure =
+    failed.length > 0 ? `The following resource(s) failed to update: [${failed.join(', ')}]. ` : undefined;
   if (!failure) {
     try {
       const outputs = resolveOutputs(env, progress, prepared);
@@ -102,7 +122,10 @@ export async function runUpdate(
   progress.status('UPDATE_ROLLBACK_IN_PROGRESS', failure);
   const { leftovers, failedReverts } = await revert(env, progress, touched);
   if (failedReverts.length > 0) {
-    progress.status('UPDATE_ROLLBACK_FAILED', `The following resource(s) failed to update: [${failedReverts.join(', ')}]. `);
+    progress.status(
+      'UPDATE_ROLLBACK_FAILED',
+      `The following resource(s) failed to update: [${failedReverts.join(', ')}]. `,
+    );
     return;
   }
   progress.status('UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
@@ -130,7 +153,12 @@ function safeTemplate(body: string): Template | undefined {
   }
 }
 
-function request(env: DeploymentEnv, progress: StackProgress, logicalId: string, properties: Readonly<Record<string, unknown>>): ResourceRequest {
+function request(
+  env: DeploymentEnv,
+  progress: StackProgress,
+  logicalId: string,
+  properties: Readonly<Record<string, unknown>>,
+): ResourceRequest {
   return {
     logicalId,
     stackName: progress.stack.StackName,
@@ -142,7 +170,11 @@ function request(env: DeploymentEnv, progress: StackProgress, logicalId: string,
   };
 }
 
-function contextFor(env: DeploymentEnv, progress: StackProgress, prepared: PreparedTemplate): IntrinsicContext {
+function contextFor(
+  env: DeploymentEnv,
+  progress: StackProgress,
+  prepared: PreparedTemplate,
+): IntrinsicContext {
   return resourceContext(prepared, {
     state: (id) => progress.resource(id),
     pending: () => false,
@@ -155,7 +187,11 @@ function contextFor(env: DeploymentEnv, progress: StackProgress, prepared: Prepa
  * Runs each resource as soon as everything it depends on is done (independent resources in parallel, as
  * CloudFormation does). After the first failure nothing new starts; running work finishes.
  */
-async function applyTemplate(env: DeploymentEnv, progress: StackProgress, prepared: PreparedTemplate): Promise<ApplyResult> {
+async function applyTemplate(
+  env: DeploymentEnv,
+  progress: StackProgress,
+  prepared: PreparedTemplate,
+): Promise<ApplyResult> {
   const ctx = contextFor(env, progress, prepared);
   const included = new Set(prepared.order);
   const waiting = new Set(prepared.order);
@@ -164,7 +200,9 @@ async function applyTemplate(env: DeploymentEnv, progress: StackProgress, prepar
   const touched: Touched[] = [];
   const running = new Map<string, Promise<void>>();
   const ready = (id: string) =>
-    resourceDependencies(prepared.template, id).every((dependency) => !included.has(dependency) || finished.has(dependency));
+    resourceDependencies(prepared.template, id).every(
+      (dependency) => !included.has(dependency) || finished.has(dependency),
+    );
   for (;;) {
     if (failed.length === 0) {
       for (const id of [...waiting].filter(ready)) {
@@ -206,12 +244,16 @@ async function applyResource(
       attributes: {},
       ...policies,
     };
-    progress.setResource(logicalId, { ...base, ResourceStatus: status, ResourceStatusReason: reason, Timestamp: now() }, {
-      type,
-      status,
-      physicalId: base.PhysicalResourceId,
-      reason,
-    });
+    progress.setResource(
+      logicalId,
+      { ...base, ResourceStatus: status, ResourceStatusReason: reason, Timestamp: now() },
+      {
+        type,
+        status,
+        physicalId: base.PhysicalResourceId,
+        reason,
+      },
+    );
     throw error;
   };
 
@@ -224,7 +266,11 @@ async function applyResource(
     return fail(before ? 'UPDATE_FAILED' : 'CREATE_FAILED', error, before);
   }
 
-  const complete = (status: string, physicalId: string, attributes: Readonly<Record<string, unknown>>): ResourceState => {
+  const complete = (
+    status: string,
+    physicalId: string,
+    attributes: Readonly<Record<string, unknown>>,
+  ): ResourceState => {
     const state: ResourceState = {
       LogicalResourceId: logicalId,
       ResourceType: type,
@@ -242,7 +288,15 @@ async function applyResource(
   if (!before) {
     progress.setResource(
       logicalId,
-      { LogicalResourceId: logicalId, ResourceType: type, ResourceStatus: 'CREATE_IN_PROGRESS', Timestamp: now(), properties: {}, attributes: {}, ...policies },
+      {
+        LogicalResourceId: logicalId,
+        ResourceType: type,
+        ResourceStatus: 'CREATE_IN_PROGRESS',
+        Timestamp: now(),
+        properties: {},
+        attributes: {},
+        ...policies,
+      },
       { type, status: 'CREATE_IN_PROGRESS', properties },
     );
     try {
@@ -257,7 +311,12 @@ async function applyResource(
 
   const changed = before.ResourceType === type ? changedProperties(before.properties, properties) : ['Type'];
   if (changed.length === 0) {
-    if (!isDeepStrictEqual(policies, { DeletionPolicy: before.DeletionPolicy, UpdateReplacePolicy: before.UpdateReplacePolicy })) {
+    if (
+      !isDeepStrictEqual(policies, {
+        DeletionPolicy: before.DeletionPolicy,
+        UpdateReplacePolicy: before.UpdateReplacePolicy,
+      })
+    ) {
       const { DeletionPolicy: _d, UpdateReplacePolicy: _u, ...rest } = before;
       void _d;
       void _u;
@@ -294,17 +353,23 @@ async function applyResource(
   }
 }
 
-function resolveOutputs(env: DeploymentEnv, progress: StackProgress, prepared: PreparedTemplate): StackOutput[] {
+function resolveOutputs(
+  env: DeploymentEnv,
+  progress: StackProgress,
+  prepared: PreparedTemplate,
+): StackOutput[] {
   const ctx = contextFor(env, progress, prepared);
   const outputs: StackOutput[] = [];
   for (const [key, output] of Object.entries(prepared.template.Outputs)) {
     if (output.Condition !== undefined && !prepared.conditions[output.Condition]) continue;
     const value = resolveValue(output.Value, ctx);
     const description = output.Description === undefined ? undefined : resolveValue(output.Description, ctx);
-    const exportName = output.Export === undefined ? undefined : String(resolveValue(output.Export.Name, ctx));
+    const exportName =
+      output.Export === undefined ? undefined : String(resolveValue(output.Export.Name, ctx));
     if (exportName !== undefined) {
       const owner = env.exportOwner(exportName, progress.stack.StackId);
-      if (owner) throw cfnValidationError(`Export with name ${exportName} is already exported by stack ${owner}`);
+      if (owner)
+        throw cfnValidationError(`Export with name ${exportName} is already exported by stack ${owner}`);
     }
     outputs.push({
       OutputKey: key,
@@ -341,19 +406,27 @@ async function revert(
       if (current?.PhysicalResourceId && current.PhysicalResourceId !== before.PhysicalResourceId) {
         leftovers.push({ state: current, removeState: false });
       }
-      progress.setResource(change.logicalId, { ...before, ResourceStatus: 'UPDATE_COMPLETE', Timestamp: now() }, {
-        type: before.ResourceType,
-        status: 'UPDATE_COMPLETE',
-        physicalId: before.PhysicalResourceId,
-      });
+      progress.setResource(
+        change.logicalId,
+        { ...before, ResourceStatus: 'UPDATE_COMPLETE', Timestamp: now() },
+        {
+          type: before.ResourceType,
+          status: 'UPDATE_COMPLETE',
+          physicalId: before.PhysicalResourceId,
+        },
+      );
       continue;
     }
     const handler = env.handler(before.ResourceType)!;
-    progress.setResource(change.logicalId, { ...before, ResourceStatus: 'UPDATE_IN_PROGRESS', Timestamp: now() }, {
-      type: before.ResourceType,
-      status: 'UPDATE_IN_PROGRESS',
-      physicalId: before.PhysicalResourceId,
-    });
+    progress.setResource(
+      change.logicalId,
+      { ...before, ResourceStatus: 'UPDATE_IN_PROGRESS', Timestamp: now() },
+      {
+        type: before.ResourceType,
+        status: 'UPDATE_IN_PROGRESS',
+        physicalId: before.PhysicalResourceId,
+      },
+    );
     try {
       const result = await handler.update({
         ...request(env, progress, change.logicalId, before.properties),
@@ -361,26 +434,43 @@ async function revert(
         previous: change.attempted,
         attributes: before.attributes,
       });
-      progress.setResource(change.logicalId, { ...before, attributes: result.attributes, ResourceStatus: 'UPDATE_COMPLETE', Timestamp: now() }, {
-        type: before.ResourceType,
-        status: 'UPDATE_COMPLETE',
-        physicalId: before.PhysicalResourceId,
-      });
+      progress.setResource(
+        change.logicalId,
+        { ...before, attributes: result.attributes, ResourceStatus: 'UPDATE_COMPLETE', Timestamp: now() },
+        {
+          type: before.ResourceType,
+          status: 'UPDATE_COMPLETE',
+          physicalId: before.PhysicalResourceId,
+        },
+      );
     } catch (error) {
       failedReverts.push(change.logicalId);
-      progress.setResource(change.logicalId, { ...before, ResourceStatus: 'UPDATE_FAILED', ResourceStatusReason: message(error), Timestamp: now() }, {
-        type: before.ResourceType,
-        status: 'UPDATE_FAILED',
-        physicalId: before.PhysicalResourceId,
-        reason: message(error),
-      });
+      progress.setResource(
+        change.logicalId,
+        {
+          ...before,
+          ResourceStatus: 'UPDATE_FAILED',
+          ResourceStatusReason: message(error),
+          Timestamp: now(),
+        },
+        {
+          type: before.ResourceType,
+          status: 'UPDATE_FAILED',
+          physicalId: before.PhysicalResourceId,
+          reason: message(error),
+        },
+      );
     }
   }
   return { leftovers, failedReverts };
 }
 
 /** After a successful update: the physical resources that replacements superseded. */
-async function deleteReplaced(env: DeploymentEnv, progress: StackProgress, touched: readonly Touched[]): Promise<void> {
+async function deleteReplaced(
+  env: DeploymentEnv,
+  progress: StackProgress,
+  touched: readonly Touched[],
+): Promise<void> {
   for (const change of [...touched].reverse()) {
     if (change.kind !== 'replaced' || !change.before) continue;
     if (change.before.UpdateReplacePolicy === 'Retain') {
@@ -409,7 +499,12 @@ async function deletePhysical(
     if (!options.removeState) progress.resourceEvent(state.LogicalResourceId, full);
     else if (status === 'DELETE_COMPLETE') progress.setResource(state.LogicalResourceId, undefined, full);
     else {
-      const next = { ...state, ResourceStatus: status, Timestamp: now(), ...(reason ? { ResourceStatusReason: reason } : {}) };
+      const next = {
+        ...state,
+        ResourceStatus: status,
+        Timestamp: now(),
+        ...(reason ? { ResourceStatusReason: reason } : {}),
+      };
       progress.setResource(state.LogicalResourceId, next, full);
     }
   };
@@ -440,13 +535,20 @@ async function deleteResources(
   logicalIds: readonly string[],
 ): Promise<string[]> {
   const inTemplate = template ? logicalIds.filter((id) => id in template.Resources) : [];
-  const order = [...logicalIds.filter((id) => !inTemplate.includes(id)), ...(template ? dependencyOrder(template, inTemplate).reverse() : [])];
+  const order = [
+    ...logicalIds.filter((id) => !inTemplate.includes(id)),
+    ...(template ? dependencyOrder(template, inTemplate).reverse() : []),
+  ];
   const failed: string[] = [];
   for (const logicalId of order) {
     const state = progress.resource(logicalId);
     if (!state) continue;
     if (state.DeletionPolicy === 'Retain' && state.PhysicalResourceId) {
-      progress.setResource(logicalId, undefined, { type: state.ResourceType, status: 'DELETE_SKIPPED', physicalId: state.PhysicalResourceId });
+      progress.setResource(logicalId, undefined, {
+        type: state.ResourceType,
+        status: 'DELETE_SKIPPED',
+        physicalId: state.PhysicalResourceId,
+      });
       continue;
     }
     if (!(await deletePhysical(env, progress, state, { removeState: true }))) failed.push(logicalId);

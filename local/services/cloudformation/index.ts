@@ -14,7 +14,9 @@ import { OperationRunner } from './runner';
 export function createCloudFormationProvider(env: LocalAwsEnvironment, deps: ServiceDeps): ServiceProvider {
   const repo = new CloudFormationRepository(env.store);
   const runner = new OperationRunner((error) =>
-    process.stderr.write(`local CloudFormation: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`),
+    process.stderr.write(
+      `local CloudFormation: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`,
+    ),
   );
   const ctx = new CloudFormationContext(env, deps, repo, runner);
   return {

@@ -55,7 +55,11 @@ export interface StackRecord {
 }
 
 export interface ResourceChangeDetail {
-  readonly Target: { readonly Attribute: 'Properties'; readonly Name: string; readonly RequiresRecreation: 'Always' | 'Never' };
+  readonly Target: {
+    readonly Attribute: 'Properties';
+    readonly Name: string;
+    readonly RequiresRecreation: 'Always' | 'Never';
+  };
   readonly Evaluation: 'Static' | 'Dynamic';
   readonly ChangeSource: 'DirectModification' | 'ResourceReference' | 'ParameterReference';
   readonly CausingEntity?: string;
@@ -88,7 +92,11 @@ export interface ChangeSetRecord {
   readonly RoleARN?: string;
   readonly templateBody: string;
   /** As the caller gave them; resolved again when the change set runs. */
-  readonly parameterInputs: readonly { ParameterKey?: string; ParameterValue?: string; UsePreviousValue?: boolean }[];
+  readonly parameterInputs: readonly {
+    ParameterKey?: string;
+    ParameterValue?: string;
+    UsePreviousValue?: boolean;
+  }[];
   readonly parameters: readonly StackParameter[];
   readonly changes: readonly ResourceChange[];
 }
@@ -108,6 +116,7 @@ export interface StackEvent {
 }
 
 /** Statuses in which a stack accepts no new operation. */
-export const isInProgress = (status: string) => status.endsWith('_IN_PROGRESS') && status !== 'REVIEW_IN_PROGRESS';
+export const isInProgress = (status: string) =>
+  status.endsWith('_IN_PROGRESS') && status !== 'REVIEW_IN_PROGRESS';
 
 export const STACK_RESOURCE_TYPE = 'AWS::CloudFormation::Stack';

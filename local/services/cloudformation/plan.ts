@@ -21,7 +21,10 @@ export function requiresReplacement(handler: ResourceHandler | undefined, proper
 }
 
 /** Top-level properties that differ (a value still pending always differs). */
-export function changedProperties(before: Readonly<Record<string, unknown>>, after: Readonly<Record<string, unknown>>): string[] {
+export function changedProperties(
+  before: Readonly<Record<string, unknown>>,
+  after: Readonly<Record<string, unknown>>,
+): string[] {
   const names = new Set([...Object.keys(before), ...Object.keys(after)]);
   return [...names].filter((name) => !isDeepStrictEqual(before[name], after[name])).sort();
 }
@@ -52,21 +55,33 @@ export function planChanges(options: PlanOptions): ResourceChange[] {
     const properties = resolveValue(declaration.Properties ?? {}, ctx) as Record<string, unknown>;
     if (!before?.PhysicalResourceId) {
       renewed.add(logicalId);
-      changes.push({ Action: 'Add', LogicalResourceId: logicalId, ResourceType: declaration.Type, Scope: [], Details: [] });
+      changes.push({
+        Action: 'Add',
+        LogicalResourceId: logicalId,
+        ResourceType: declaration.Type,
+        Scope: [],
+        Details: [],
+      });
       continue;
     }
     const handler = options.handler(declaration.Type);
-    const changed = before.ResourceType === declaration.Type ? changedProperties(before.properties, properties) : ['Type'];
+    const changed =
+      before.ResourceType === declaration.Type ? changedProperties(before.properties, properties) : ['Type'];
     if (changed.length === 0) continue;
     const details = changed.map((name): ResourceChangeDetail => {
       const dynamic = containsPending(properties[name]);
       return {
-        Target: { Attribute: 'Properties', Name: name, RequiresRecreation: requiresReplacement(handler, name) ? 'Always' : 'Never' },
+        Target: {
+          Attribute: 'Properties',
+          Name: name,
+          RequiresRecreation: requiresReplacement(handler, name) ? 'Always' : 'Never',
+        },
         Evaluation: dynamic ? 'Dynamic' : 'Static',
         ChangeSource: dynamic ? 'ResourceReference' : 'DirectModification',
       };
     });
-    const replacement = changed.includes('Type') || details.some((detail) => detail.Target.RequiresRecreation === 'Always');
+    const replacement =
+      changed.includes('Type') || details.some((detail) => detail.Target.RequiresRecreation === 'Always');
     if (replacement) renewed.add(logicalId);
     changes.push({
       Action: 'Modify',

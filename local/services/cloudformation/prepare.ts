@@ -2,7 +2,12 @@ import { checkCapabilities } from './template/capabilities';
 import { evaluateConditions } from './template/conditions';
 import { templateError } from './errors';
 import type { IntrinsicContext } from './template/intrinsics';
-import { resolveParameters, type ParameterInput, type ResolvedParameters, type StackParameter } from './template/parameters';
+import {
+  resolveParameters,
+  type ParameterInput,
+  type ResolvedParameters,
+  type StackParameter,
+} from './template/parameters';
 import { pseudoParameters, type StackIdentity } from './template/pseudo-parameters';
 import { checkReferences, dependencyOrder } from './template/references';
 import { checkRules } from './template/rules';
@@ -71,7 +76,9 @@ export async function prepareTemplate(options: PrepareOptions): Promise<Prepared
 }
 
 /** Rules see parameters only, never resources. */
-function noResources(conditions: Readonly<Record<string, boolean>>): Pick<IntrinsicContext, 'condition' | 'ref' | 'getAtt'> {
+function noResources(
+  conditions: Readonly<Record<string, boolean>>,
+): Pick<IntrinsicContext, 'condition' | 'ref' | 'getAtt'> {
   return {
     condition: (name) => {
       const value = conditions[name];

@@ -30,7 +30,11 @@ export class StackProgress {
   status(status: string, reason?: string): void {
     const { StackStatusReason: _previous, ...rest } = this.current;
     void _previous;
-    this.current = this.repo.putStack({ ...rest, StackStatus: status, ...(reason ? { StackStatusReason: reason } : {}) });
+    this.current = this.repo.putStack({
+      ...rest,
+      StackStatus: status,
+      ...(reason ? { StackStatusReason: reason } : {}),
+    });
     this.event({
       LogicalResourceId: this.current.StackName,
       PhysicalResourceId: this.current.StackId,

@@ -32,7 +32,8 @@ export function recoverInterrupted(repo: CloudFormationRepository): void {
   for (const changeSet of repo.allChangeSets()) {
     const status = CHANGE_SET_INTERRUPTED[changeSet.Status];
     if (status) repo.putChangeSet({ ...changeSet, ...status, StatusReason: INTERRUPTED_REASON });
-    else if (changeSet.ExecutionStatus === 'EXECUTE_IN_PROGRESS') repo.putChangeSet({ ...changeSet, ExecutionStatus: 'EXECUTE_FAILED' });
+    else if (changeSet.ExecutionStatus === 'EXECUTE_IN_PROGRESS')
+      repo.putChangeSet({ ...changeSet, ExecutionStatus: 'EXECUTE_FAILED' });
   }
 }
 

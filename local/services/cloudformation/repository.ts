@@ -28,7 +28,9 @@ export class CloudFormationRepository {
   findStack(nameOrId: string): StackRecord | undefined {
     const byId = this.stackMap().get(nameOrId);
     if (byId) return byId;
-    return this.allStacks().find((stack) => stack.StackName === nameOrId && stack.StackStatus !== 'DELETE_COMPLETE');
+    return this.allStacks().find(
+      (stack) => stack.StackName === nameOrId && stack.StackStatus !== 'DELETE_COMPLETE',
+    );
   }
 
   putStack(stack: StackRecord): StackRecord {

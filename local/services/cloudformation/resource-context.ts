@@ -26,7 +26,8 @@ export function resourceContext(prepared: PreparedTemplate, lookup: ResourceLook
     }
     if (lookup.pending(logicalId)) return undefined;
     const state = lookup.state(logicalId);
-    if (!state?.PhysicalResourceId) throw templateError(`resource ${logicalId} is referenced before it exists`);
+    if (!state?.PhysicalResourceId)
+      throw templateError(`resource ${logicalId} is referenced before it exists`);
     return state;
   };
   return {
@@ -43,12 +44,15 @@ export function resourceContext(prepared: PreparedTemplate, lookup: ResourceLook
       const type = template.Resources[logicalId]?.Type;
       const handler = type === undefined ? undefined : lookup.handler(type);
       if (handler && !handler.attributes.includes(attribute)) {
-        throw templateError(`resource ${logicalId} of type ${type} does not support attribute type ${attribute} in Fn::GetAtt`);
+        throw templateError(
+          `resource ${logicalId} of type ${type} does not support attribute type ${attribute} in Fn::GetAtt`,
+        );
       }
       const state = available(logicalId);
       if (!state) return new PendingValue(`${logicalId}.${attribute}`);
       const value = state.attributes[attribute];
-      if (value === undefined) throw templateError(`resource ${logicalId} has no value for attribute ${attribute}`);
+      if (value === undefined)
+        throw templateError(`resource ${logicalId} has no value for attribute ${attribute}`);
       return value;
     },
     importValue: lookup.importValue,

@@ -64,15 +64,24 @@ type Container = { Image?: string; ModelDataUrl?: string; ModelPackageName?: str
  * Error whose message is the endpoint's FailureReason.
  */
 export class ModelHosting {
+  private readonly containers = new Set<XgboostServing>();
+
   constructor(
     private readonly deps: ServiceDeps,
     private readonly root: string,
   ) {}
 
-  async deploy(options: { endpointName: string; configName: string; variants: readonly VariantSpec[]; deploymentId: string }): Promise<Deployment> {
+  async deploy(options: {
+    endpointName: string;
+    configName: string;
+    variants: readonly VariantSpec[];
+    deploymentId: string;
+  }): Promise<Deployment> {
     const directory = path.join(this.root, options.endpointName, options.deploymentId);
     const started = await Promise.allSettled(
-      options.variants.map((variant) => this.startVariant(variant, path.join(directory, variant.VariantName), options.endpointName)),
+      options.variants.map((variant) =>
+        this.startVariant(variant, path.join(directory, variant.VariantName), options.endpointName),
+      ),
     );
     const hosted = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
     const failure = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
@@ -84,10 +93,21 @@ export class ModelHosting {
     return deployment;
   }
 
-  /** Stops a deployment's containers (after their queued requests) and removes its files. */
-  async retire(deployment: Deployment): Promise<void> {
+  /**
+   * Stops a deployment's containers and removes its files. After traffic moved away (`graceMs`), requests
+   * already routed to the old containers still reach them and are answered before they stop.
+   */
+  async retire(deployment: Deployment, options: { graceMs?: number } = {}): Promise<void> {
+    if (options.graceMs) await new Promise((resolve) => setTimeout(resolve, options.graceMs));
     await Promise.all(deployment.variants.map((variant) => variant.container.stop()));
+    deployment.variants.forEach((variant) => this.containers.delete(variant.container));
     fs.rmSync(deployment.directory, { recursive: true, force: true });
+  }
+
+  /** Stops every container this hosting started, loading or serving (shutdown of the local AWS). */
+  async stopAll(): Promise<void> {
+    await Promise.allSettled([...this.containers].map((container) => container.stop()));
+    this.containers.clear();
   }
 
   /** Where a variant's container writes its log (kept when the deployment is retired). */
@@ -95,27 +115,44 @@ export class ModelHosting {
     return path.join(this.root, endpointName, 'logs', `${variantName}.log`);
   }
 
-  private async startVariant(variant: VariantSpec, directory: string, endpointName: string): Promise<HostedVariant> {
+  private async startVariant(
+    variant: VariantSpec,
+    directory: string,
+    endpointName: string,
+  ): Promise<HostedVariant> {
     const source = await this.modelSource(variant);
     try {
       resolveImage(source.image, 'serving');
     } catch (error) {
-      throw new Error(`Production variant ${variant.VariantName} (model ${variant.ModelName}): ${(error as Error).message}`);
+      throw new Error(
+        `Production variant ${variant.VariantName} (model ${variant.ModelName}): ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
     }
     const modelDir = path.join(directory, 'model');
     await this.extractModel(source, modelDir, variant);
     const logFile = this.logFile(endpointName, variant.VariantName);
     const container = new XgboostServing({ modelDir, python: findPython(), logFile });
+    this.containers.add(container);
     try {
       await container.start();
       if (!(await container.ping())) throw new Error('/ping did not answer within 2 s');
     } catch (error) {
       await container.stop();
+      this.containers.delete(container);
       throw new Error(
         `The primary container for production variant ${variant.VariantName} did not pass the ping health check: ${(error as Error).message}. See the endpoint log ${logFile}.`,
+        { cause: error },
       );
     }
-    return { name: variant.VariantName, weight: variant.InitialVariantWeight ?? 1, image: source.image, container };
+    return {
+      name: variant.VariantName,
+      weight: variant.InitialVariantWeight ?? 1,
+      image: source.image,
+      container,
+    };
   }
 
   private async modelSource(variant: VariantSpec): Promise<ModelSource> {
@@ -129,14 +166,22 @@ export class ModelHosting {
         ModelPackageName: container.ModelPackageName,
       })) as { InferenceSpecification?: { Containers?: Container[] } };
       const inference = modelPackage.InferenceSpecification?.Containers?.[0] ?? {};
-      return { image: inference.Image ?? '', ...(inference.ModelDataUrl ? { modelDataUrl: inference.ModelDataUrl } : {}) };
+      return {
+        image: inference.Image ?? '',
+        ...(inference.ModelDataUrl ? { modelDataUrl: inference.ModelDataUrl } : {}),
+      };
     }
-    return { image: container.Image ?? '', ...(container.ModelDataUrl ? { modelDataUrl: container.ModelDataUrl } : {}) };
+    return {
+      image: container.Image ?? '',
+      ...(container.ModelDataUrl ? { modelDataUrl: container.ModelDataUrl } : {}),
+    };
   }
 
   private async extractModel(source: ModelSource, modelDir: string, variant: VariantSpec): Promise<void> {
     if (!source.modelDataUrl) {
-      throw new Error(`Model ${variant.ModelName} of production variant ${variant.VariantName} has no ModelDataUrl; the XGBoost serving runtime needs model.tar.gz`);
+      throw new Error(
+        `Model ${variant.ModelName} of production variant ${variant.VariantName} has no ModelDataUrl; the XGBoost serving runtime needs model.tar.gz`,
+      );
     }
     fs.mkdirSync(modelDir, { recursive: true });
     try {
@@ -146,6 +191,7 @@ export class ModelHosting {
     } catch (error) {
       throw new Error(
         `Failed to extract model data archive from URL "${source.modelDataUrl}" for production variant ${variant.VariantName}: ${(error as Error).message}. Please ensure that the object located at the URL is a valid tar.gz archive.`,
+        { cause: error },
       );
     }
   }

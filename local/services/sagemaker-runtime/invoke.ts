@@ -19,7 +19,11 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
  * service does before any container sees the request), the variant choice, and the container's non-2xx
  * answers turned into ModelError (424) with OriginalStatusCode and OriginalMessage.
  */
-export async function invokeEndpoint(endpoints: EndpointService, input: InvokeInput, ctx: { region: string; accountId: string }) {
+export async function invokeEndpoint(
+  endpoints: EndpointService,
+  input: InvokeInput,
+  ctx: { region: string; accountId: string },
+) {
   const name = text(input.EndpointName);
   if (!name) throw new AwsError('ValidationError', 'EndpointName is required');
   const body = Buffer.isBuffer(input.Body) ? input.Body : Buffer.from(text(input.Body) ?? '');
@@ -31,7 +35,11 @@ export async function invokeEndpoint(endpoints: EndpointService, input: InvokeIn
     );
   }
   const variant = await endpoints.servingVariant(name, text(input.TargetVariant));
-  const response = await variant.container.invocations({ body, contentType: text(input.ContentType), accept: text(input.Accept) });
+  const response = await variant.container.invocations({
+    body,
+    contentType: text(input.ContentType),
+    accept: text(input.Accept),
+  });
   if (response.status >= 300) {
     const kind = response.status >= 500 ? 'server' : 'client';
     throw new AwsError(

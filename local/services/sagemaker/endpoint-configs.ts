@@ -54,7 +54,8 @@ export class EndpointConfigService {
   async create(input: Record<string, unknown>): Promise<EndpointConfigRecord> {
     const name = checkName('EndpointConfigName', input.EndpointConfigName);
     const arn = this.arn(name);
-    if (this.find(name)) throw validationError(`Cannot create already existing endpoint configuration "${arn}".`);
+    if (this.find(name))
+      throw validationError(`Cannot create already existing endpoint configuration "${arn}".`);
     const variants = checkVariants(input.ProductionVariants);
     for (const variant of variants) {
       // Throws the service's own "Could not find model" ValidationException.
@@ -69,13 +70,16 @@ export class EndpointConfigService {
       CreationTime: epochSeconds(),
     };
     this.store.put(COLLECTION, name.toLowerCase(), record);
-    if (Array.isArray(tags) && tags.length > 0) await this.deps.call('sagemaker', 'AddTags', { ResourceArn: arn, Tags: tags });
+    if (Array.isArray(tags) && tags.length > 0)
+      await this.deps.call('sagemaker', 'AddTags', { ResourceArn: arn, Tags: tags });
     return record;
   }
 
   operations(): Record<string, OperationHandler> {
     return {
-      CreateEndpointConfig: async (input) => ({ EndpointConfigArn: (await this.create(input)).EndpointConfigArn }),
+      CreateEndpointConfig: async (input) => ({
+        EndpointConfigArn: (await this.create(input)).EndpointConfigArn,
+      }),
       DescribeEndpointConfig: (input) => this.describe(input.EndpointConfigName),
       DeleteEndpointConfig: (input) => {
         const record = this.describe(input.EndpointConfigName);
@@ -83,12 +87,19 @@ export class EndpointConfigService {
         return {};
       },
       ListEndpointConfigs: (input) => {
-        const contains = typeof input.NameContains === 'string' ? input.NameContains.toLowerCase() : undefined;
+        const contains =
+          typeof input.NameContains === 'string' ? input.NameContains.toLowerCase() : undefined;
         const records = this.store
           .list<EndpointConfigRecord>(COLLECTION)
           .filter((record) => !contains || record.EndpointConfigName.toLowerCase().includes(contains))
-          .filter((record) => typeof input.CreationTimeAfter !== 'number' || record.CreationTime > input.CreationTimeAfter)
-          .filter((record) => typeof input.CreationTimeBefore !== 'number' || record.CreationTime < input.CreationTimeBefore);
+          .filter(
+            (record) =>
+              typeof input.CreationTimeAfter !== 'number' || record.CreationTime > input.CreationTimeAfter,
+          )
+          .filter(
+            (record) =>
+              typeof input.CreationTimeBefore !== 'number' || record.CreationTime < input.CreationTimeBefore,
+          );
         const page = listPage(records, input, {
           sortKeys: { Name: 'EndpointConfigName', CreationTime: 'CreationTime' },
           defaultSortBy: 'CreationTime',
@@ -124,20 +135,27 @@ function checkVariants(value: unknown): ProductionVariant[] {
   return value.map((entry: unknown, index) => {
     const variant = (entry ?? {}) as Record<string, unknown>;
     const name = checkName(`productionVariants.${index + 1}.member.variantName`, variant.VariantName);
-    if (names.has(name.toLowerCase())) throw validationError(`Variant name ${name} is used more than once in ProductionVariants`);
+    if (names.has(name.toLowerCase()))
+      throw validationError(`Variant name ${name} is used more than once in ProductionVariants`);
     names.add(name.toLowerCase());
     if (typeof variant.ModelName !== 'string') throw validationError(`Variant ${name} needs a ModelName`);
     const serverless = variant.ServerlessConfig !== undefined;
     if (serverless === (variant.InstanceType !== undefined)) {
-      throw validationError(`Variant ${name} needs exactly one of InstanceType (with InitialInstanceCount) or ServerlessConfig`);
+      throw validationError(
+        `Variant ${name} needs exactly one of InstanceType (with InitialInstanceCount) or ServerlessConfig`,
+      );
     }
     const count = variant.InitialInstanceCount;
     if (!serverless && (typeof count !== 'number' || !Number.isInteger(count) || count < 1)) {
-      throw validationError(`Variant ${name}: InitialInstanceCount must be an integer >= 1, got ${JSON.stringify(count)}`);
+      throw validationError(
+        `Variant ${name}: InitialInstanceCount must be an integer >= 1, got ${JSON.stringify(count)}`,
+      );
     }
     const weight = variant.InitialVariantWeight;
     if (weight !== undefined && (typeof weight !== 'number' || weight < 0)) {
-      throw validationError(`Variant ${name}: InitialVariantWeight must be a number >= 0, got ${JSON.stringify(weight)}`);
+      throw validationError(
+        `Variant ${name}: InitialVariantWeight must be a number >= 0, got ${JSON.stringify(weight)}`,
+      );
     }
     return variant as ProductionVariant;
   });

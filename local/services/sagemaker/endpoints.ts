@@ -28,10 +28,16 @@ interface EndpointRecord {
   readonly images?: Readonly<Record<string, string>>;
   readonly DataCaptureConfig?: unknown;
   /** The update under way. */
-  readonly pending?: { readonly EndpointConfigName: string; readonly variants: readonly ProductionVariant[]; readonly StartTime: number };
+  readonly pending?: {
+    readonly EndpointConfigName: string;
+    readonly variants: readonly ProductionVariant[];
+    readonly StartTime: number;
+  };
 }
 
 const COLLECTION = 'sagemaker/endpoints';
+/** How long the old containers of a blue/green update keep answering requests routed to them before the switch. */
+const TERMINATION_GRACE_MS = 100;
 /** Statuses in which the endpoint's current deployment serves traffic. */
 const SERVING = new Set<EndpointStatus>(['InService', 'Updating', 'RollingBack']);
 
@@ -46,6 +52,7 @@ export class EndpointService {
   private readonly live = new Map<string, Deployment>();
   private readonly restoring = new Map<string, Promise<void>>();
   private readonly tasks = new Set<Promise<void>>();
+  private stopping = false;
   private readonly arns: { region: string; accountId: string };
 
   constructor(
@@ -79,7 +86,11 @@ export class EndpointService {
     const deployment = this.live.get(key);
     if (!deployment) {
       const record = this.find(endpointName);
-      if (!record) throw new AwsError('ValidationError', `Endpoint ${endpointName} of account ${this.env.accountId} not found.`);
+      if (!record)
+        throw new AwsError(
+          'ValidationError',
+          `Endpoint ${endpointName} of account ${this.env.accountId} not found.`,
+        );
       throw new AwsError(
         'ValidationError',
         `Endpoint ${endpointName} of account ${this.env.accountId} is ${record.EndpointStatus}; it must be InService to be invoked.`,
@@ -87,7 +98,10 @@ export class EndpointService {
     }
     const variant = deployment.pick(targetVariant);
     if (!variant) {
-      throw new AwsError('ValidationError', `Endpoint ${endpointName} has no production variant named ${targetVariant}.`);
+      throw new AwsError(
+        'ValidationError',
+        `Endpoint ${endpointName} has no production variant named ${targetVariant}.`,
+      );
     }
     return variant;
   }
@@ -117,12 +131,15 @@ export class EndpointService {
     }
   }
 
-  /** Stops every container (after the requests they hold) and waits for background deployments. */
+  /**
+   * Stops every container, loading or serving. Deployments cut short by the stop record nothing: the next
+   * start deploys the endpoint again from its stored state.
+   */
   async shutdown(): Promise<void> {
-    await Promise.allSettled([...this.tasks]);
-    const deployments = [...this.live.values()];
+    this.stopping = true;
     this.live.clear();
-    await Promise.allSettled(deployments.map((deployment) => this.hosting.retire(deployment)));
+    await this.hosting.stopAll();
+    await Promise.allSettled([...this.tasks, ...this.restoring.values()]);
   }
 
   private async create(input: Record<string, unknown>) {
@@ -159,14 +176,15 @@ export class EndpointService {
         variants: record.variants,
         deploymentId: randomUUID(),
       });
-      if (!this.find(record.EndpointName)) {
+      if (this.stopping || !this.find(record.EndpointName)) {
         await this.hosting.retire(deployment);
         return;
       }
       this.live.set(record.EndpointName.toLowerCase(), deployment);
       this.patch(record.EndpointName, { EndpointStatus: 'InService', images: imagesOf(deployment) });
     } catch (error) {
-      if (this.find(record.EndpointName)) this.patch(record.EndpointName, { EndpointStatus: 'Failed', FailureReason: (error as Error).message });
+      if (this.stopping || !this.find(record.EndpointName)) return;
+      this.patch(record.EndpointName, { EndpointStatus: 'Failed', FailureReason: (error as Error).message });
     }
   }
 
@@ -177,7 +195,11 @@ export class EndpointService {
       throw validationError(`Cannot update ${state} endpoint "${record.EndpointArn}".`);
     }
     const config = this.configs.describe(input.EndpointConfigName);
-    const pending = { EndpointConfigName: config.EndpointConfigName, variants: config.ProductionVariants, StartTime: epochSeconds() };
+    const pending = {
+      EndpointConfigName: config.EndpointConfigName,
+      variants: config.ProductionVariants,
+      StartTime: epochSeconds(),
+    };
     this.patch(record.EndpointName, {
       EndpointStatus: 'Updating',
       pending,
@@ -188,7 +210,11 @@ export class EndpointService {
   }
 
   /** Blue/green: the new deployment takes the traffic only once all its variants pass /ping. */
-  private async deployUpdate(name: string, pending: NonNullable<EndpointRecord['pending']>, dataCapture: unknown): Promise<void> {
+  private async deployUpdate(
+    name: string,
+    pending: NonNullable<EndpointRecord['pending']>,
+    dataCapture: unknown,
+  ): Promise<void> {
     let deployment: Deployment;
     try {
       deployment = await this.hosting.deploy({
@@ -198,18 +224,24 @@ export class EndpointService {
         deploymentId: randomUUID(),
       });
     } catch (error) {
-      if (!this.find(name)) return;
+      if (this.stopping || !this.find(name)) return;
       this.patch(name, { EndpointStatus: 'RollingBack' });
-      this.patch(name, { EndpointStatus: 'InService', FailureReason: (error as Error).message, pending: undefined });
+      this.patch(name, {
+        EndpointStatus: 'InService',
+        FailureReason: (error as Error).message,
+        pending: undefined,
+      });
       return;
     }
     const current = this.find(name);
-    if (!current) {
+    if (this.stopping || !current) {
       await this.hosting.retire(deployment);
       return;
     }
     const previous = this.live.get(name.toLowerCase());
     this.live.set(name.toLowerCase(), deployment);
+    // The old containers finish the requests they hold, then stop; only then is the update complete.
+    if (previous) await this.hosting.retire(previous, { graceMs: TERMINATION_GRACE_MS });
     this.patch(name, {
       EndpointStatus: 'InService',
       EndpointConfigName: pending.EndpointConfigName,
@@ -220,7 +252,6 @@ export class EndpointService {
       DataCaptureConfig: dataCapture,
       LastDeploymentConfig: current.DeploymentConfig,
     });
-    if (previous) await this.hosting.retire(previous);
   }
 
   private delete(name: unknown) {
@@ -238,22 +269,32 @@ export class EndpointService {
     const records = this.env.store
       .list<EndpointRecord>(COLLECTION)
       .filter((record) => !contains || record.EndpointName.toLowerCase().includes(contains))
-      .filter((record) => typeof input.StatusEquals !== 'string' || record.EndpointStatus === input.StatusEquals)
-      .filter((record) => typeof input.CreationTimeAfter !== 'number' || record.CreationTime > input.CreationTimeAfter)
-      .filter((record) => typeof input.CreationTimeBefore !== 'number' || record.CreationTime < input.CreationTimeBefore);
+      .filter(
+        (record) => typeof input.StatusEquals !== 'string' || record.EndpointStatus === input.StatusEquals,
+      )
+      .filter(
+        (record) =>
+          typeof input.CreationTimeAfter !== 'number' || record.CreationTime > input.CreationTimeAfter,
+      )
+      .filter(
+        (record) =>
+          typeof input.CreationTimeBefore !== 'number' || record.CreationTime < input.CreationTimeBefore,
+      );
     const page = listPage(records, input, {
       sortKeys: { Name: 'EndpointName', CreationTime: 'CreationTime', Status: 'EndpointStatus' },
       defaultSortBy: 'CreationTime',
       defaultOrder: 'Descending',
     });
     return {
-      Endpoints: page.items.map(({ EndpointName, EndpointArn, CreationTime, LastModifiedTime, EndpointStatus }) => ({
-        EndpointName,
-        EndpointArn,
-        CreationTime,
-        LastModifiedTime,
-        EndpointStatus,
-      })),
+      Endpoints: page.items.map(
+        ({ EndpointName, EndpointArn, CreationTime, LastModifiedTime, EndpointStatus }) => ({
+          EndpointName,
+          EndpointArn,
+          CreationTime,
+          LastModifiedTime,
+          EndpointStatus,
+        }),
+      ),
       ...(page.nextToken ? { NextToken: page.nextToken } : {}),
     };
   }
@@ -300,7 +341,8 @@ export class EndpointService {
 
   private record(name: unknown): EndpointRecord {
     const record = typeof name === 'string' ? this.find(name) : undefined;
-    if (!record) throw validationError(`Could not find endpoint "${resourceArn(this.arns, 'endpoint', String(name))}".`);
+    if (!record)
+      throw validationError(`Could not find endpoint "${resourceArn(this.arns, 'endpoint', String(name))}".`);
     return record;
   }
 
@@ -327,11 +369,24 @@ function variantSummary(variant: ProductionVariant, record: EndpointRecord, serv
   const count = variant.InitialInstanceCount;
   return {
     VariantName: variant.VariantName,
-    ...(image ? { DeployedImages: [{ SpecifiedImage: image, ResolvedImage: image, ResolutionTime: record.LastModifiedTime }] } : {}),
+    ...(image
+      ? {
+          DeployedImages: [
+            { SpecifiedImage: image, ResolvedImage: image, ResolutionTime: record.LastModifiedTime },
+          ],
+        }
+      : {}),
     CurrentWeight: serving ? (variant.InitialVariantWeight ?? 1) : 0,
     DesiredWeight: variant.InitialVariantWeight ?? 1,
-    ...(count === undefined ? {} : { CurrentInstanceCount: serving ? count : 0, DesiredInstanceCount: count }),
-    ...(variant.ServerlessConfig ? { CurrentServerlessConfig: variant.ServerlessConfig, DesiredServerlessConfig: variant.ServerlessConfig } : {}),
+    ...(count === undefined
+      ? {}
+      : { CurrentInstanceCount: serving ? count : 0, DesiredInstanceCount: count }),
+    ...(variant.ServerlessConfig
+      ? {
+          CurrentServerlessConfig: variant.ServerlessConfig,
+          DesiredServerlessConfig: variant.ServerlessConfig,
+        }
+      : {}),
   };
 }
 

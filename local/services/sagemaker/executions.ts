@@ -21,7 +21,16 @@ import { parallelism, type PipelineService } from './pipelines';
 const COLLECTION = 'sagemaker/executions';
 
 /** Members of the stored record that the API never shows. */
-type PublicExecution = Omit<ExecutionRecord, 'PipelineDefinition' | 'Parameters' | 'Steps' | 'RunnerPid' | 'ClientRequestToken' | 'ExecutionId' | 'PipelineName'>;
+type PublicExecution = Omit<
+  ExecutionRecord,
+  | 'PipelineDefinition'
+  | 'Parameters'
+  | 'Steps'
+  | 'RunnerPid'
+  | 'ClientRequestToken'
+  | 'ExecutionId'
+  | 'PipelineName'
+>;
 
 export interface ExecutionServiceOptions {
   readonly store: StateStore;
@@ -44,17 +53,26 @@ export class ExecutionService {
     const pipeline = this.options.pipelines.get(input.PipelineName);
     const token = typeof input.ClientRequestToken === 'string' ? input.ClientRequestToken : undefined;
     if (token) {
-      const earlier = this.all().find((record) => record.PipelineArn === pipeline.PipelineArn && record.ClientRequestToken === token);
+      const earlier = this.all().find(
+        (record) => record.PipelineArn === pipeline.PipelineArn && record.ClientRequestToken === token,
+      );
       if (earlier) return { PipelineExecutionArn: earlier.PipelineExecutionArn };
     }
     const definition = parseDefinition(pipeline.PipelineDefinition);
     const supplied = suppliedParameters(input.PipelineParameters);
-    const issues = checkExecutionParameters(definition, Object.fromEntries(supplied.map((p) => [p.Name, p.Value])));
+    const issues = checkExecutionParameters(
+      definition,
+      Object.fromEntries(supplied.map((p) => [p.Name, p.Value])),
+    );
     if (issues.length > 0) {
-      throw validationError(`Invalid PipelineParameters: ${issues.map((problem) => `${problem.path}: ${problem.message}`).join('; ')}`);
+      throw validationError(
+        `Invalid PipelineParameters: ${issues.map((problem) => `${problem.path}: ${problem.message}`).join('; ')}`,
+      );
     }
     const parameters = resolveParameters(definition.Parameters ?? [], supplied);
-    const parallel = parallelism(input.ParallelismConfiguration).ParallelismConfiguration ?? pipeline.ParallelismConfiguration;
+    const parallel =
+      parallelism(input.ParallelismConfiguration).ParallelismConfiguration ??
+      pipeline.ParallelismConfiguration;
     const executionId = randomId(12);
     const now = epochSeconds();
     const record: ExecutionRecord = {
@@ -63,8 +81,12 @@ export class ExecutionService {
       PipelineExecutionArn: pipelineExecutionArn(this.options.arns, pipeline.PipelineName, executionId),
       ExecutionId: executionId,
       PipelineExecutionDisplayName:
-        typeof input.PipelineExecutionDisplayName === 'string' ? input.PipelineExecutionDisplayName : `execution-${Math.round(now * 1000)}`,
-      ...(typeof input.PipelineExecutionDescription === 'string' ? { PipelineExecutionDescription: input.PipelineExecutionDescription } : {}),
+        typeof input.PipelineExecutionDisplayName === 'string'
+          ? input.PipelineExecutionDisplayName
+          : `execution-${Math.round(now * 1000)}`,
+      ...(typeof input.PipelineExecutionDescription === 'string'
+        ? { PipelineExecutionDescription: input.PipelineExecutionDescription }
+        : {}),
       PipelineExecutionStatus: 'Executing',
       CreationTime: now,
       LastModifiedTime: now,
@@ -82,7 +104,10 @@ export class ExecutionService {
     return { PipelineExecutionArn: record.PipelineExecutionArn };
   }
 
-  private async run(record: ExecutionRecord, experimentConfig: Record<string, unknown> | undefined): Promise<void> {
+  private async run(
+    record: ExecutionRecord,
+    experimentConfig: Record<string, unknown> | undefined,
+  ): Promise<void> {
     const run = new ExecutionRun({ record, deps: this.deps, persist: (updated) => this.save(updated) });
     this.runs.set(record.PipelineExecutionArn, run);
     record.PipelineExperimentConfig = await this.experimentConfig(record, experimentConfig);
@@ -92,11 +117,19 @@ export class ExecutionService {
   }
 
   /** ExperimentName / TrialName resolved from the definition's PipelineExperimentConfig (or the SDK defaults). */
-  private async experimentConfig(record: ExecutionRecord, config: Record<string, unknown> | undefined): Promise<{ ExperimentName?: string; TrialName?: string }> {
+  private async experimentConfig(
+    record: ExecutionRecord,
+    config: Record<string, unknown> | undefined,
+  ): Promise<{ ExperimentName?: string; TrialName?: string }> {
     const scope = {
       parameters: new Map(record.Parameters.map((parameter) => [parameter.name, parameter])),
       executionVariable: (name: string) =>
-        ({ PipelineName: record.PipelineName, PipelineExecutionId: record.ExecutionId, PipelineArn: record.PipelineArn, PipelineExecutionArn: record.PipelineExecutionArn })[name],
+        ({
+          PipelineName: record.PipelineName,
+          PipelineExecutionId: record.ExecutionId,
+          PipelineArn: record.PipelineArn,
+          PipelineExecutionArn: record.PipelineExecutionArn,
+        })[name],
       stepProperties: () => undefined,
       readObject: () => Promise.reject(new Error('PipelineExperimentConfig cannot read S3')),
     };
@@ -112,7 +145,8 @@ export class ExecutionService {
   }
 
   get(arn: unknown): ExecutionRecord {
-    const record = typeof arn === 'string' ? this.options.store.get<ExecutionRecord>(COLLECTION, arn) : undefined;
+    const record =
+      typeof arn === 'string' ? this.options.store.get<ExecutionRecord>(COLLECTION, arn) : undefined;
     if (!record) throw notFound('ResourceNotFound', `Pipeline execution '${String(arn)}' does not exist.`);
     return record;
   }
@@ -126,7 +160,9 @@ export class ExecutionService {
     const records = this.all()
       .filter((record) => record.PipelineArn === pipeline.PipelineArn)
       .filter((record) => typeof input.CreatedAfter !== 'number' || record.CreationTime > input.CreatedAfter)
-      .filter((record) => typeof input.CreatedBefore !== 'number' || record.CreationTime < input.CreatedBefore);
+      .filter(
+        (record) => typeof input.CreatedBefore !== 'number' || record.CreationTime < input.CreatedBefore,
+      );
     const page = listPage(records, input, {
       sortKeys: { CreationTime: 'CreationTime', PipelineExecutionArn: 'PipelineExecutionArn' },
       defaultSortBy: 'CreationTime',
@@ -137,7 +173,9 @@ export class ExecutionService {
         PipelineExecutionArn: record.PipelineExecutionArn,
         StartTime: record.CreationTime,
         PipelineExecutionStatus: record.PipelineExecutionStatus,
-        ...(record.PipelineExecutionDescription ? { PipelineExecutionDescription: record.PipelineExecutionDescription } : {}),
+        ...(record.PipelineExecutionDescription
+          ? { PipelineExecutionDescription: record.PipelineExecutionDescription }
+          : {}),
         PipelineExecutionDisplayName: record.PipelineExecutionDisplayName,
         ...(record.FailureReason ? { PipelineExecutionFailureReason: record.FailureReason } : {}),
       })),
@@ -162,7 +200,9 @@ export class ExecutionService {
   stop(input: Record<string, unknown>): { PipelineExecutionArn: string } {
     const record = this.get(input.PipelineExecutionArn);
     if (TERMINAL_EXECUTION_STATUSES.includes(record.PipelineExecutionStatus)) {
-      throw validationError(`Pipeline execution '${record.PipelineExecutionArn}' is already ${record.PipelineExecutionStatus}; only Executing executions can be stopped.`);
+      throw validationError(
+        `Pipeline execution '${record.PipelineExecutionArn}' is already ${record.PipelineExecutionStatus}; only Executing executions can be stopped.`,
+      );
     }
     const run = this.runs.get(record.PipelineExecutionArn);
     if (run) run.stop();
@@ -183,9 +223,16 @@ export class ExecutionService {
       },
       ListPipelineParametersForExecution: (input) => {
         const record = this.get(input.PipelineExecutionArn);
-        const page = listPage(record.Parameters, input, { sortKeys: { Name: 'name' }, defaultSortBy: 'Name', defaultOrder: 'Ascending' });
+        const page = listPage(record.Parameters, input, {
+          sortKeys: { Name: 'name' },
+          defaultSortBy: 'Name',
+          defaultOrder: 'Ascending',
+        });
         return {
-          PipelineParameters: page.items.map((parameter) => ({ Name: parameter.name, Value: parameter.text })),
+          PipelineParameters: page.items.map((parameter) => ({
+            Name: parameter.name,
+            Value: parameter.text,
+          })),
           ...(page.nextToken ? { NextToken: page.nextToken } : {}),
         };
       },
@@ -208,7 +255,8 @@ export class ExecutionService {
       .sort((a, b) => (b.step.EndTime ?? 0) - (a.step.EndTime ?? 0));
     const newest = candidates[0];
     if (!newest) return undefined;
-    const source = newest.step.CacheHitResult?.SourcePipelineExecutionArn ?? newest.record.PipelineExecutionArn;
+    const source =
+      newest.step.CacheHitResult?.SourcePipelineExecutionArn ?? newest.record.PipelineExecutionArn;
     return { pipelineExecutionArn: source, step: newest.step };
   }
 
@@ -218,21 +266,37 @@ export class ExecutionService {
    */
   failInterrupted(): void {
     for (const record of this.all()) {
-      if (TERMINAL_EXECUTION_STATUSES.includes(record.PipelineExecutionStatus) || this.runs.has(record.PipelineExecutionArn)) continue;
-      if (record.RunnerPid !== undefined && record.RunnerPid !== process.pid && processAlive(record.RunnerPid)) continue;
+      if (
+        TERMINAL_EXECUTION_STATUSES.includes(record.PipelineExecutionStatus) ||
+        this.runs.has(record.PipelineExecutionArn)
+      )
+        continue;
+      if (
+        record.RunnerPid !== undefined &&
+        record.RunnerPid !== process.pid &&
+        processAlive(record.RunnerPid)
+      )
+        continue;
       const reason = `The local AWS stopped while this execution was running (process ${record.RunnerPid ?? 'unknown'}); start a new execution.`;
       const now = epochSeconds();
       for (const step of record.Steps) {
-        if (['Starting', 'Executing', 'Stopping'].includes(step.StepStatus)) Object.assign(step, { StepStatus: 'Failed', FailureReason: reason, EndTime: now });
+        if (['Starting', 'Executing', 'Stopping'].includes(step.StepStatus))
+          Object.assign(step, { StepStatus: 'Failed', FailureReason: reason, EndTime: now });
       }
-      this.save({ ...record, PipelineExecutionStatus: 'Failed', FailureReason: reason, LastModifiedTime: now });
+      this.save({
+        ...record,
+        PipelineExecutionStatus: 'Failed',
+        FailureReason: reason,
+        LastModifiedTime: now,
+      });
     }
   }
 
   /** On shutdown: running executions are failed (their processes killed) and awaited. */
   async shutdown(): Promise<void> {
     const runs = [...this.runs.values()];
-    for (const run of runs) run.shutdown('The local AWS stopped while this execution was running; start a new execution.');
+    for (const run of runs)
+      run.shutdown('The local AWS stopped while this execution was running; start a new execution.');
     await Promise.all(runs.map((run) => run.finished));
   }
 
@@ -251,9 +315,12 @@ function suppliedParameters(value: unknown): SuppliedParameter[] {
   return value.map((parameter: unknown, index) => {
     const { Name, Value } = (parameter ?? {}) as { Name?: unknown; Value?: unknown };
     if (typeof Name !== 'string' || typeof Value !== 'string') {
-      throw validationError(`PipelineParameters[${index}] must be {Name: string, Value: string}; got ${JSON.stringify(parameter)}`);
+      throw validationError(
+        `PipelineParameters[${index}] must be {Name: string, Value: string}; got ${JSON.stringify(parameter)}`,
+      );
     }
-    if (Value.length > 1024) throw validationError(`PipelineParameters[${index}] (${Name}): values are at most 1024 characters`);
+    if (Value.length > 1024)
+      throw validationError(`PipelineParameters[${index}] (${Name}): values are at most 1024 characters`);
     return { Name, Value };
   });
 }

@@ -27,7 +27,12 @@ export function createSageMakerServices(env: LocalAwsEnvironment, deps: ServiceD
   const tags = new TagStore(env.store);
   const models = new ModelService(env.store, arns, tags);
   const modelPackages = new ModelPackageService(env.store, arns, tags);
-  const jobs = new JobService({ store: env.store, arns, objects: deps.s3, modelContainer: (name) => models.container(name) });
+  const jobs = new JobService({
+    store: env.store,
+    arns,
+    objects: deps.s3,
+    modelContainer: (name) => models.container(name),
+  });
   const pipelines = new PipelineService(env.store, arns, deps.s3, tags);
   const executions = new ExecutionService({
     store: env.store,
@@ -54,10 +59,14 @@ function engineDeps(parts: {
     },
     runJob: (job) => parts.jobs.run(job),
     createModel: (request) => Promise.resolve(parts.models.create(request)),
-    registerModel: (request) => Promise.resolve(parts.modelPackages.createPackage(request, { createGroup: true })),
+    registerModel: (request) =>
+      Promise.resolve(parts.modelPackages.createPackage(request, { createGroup: true })),
     invokeLambda: async (functionArn, event) => {
       const result = await deps.lambda.invoke({ functionName: functionArn, payload: event });
-      return { payload: result.payload, ...(result.functionError ? { functionError: result.functionError } : {}) };
+      return {
+        payload: result.payload,
+        ...(result.functionError ? { functionError: result.functionError } : {}),
+      };
     },
     findCachedStep: (query) => parts.executions.findCachedStep(query),
     sleep: abortableSleep,

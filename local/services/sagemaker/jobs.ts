@@ -107,7 +107,11 @@ export class JobService {
     return { ...outcome, arn, description: record };
   }
 
-  private async execute(job: JobRequest, shape: JobShape, record: JobRecord): Promise<Omit<JobOutcome, 'arn' | 'description'>> {
+  private async execute(
+    job: JobRequest,
+    shape: JobShape,
+    record: JobRecord,
+  ): Promise<Omit<JobOutcome, 'arn' | 'description'>> {
     const { store } = this.options;
     const directory = createJobDirectory(store.root, job.name);
     const log = new JobLog(directory.logFile);
@@ -139,11 +143,16 @@ export class JobService {
       const failure = asJobFailure(error);
       log.note(`the job failed: ${failure.failureReason}`);
       log.note(`its /opt/ml folder is kept for inspection at ${directory.optMl}`);
-      Object.assign(record, failure.details, { [shape.statusMember]: 'Failed', FailureReason: failure.failureReason });
+      Object.assign(record, failure.details, {
+        [shape.statusMember]: 'Failed',
+        FailureReason: failure.failureReason,
+      });
       return {
         status: 'Failed',
         failureReason: failure.failureReason,
-        ...(failure.failureClass === 'InternalServerError' ? { exceptionType: 'SageMaker.JOB_INTERNAL_ERROR' } : {}),
+        ...(failure.failureClass === 'InternalServerError'
+          ? { exceptionType: 'SageMaker.JOB_INTERNAL_ERROR' }
+          : {}),
       };
     } finally {
       log.close();
@@ -159,7 +168,10 @@ export class JobService {
     if (job.kind === 'Processing') return request.AppSpecification?.ImageUri ?? '';
     const spec = request.AlgorithmSpecification;
     if (!spec?.TrainingImage) {
-      throw new JobFailure('ClientError', `AlgorithmSpecification.TrainingImage is required locally (AlgorithmName ${spec?.AlgorithmName ?? ''} is not supported)`);
+      throw new JobFailure(
+        'ClientError',
+        `AlgorithmSpecification.TrainingImage is required locally (AlgorithmName ${spec?.AlgorithmName ?? ''} is not supported)`,
+      );
     }
     return spec.TrainingImage;
   }
@@ -167,7 +179,8 @@ export class JobService {
   private modelOf(job: JobRequest): ModelContainer {
     const name = job.request.ModelName;
     const container = typeof name === 'string' ? this.options.modelContainer(name) : undefined;
-    if (!container?.Image) throw new JobFailure('ClientError', `Could not find model "${String(name)}" for the transform job`);
+    if (!container?.Image)
+      throw new JobFailure('ClientError', `Could not find model "${String(name)}" for the transform job`);
     return container;
   }
 
@@ -176,8 +189,13 @@ export class JobService {
     for (const kind of Object.keys(SHAPES) as JobKind[]) {
       const shape = SHAPES[kind];
       for (const record of this.options.store.list<JobRecord>(shape.collection)) {
-        if (record[shape.statusMember] !== 'InProgress' && record[shape.statusMember] !== 'Stopping') continue;
-        Object.assign(record, { [shape.statusMember]: 'Failed', FailureReason: `InternalServerError: ${reason}`, LastModifiedTime: epochSeconds() });
+        if (record[shape.statusMember] !== 'InProgress' && record[shape.statusMember] !== 'Stopping')
+          continue;
+        Object.assign(record, {
+          [shape.statusMember]: 'Failed',
+          FailureReason: `InternalServerError: ${reason}`,
+          LastModifiedTime: epochSeconds(),
+        });
         if (kind === 'Training') record.SecondaryStatus = 'Failed';
         this.save(kind, record);
       }
@@ -186,16 +204,26 @@ export class JobService {
 
   describe(kind: JobKind, name: unknown): JobRecord {
     const shape = SHAPES[kind];
-    const record = typeof name === 'string' ? this.options.store.get<JobRecord>(shape.collection, name.toLowerCase()) : undefined;
+    const record =
+      typeof name === 'string'
+        ? this.options.store.get<JobRecord>(shape.collection, name.toLowerCase())
+        : undefined;
     if (!record) throw notFound('ResourceNotFound', `Could not find requested job with name ${String(name)}`);
     return record;
   }
 
-  list(kind: JobKind, input: ListRequest & { NameContains?: string; StatusEquals?: string }): Record<string, unknown> {
+  list(
+    kind: JobKind,
+    input: ListRequest & { NameContains?: string; StatusEquals?: string },
+  ): Record<string, unknown> {
     const shape = SHAPES[kind];
     const records = this.options.store
       .list<JobRecord>(shape.collection)
-      .filter((record) => !input.NameContains || String(record[shape.nameMember]).toLowerCase().includes(input.NameContains.toLowerCase()))
+      .filter(
+        (record) =>
+          !input.NameContains ||
+          String(record[shape.nameMember]).toLowerCase().includes(input.NameContains.toLowerCase()),
+      )
       .filter((record) => !input.StatusEquals || record[shape.statusMember] === input.StatusEquals);
     const page = listPage(records, input, {
       sortKeys: { CreationTime: 'CreationTime', Name: shape.nameMember, Status: shape.statusMember },
@@ -224,8 +252,20 @@ export class JobService {
 }
 
 function summarize(record: JobRecord, shape: JobShape): Record<string, unknown> {
-  const members = [shape.nameMember, shape.arnMember, 'CreationTime', shape.endMember, 'LastModifiedTime', shape.statusMember, 'FailureReason', 'ExitMessage', 'SecondaryStatus'];
-  return Object.fromEntries(members.filter((member) => record[member] !== undefined).map((member) => [member, record[member]]));
+  const members = [
+    shape.nameMember,
+    shape.arnMember,
+    'CreationTime',
+    shape.endMember,
+    'LastModifiedTime',
+    shape.statusMember,
+    'FailureReason',
+    'ExitMessage',
+    'SecondaryStatus',
+  ];
+  return Object.fromEntries(
+    members.filter((member) => record[member] !== undefined).map((member) => [member, record[member]]),
+  );
 }
 
 /** After a successful job only its log is kept; staged inputs and outputs already live in S3. */

@@ -37,14 +37,18 @@ export class ModelPackageService {
   createGroup(input: Record<string, unknown>): GroupRecord {
     const name = input.ModelPackageGroupName;
     if (typeof name !== 'string' || !GROUP_NAME.test(name)) {
-      throw validationError(`ModelPackageGroupName ${JSON.stringify(name)} is not valid; expected 1-63 letters, digits and hyphens matching ${GROUP_NAME.source}`);
+      throw validationError(
+        `ModelPackageGroupName ${JSON.stringify(name)} is not valid; expected 1-63 letters, digits and hyphens matching ${GROUP_NAME.source}`,
+      );
     }
     const arn = resourceArn(this.arns, 'model-package-group', name);
     if (this.findGroup(name)) throw validationError(`Model Package Group already exists: ${arn}`);
     const record: GroupRecord = {
       ModelPackageGroupName: name,
       ModelPackageGroupArn: arn,
-      ...(typeof input.ModelPackageGroupDescription === 'string' ? { ModelPackageGroupDescription: input.ModelPackageGroupDescription } : {}),
+      ...(typeof input.ModelPackageGroupDescription === 'string'
+        ? { ModelPackageGroupDescription: input.ModelPackageGroupDescription }
+        : {}),
       CreationTime: epochSeconds(),
       CreatedBy: {},
       ModelPackageGroupStatus: 'Completed',
@@ -68,7 +72,9 @@ export class ModelPackageService {
   createPackage(input: Record<string, unknown>, options: { createGroup?: boolean } = {}): PackageRecord {
     const approval = input.ModelApprovalStatus ?? 'PendingManualApproval';
     if (typeof approval !== 'string' || !APPROVAL_STATUSES.includes(approval)) {
-      throw validationError(`ModelApprovalStatus ${JSON.stringify(approval)} is not valid; expected one of ${APPROVAL_STATUSES.join(', ')}`);
+      throw validationError(
+        `ModelApprovalStatus ${JSON.stringify(approval)} is not valid; expected one of ${APPROVAL_STATUSES.join(', ')}`,
+      );
     }
     const groupName = input.ModelPackageGroupName;
     if (typeof groupName !== 'string') return this.createUnversioned(input, approval);
@@ -77,10 +83,16 @@ export class ModelPackageService {
       (options.createGroup ? this.createGroup({ ModelPackageGroupName: lastPart(groupName) }) : undefined);
     if (!group) throw validationError(`Model Package Group ${groupName} does not exist.`);
     if (typeof input.ClientToken === 'string') {
-      const earlier = this.packagesOf(group.ModelPackageGroupName).find((pkg) => pkg.ClientToken === input.ClientToken);
+      const earlier = this.packagesOf(group.ModelPackageGroupName).find(
+        (pkg) => pkg.ClientToken === input.ClientToken,
+      );
       if (earlier) return earlier;
     }
-    const version = Math.max(0, ...this.packagesOf(group.ModelPackageGroupName).map((pkg) => pkg.ModelPackageVersion ?? 0)) + 1;
+    const version =
+      Math.max(
+        0,
+        ...this.packagesOf(group.ModelPackageGroupName).map((pkg) => pkg.ModelPackageVersion ?? 0),
+      ) + 1;
     return this.savePackage(input, {
       ModelPackageName: group.ModelPackageGroupName,
       ModelPackageGroupName: group.ModelPackageGroupName,
@@ -93,14 +105,23 @@ export class ModelPackageService {
   private createUnversioned(input: Record<string, unknown>, approval: string): PackageRecord {
     const name = input.ModelPackageName;
     if (typeof name !== 'string' || !GROUP_NAME.test(name)) {
-      throw validationError('CreateModelPackage needs ModelPackageGroupName (versioned) or a valid ModelPackageName (unversioned)');
+      throw validationError(
+        'CreateModelPackage needs ModelPackageGroupName (versioned) or a valid ModelPackageName (unversioned)',
+      );
     }
     const arn = resourceArn(this.arns, 'model-package', name);
     if (this.store.get(PACKAGES, arn)) throw validationError(`Model Package already exists: ${arn}`);
-    return this.savePackage(input, { ModelPackageName: name, ModelPackageArn: arn, ModelApprovalStatus: approval });
+    return this.savePackage(input, {
+      ModelPackageName: name,
+      ModelPackageArn: arn,
+      ModelApprovalStatus: approval,
+    });
   }
 
-  private savePackage(input: Record<string, unknown>, identity: Partial<PackageRecord> & { ModelPackageName: string; ModelPackageArn: string }): PackageRecord {
+  private savePackage(
+    input: Record<string, unknown>,
+    identity: Partial<PackageRecord> & { ModelPackageName: string; ModelPackageArn: string },
+  ): PackageRecord {
     const { Tags: tags, ...rest } = input;
     const now = epochSeconds();
     const record: PackageRecord = {
@@ -119,7 +140,12 @@ export class ModelPackageService {
 
   /** A package by ARN, or an unversioned package by name. */
   describePackage(nameOrArn: unknown): PackageRecord {
-    const key = typeof nameOrArn === 'string' ? (nameOrArn.startsWith('arn:') ? nameOrArn : resourceArn(this.arns, 'model-package', nameOrArn)) : '';
+    const key =
+      typeof nameOrArn === 'string'
+        ? nameOrArn.startsWith('arn:')
+          ? nameOrArn
+          : resourceArn(this.arns, 'model-package', nameOrArn)
+        : '';
     const record = key ? this.store.get<PackageRecord>(PACKAGES, key) : undefined;
     if (!record) throw validationError(`ModelPackage ${String(nameOrArn)} does not exist.`);
     return record;
@@ -129,12 +155,25 @@ export class ModelPackageService {
     const record = this.describePackage(input.ModelPackageArn);
     const approval = input.ModelApprovalStatus;
     if (approval !== undefined && (typeof approval !== 'string' || !APPROVAL_STATUSES.includes(approval))) {
-      throw validationError(`ModelApprovalStatus ${JSON.stringify(approval)} is not valid; expected one of ${APPROVAL_STATUSES.join(', ')}`);
+      throw validationError(
+        `ModelApprovalStatus ${JSON.stringify(approval)} is not valid; expected one of ${APPROVAL_STATUSES.join(', ')}`,
+      );
     }
-    const properties = { ...(record.CustomerMetadataProperties as Record<string, string> | undefined), ...(input.CustomerMetadataProperties as Record<string, string> | undefined) };
-    for (const key of (input.CustomerMetadataPropertiesToRemove as string[] | undefined) ?? []) delete properties[key];
+    const properties = {
+      ...(record.CustomerMetadataProperties as Record<string, string> | undefined),
+      ...(input.CustomerMetadataProperties as Record<string, string> | undefined),
+    };
+    for (const key of (input.CustomerMetadataPropertiesToRemove as string[] | undefined) ?? [])
+      delete properties[key];
     const updates = Object.fromEntries(
-      ['ModelApprovalStatus', 'ApprovalDescription', 'InferenceSpecification', 'SourceUri', 'ModelCard', 'ModelLifeCycle']
+      [
+        'ModelApprovalStatus',
+        'ApprovalDescription',
+        'InferenceSpecification',
+        'SourceUri',
+        'ModelCard',
+        'ModelLifeCycle',
+      ]
         .filter((member) => input[member] !== undefined)
         .map((member) => [member, input[member]]),
     );
@@ -150,17 +189,23 @@ export class ModelPackageService {
   }
 
   private packagesOf(groupName: string): PackageRecord[] {
-    return this.store.list<PackageRecord>(PACKAGES).filter((pkg) => pkg.ModelPackageGroupName?.toLowerCase() === groupName.toLowerCase());
+    return this.store
+      .list<PackageRecord>(PACKAGES)
+      .filter((pkg) => pkg.ModelPackageGroupName?.toLowerCase() === groupName.toLowerCase());
   }
 
   operations(): Record<string, OperationHandler> {
     return {
-      CreateModelPackageGroup: (input) => ({ ModelPackageGroupArn: this.createGroup(input).ModelPackageGroupArn }),
+      CreateModelPackageGroup: (input) => ({
+        ModelPackageGroupArn: this.createGroup(input).ModelPackageGroupArn,
+      }),
       DescribeModelPackageGroup: (input) => this.describeGroup(input.ModelPackageGroupName),
       DeleteModelPackageGroup: (input) => {
         const group = this.describeGroup(input.ModelPackageGroupName);
         if (this.packagesOf(group.ModelPackageGroupName).length > 0) {
-          throw validationError(`Model Package Group ${group.ModelPackageGroupName} still has model packages; delete them first`);
+          throw validationError(
+            `Model Package Group ${group.ModelPackageGroupName} still has model packages; delete them first`,
+          );
         }
         this.store.delete(GROUPS, group.ModelPackageGroupName.toLowerCase());
         return {};
@@ -180,11 +225,23 @@ export class ModelPackageService {
 
   private listGroups(input: Record<string, unknown>): Record<string, unknown> {
     const contains = typeof input.NameContains === 'string' ? input.NameContains.toLowerCase() : undefined;
-    const groups = this.store.list<GroupRecord>(GROUPS).filter((group) => !contains || group.ModelPackageGroupName.toLowerCase().includes(contains));
-    const page = listPage(groups, input, { sortKeys: { Name: 'ModelPackageGroupName', CreationTime: 'CreationTime' }, defaultSortBy: 'CreationTime', defaultOrder: 'Ascending' });
+    const groups = this.store
+      .list<GroupRecord>(GROUPS)
+      .filter((group) => !contains || group.ModelPackageGroupName.toLowerCase().includes(contains));
+    const page = listPage(groups, input, {
+      sortKeys: { Name: 'ModelPackageGroupName', CreationTime: 'CreationTime' },
+      defaultSortBy: 'CreationTime',
+      defaultOrder: 'Ascending',
+    });
     return {
       ModelPackageGroupSummaryList: page.items.map((group) =>
-        pick(group, ['ModelPackageGroupName', 'ModelPackageGroupArn', 'ModelPackageGroupDescription', 'CreationTime', 'ModelPackageGroupStatus']),
+        pick(group, [
+          'ModelPackageGroupName',
+          'ModelPackageGroupArn',
+          'ModelPackageGroupDescription',
+          'CreationTime',
+          'ModelPackageGroupStatus',
+        ]),
       ),
       ...(page.nextToken ? { NextToken: page.nextToken } : {}),
     };
@@ -192,7 +249,10 @@ export class ModelPackageService {
 
   /** ListModelPackages: by group, approval status, name and type; CreationTime ascending unless told otherwise, as on AWS. */
   private listPackages(input: Record<string, unknown>): Record<string, unknown> {
-    const group = typeof input.ModelPackageGroupName === 'string' ? lastPart(input.ModelPackageGroupName).toLowerCase() : undefined;
+    const group =
+      typeof input.ModelPackageGroupName === 'string'
+        ? lastPart(input.ModelPackageGroupName).toLowerCase()
+        : undefined;
     const contains = typeof input.NameContains === 'string' ? input.NameContains.toLowerCase() : undefined;
     const type = input.ModelPackageType ?? (group ? 'Versioned' : 'Both');
     const packages = this.store
@@ -201,14 +261,19 @@ export class ModelPackageService {
       .filter((pkg) => !input.ModelApprovalStatus || pkg.ModelApprovalStatus === input.ModelApprovalStatus)
       .filter((pkg) => !contains || pkg.ModelPackageName.toLowerCase().includes(contains))
       .filter((pkg) => type === 'Both' || (type === 'Versioned') === (pkg.ModelPackageVersion !== undefined))
-      .filter((pkg) => typeof input.CreationTimeAfter !== 'number' || pkg.CreationTime > input.CreationTimeAfter)
-      .filter((pkg) => typeof input.CreationTimeBefore !== 'number' || pkg.CreationTime < input.CreationTimeBefore);
+      .filter(
+        (pkg) => typeof input.CreationTimeAfter !== 'number' || pkg.CreationTime > input.CreationTimeAfter,
+      )
+      .filter(
+        (pkg) => typeof input.CreationTimeBefore !== 'number' || pkg.CreationTime < input.CreationTimeBefore,
+      );
     const page = listPage(packages, input, {
       sortKeys: { Name: 'ModelPackageName', CreationTime: 'CreationTime' },
       defaultSortBy: 'CreationTime',
       defaultOrder: 'Ascending',
       // Packages registered within the same instant keep their version order.
-      sortValue: (pkg, member) => (member === 'CreationTime' ? pkg.CreationTime * 1e6 + (pkg.ModelPackageVersion ?? 0) : pkg[member]),
+      sortValue: (pkg, member) =>
+        member === 'CreationTime' ? pkg.CreationTime * 1e6 + (pkg.ModelPackageVersion ?? 0) : pkg[member],
     });
     return {
       ModelPackageSummaryList: page.items.map((pkg) =>
@@ -233,5 +298,7 @@ function lastPart(nameOrArn: string): string {
 }
 
 function pick(record: Record<string, unknown>, members: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries(members.filter((member) => record[member] !== undefined).map((member) => [member, record[member]]));
+  return Object.fromEntries(
+    members.filter((member) => record[member] !== undefined).map((member) => [member, record[member]]),
+  );
 }

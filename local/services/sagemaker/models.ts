@@ -7,7 +7,11 @@ import { resourceArn, type ArnContext } from './arns';
 import { listPage } from './pagination';
 import type { TagStore } from './tags';
 
-export type ModelRecord = Record<string, unknown> & { ModelName: string; ModelArn: string; CreationTime: number };
+export type ModelRecord = Record<string, unknown> & {
+  ModelName: string;
+  ModelArn: string;
+  CreationTime: number;
+};
 
 const COLLECTION = 'sagemaker/models';
 const NAME_PATTERN = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
@@ -23,7 +27,9 @@ export class ModelService {
   create(input: Record<string, unknown>): ModelRecord {
     const name = input.ModelName;
     if (typeof name !== 'string' || name.length > 63 || !NAME_PATTERN.test(name)) {
-      throw validationError(`ModelName ${JSON.stringify(name)} is not valid; expected 1-63 letters, digits and hyphens, starting and ending alphanumeric`);
+      throw validationError(
+        `ModelName ${JSON.stringify(name)} is not valid; expected 1-63 letters, digits and hyphens, starting and ending alphanumeric`,
+      );
     }
     if (!input.PrimaryContainer && !Array.isArray(input.Containers)) {
       throw validationError('CreateModel needs PrimaryContainer or Containers');
@@ -50,7 +56,8 @@ export class ModelService {
 
   /** The container a model serves (its primary container, else its first container). */
   container(name: string): ModelContainer | undefined {
-    const record = this.find(name) as { PrimaryContainer?: ModelContainer; Containers?: ModelContainer[] } | undefined;
+    const record = this.find(name) as
+      { PrimaryContainer?: ModelContainer; Containers?: ModelContainer[] } | undefined;
     return record?.PrimaryContainer ?? record?.Containers?.[0];
   }
 
@@ -65,19 +72,30 @@ export class ModelService {
         return {};
       },
       ListModels: (input) => {
-        const contains = typeof input.NameContains === 'string' ? input.NameContains.toLowerCase() : undefined;
+        const contains =
+          typeof input.NameContains === 'string' ? input.NameContains.toLowerCase() : undefined;
         const records = this.store
           .list<ModelRecord>(COLLECTION)
           .filter((record) => !contains || record.ModelName.toLowerCase().includes(contains))
-          .filter((record) => typeof input.CreationTimeAfter !== 'number' || record.CreationTime > input.CreationTimeAfter)
-          .filter((record) => typeof input.CreationTimeBefore !== 'number' || record.CreationTime < input.CreationTimeBefore);
+          .filter(
+            (record) =>
+              typeof input.CreationTimeAfter !== 'number' || record.CreationTime > input.CreationTimeAfter,
+          )
+          .filter(
+            (record) =>
+              typeof input.CreationTimeBefore !== 'number' || record.CreationTime < input.CreationTimeBefore,
+          );
         const page = listPage(records, input, {
           sortKeys: { Name: 'ModelName', CreationTime: 'CreationTime' },
           defaultSortBy: 'CreationTime',
           defaultOrder: 'Descending',
         });
         return {
-          Models: page.items.map(({ ModelName, ModelArn, CreationTime }) => ({ ModelName, ModelArn, CreationTime })),
+          Models: page.items.map(({ ModelName, ModelArn, CreationTime }) => ({
+            ModelName,
+            ModelArn,
+            CreationTime,
+          })),
           ...(page.nextToken ? { NextToken: page.nextToken } : {}),
         };
       },

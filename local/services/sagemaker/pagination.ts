@@ -28,23 +28,37 @@ export interface Page<T> {
  * Sorts, then returns one page. NextToken is the offset of the next page, opaque to callers like the service's;
  * MaxResults outside 1..limit is a ValidationException as on AWS.
  */
-export function listPage<T extends object>(records: readonly T[], request: ListRequest, options: ListOptions<T>): Page<T> {
+export function listPage<T extends object>(
+  records: readonly T[],
+  request: ListRequest,
+  options: ListOptions<T>,
+): Page<T> {
   const limit = options.maxResultsLimit ?? 100;
   const max = request.MaxResults ?? options.defaultMaxResults ?? limit;
   if (!Number.isInteger(max) || max < 1 || max > limit) {
-    throw validationError(`1 validation error detected: Value '${String(request.MaxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and ${limit}`);
+    throw validationError(
+      `1 validation error detected: Value '${String(request.MaxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and ${limit}`,
+    );
   }
   const sortBy = request.SortBy ?? options.defaultSortBy;
   const member = options.sortKeys[sortBy];
   if (!member) {
-    throw validationError(`SortBy '${sortBy}' is not valid; expected one of ${Object.keys(options.sortKeys).join(', ')}`);
+    throw validationError(
+      `SortBy '${sortBy}' is not valid; expected one of ${Object.keys(options.sortKeys).join(', ')}`,
+    );
   }
   const order = request.SortOrder ?? options.defaultOrder;
   if (order !== 'Ascending' && order !== 'Descending') {
     throw validationError(`SortOrder '${order}' is not valid; expected Ascending or Descending`);
   }
-  const value = (item: T) => (options.sortValue ? options.sortValue(item, member) : (item as Record<string, unknown>)[member]);
-  const sorted = [...records].sort((a, b) => compare(value(a), value(b)) * (order === 'Ascending' ? 1 : -1));
+  const value = (item: T) =>
+    options.sortValue ? options.sortValue(item, member) : (item as Record<string, unknown>)[member];
+  // Ties keep their stored order (oldest first), reversed for Descending like everything else.
+  const direction = order === 'Ascending' ? 1 : -1;
+  const sorted = records
+    .map((item, index) => ({ item, index }))
+    .sort((a, b) => (compare(value(a.item), value(b.item)) || a.index - b.index) * direction)
+    .map(({ item }) => item);
   const start = decodeToken(request.NextToken);
   const items = sorted.slice(start, start + max);
   const next = start + max < sorted.length ? encodeToken(start + max) : undefined;

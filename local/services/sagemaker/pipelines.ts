@@ -42,7 +42,10 @@ export class PipelineService {
     const name = typeof nameOrArn === 'string' ? nameOrArn.replace(/^arn:[^/]*:pipeline\//, '') : '';
     const record = name ? this.find(name) : undefined;
     if (!record) {
-      throw notFound('ResourceNotFound', `Pipeline '${resourceArn(this.arns, 'pipeline', name || String(nameOrArn))}' does not exist.`);
+      throw notFound(
+        'ResourceNotFound',
+        `Pipeline '${resourceArn(this.arns, 'pipeline', name || String(nameOrArn))}' does not exist.`,
+      );
     }
     return record;
   }
@@ -59,10 +62,15 @@ export class PipelineService {
     const name = checkName(input.PipelineName);
     const existing = this.find(name);
     if (existing) {
-      if (input.ClientRequestToken !== undefined && existing.ClientRequestToken === input.ClientRequestToken) {
+      if (
+        input.ClientRequestToken !== undefined &&
+        existing.ClientRequestToken === input.ClientRequestToken
+      ) {
         return { PipelineArn: existing.PipelineArn };
       }
-      throw validationError(`Pipeline names must be unique within an AWS account and region. Pipeline with name (${name}) already exists.`);
+      throw validationError(
+        `Pipeline names must be unique within an AWS account and region. Pipeline with name (${name}) already exists.`,
+      );
     }
     if (typeof input.RoleArn !== 'string' || !input.RoleArn.startsWith('arn:')) {
       throw validationError(`RoleArn must be an IAM role ARN; got ${JSON.stringify(input.RoleArn)}`);
@@ -73,7 +81,9 @@ export class PipelineService {
       PipelineName: name,
       PipelineArn: resourceArn(this.arns, 'pipeline', name),
       PipelineDisplayName: typeof input.PipelineDisplayName === 'string' ? input.PipelineDisplayName : name,
-      ...(typeof input.PipelineDescription === 'string' ? { PipelineDescription: input.PipelineDescription } : {}),
+      ...(typeof input.PipelineDescription === 'string'
+        ? { PipelineDescription: input.PipelineDescription }
+        : {}),
       PipelineDefinition: definition,
       RoleArn: input.RoleArn,
       PipelineStatus: 'Active',
@@ -81,7 +91,9 @@ export class PipelineService {
       LastModifiedTime: now,
       ...parallelism(input.ParallelismConfiguration),
       PipelineVersionId: 1,
-      ...(typeof input.ClientRequestToken === 'string' ? { ClientRequestToken: input.ClientRequestToken } : {}),
+      ...(typeof input.ClientRequestToken === 'string'
+        ? { ClientRequestToken: input.ClientRequestToken }
+        : {}),
     };
     this.save(record);
     this.tags.add(record.PipelineArn, input.Tags);
@@ -90,13 +102,18 @@ export class PipelineService {
 
   async update(input: Record<string, unknown>): Promise<{ PipelineArn: string; PipelineVersionId: number }> {
     const record = this.get(input.PipelineName);
-    const hasDefinition = input.PipelineDefinition !== undefined || input.PipelineDefinitionS3Location !== undefined;
+    const hasDefinition =
+      input.PipelineDefinition !== undefined || input.PipelineDefinitionS3Location !== undefined;
     const definition = hasDefinition ? await this.definitionText(input) : record.PipelineDefinition;
     const updated: PipelineRecord = {
       ...record,
       PipelineDefinition: definition,
-      ...(typeof input.PipelineDisplayName === 'string' ? { PipelineDisplayName: input.PipelineDisplayName } : {}),
-      ...(typeof input.PipelineDescription === 'string' ? { PipelineDescription: input.PipelineDescription } : {}),
+      ...(typeof input.PipelineDisplayName === 'string'
+        ? { PipelineDisplayName: input.PipelineDisplayName }
+        : {}),
+      ...(typeof input.PipelineDescription === 'string'
+        ? { PipelineDescription: input.PipelineDescription }
+        : {}),
       ...(typeof input.RoleArn === 'string' ? { RoleArn: input.RoleArn } : {}),
       ...parallelism(input.ParallelismConfiguration),
       LastModifiedTime: epochSeconds(),
@@ -124,7 +141,9 @@ export class PipelineService {
       .list<PipelineRecord>(COLLECTION)
       .filter((record) => record.PipelineName.toLowerCase().startsWith(prefix))
       .filter((record) => typeof input.CreatedAfter !== 'number' || record.CreationTime > input.CreatedAfter)
-      .filter((record) => typeof input.CreatedBefore !== 'number' || record.CreationTime < input.CreatedBefore);
+      .filter(
+        (record) => typeof input.CreatedBefore !== 'number' || record.CreationTime < input.CreatedBefore,
+      );
     const page = listPage(records, input, {
       sortKeys: { Name: 'PipelineName', CreationTime: 'CreationTime' },
       defaultSortBy: 'CreationTime',
@@ -158,9 +177,12 @@ export class PipelineService {
   /** The definition from PipelineDefinition or PipelineDefinitionS3Location, checked by the project's validator. */
   private async definitionText(input: Record<string, unknown>): Promise<string> {
     const inline = input.PipelineDefinition;
-    const location = input.PipelineDefinitionS3Location as { Bucket?: string; ObjectKey?: string } | undefined;
+    const location = input.PipelineDefinitionS3Location as
+      { Bucket?: string; ObjectKey?: string } | undefined;
     if ((inline === undefined) === (location === undefined)) {
-      throw validationError('Exactly one of PipelineDefinition and PipelineDefinitionS3Location must be specified');
+      throw validationError(
+        'Exactly one of PipelineDefinition and PipelineDefinitionS3Location must be specified',
+      );
     }
     const text = typeof inline === 'string' ? inline : await this.readDefinition(location ?? {});
     let parsed: unknown;
@@ -183,27 +205,37 @@ export class PipelineService {
       throw validationError('PipelineDefinitionS3Location needs Bucket and ObjectKey');
     }
     try {
-      return (await this.objects.getObject({ bucket: location.Bucket, key: location.ObjectKey })).toString('utf8');
+      return (await this.objects.getObject({ bucket: location.Bucket, key: location.ObjectKey })).toString(
+        'utf8',
+      );
     } catch (error) {
       const reason = error instanceof AwsError ? `${error.code}: ${error.message}` : String(error);
-      throw validationError(`Could not read the pipeline definition from s3://${location.Bucket}/${location.ObjectKey} (${reason})`);
+      throw validationError(
+        `Could not read the pipeline definition from s3://${location.Bucket}/${location.ObjectKey} (${reason})`,
+      );
     }
   }
 }
 
 function checkName(name: unknown): string {
   if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
-    throw validationError(`PipelineName ${JSON.stringify(name)} is not valid; expected 1-256 letters, digits and hyphens matching ${NAME_PATTERN.source}`);
+    throw validationError(
+      `PipelineName ${JSON.stringify(name)} is not valid; expected 1-256 letters, digits and hyphens matching ${NAME_PATTERN.source}`,
+    );
   }
   return name;
 }
 
 /** ParallelismConfiguration as stored, checked against the service's range. */
-export function parallelism(value: unknown): { ParallelismConfiguration?: { MaxParallelExecutionSteps: number } } {
+export function parallelism(value: unknown): {
+  ParallelismConfiguration?: { MaxParallelExecutionSteps: number };
+} {
   if (value === undefined) return {};
   const max = (value as { MaxParallelExecutionSteps?: unknown }).MaxParallelExecutionSteps;
   if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > MAX_PARALLEL_STEPS) {
-    throw validationError(`ParallelismConfiguration.MaxParallelExecutionSteps must be an integer from 1 to ${MAX_PARALLEL_STEPS}; got ${JSON.stringify(max)}`);
+    throw validationError(
+      `ParallelismConfiguration.MaxParallelExecutionSteps must be an integer from 1 to ${MAX_PARALLEL_STEPS}; got ${JSON.stringify(max)}`,
+    );
   }
   return { ParallelismConfiguration: { MaxParallelExecutionSteps: max } };
 }

@@ -32,7 +32,11 @@ export class TagStore {
       this.store.delete(COLLECTION, arn);
       return;
     }
-    this.store.put(COLLECTION, arn, this.get(arn).filter((tag) => !keys.includes(tag.Key)));
+    this.store.put(
+      COLLECTION,
+      arn,
+      this.get(arn).filter((tag) => !keys.includes(tag.Key)),
+    );
   }
 
   operations(): Record<string, OperationHandler> {
@@ -65,11 +69,14 @@ function requireArn(value: unknown): string {
 /** Tags as the API takes them: a list of {Key, Value} (max 50, keys 1-128 characters). */
 export function checkTags(tags: unknown): Tag[] {
   if (tags === undefined) return [];
-  if (!Array.isArray(tags) || tags.length > 50) throw validationError('Tags must be a list of at most 50 {Key, Value} objects');
+  if (!Array.isArray(tags) || tags.length > 50)
+    throw validationError('Tags must be a list of at most 50 {Key, Value} objects');
   return tags.map((tag: unknown, index) => {
     const { Key, Value } = (tag ?? {}) as { Key?: unknown; Value?: unknown };
     if (typeof Key !== 'string' || Key.length < 1 || Key.length > 128) {
-      throw validationError(`Tags[${index}].Key must be a string of 1-128 characters; got ${JSON.stringify(Key)}`);
+      throw validationError(
+        `Tags[${index}].Key must be a string of 1-128 characters; got ${JSON.stringify(Key)}`,
+      );
     }
     return { Key, Value: typeof Value === 'string' ? Value : '' };
   });

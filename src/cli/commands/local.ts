@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 
 import { DEFAULT_STATE_DIR, type FaultConfig, type LocalAws, startLocalAws } from '../../../local';
+import { EXIT } from '../exit-codes';
 
 const DEFAULT_PORT = 4566;
 const STATUS_TIMEOUT_MS = 2000;
@@ -65,6 +66,10 @@ async function runStart(options: StartOptions): Promise<void> {
     region: options.region,
     faults: faultConfig(options),
     ...(options.verbose ? { log: (line: string) => process.stdout.write(`${line}\n`) } : {}),
+  }).catch((error: unknown) => {
+    // A taken port or an unusable state dir is a setup problem, not a failed run.
+    process.exitCode = EXIT.badInput;
+    throw error;
   });
   process.stdout.write(startBanner(aws));
   await new Promise<void>((resolve) => {
@@ -104,7 +109,7 @@ async function runStatus(endpointOption: string | undefined): Promise<void> {
     );
   } catch (error) {
     process.stdout.write(`no local AWS answers at ${endpoint}: ${reason(error)}\n`);
-    process.exitCode = 1;
+    process.exitCode = EXIT.failed;
   }
 }
 
@@ -120,10 +125,14 @@ async function runFaults(options: FaultOptions): Promise<void> {
     body: JSON.stringify(config),
     signal: AbortSignal.timeout(STATUS_TIMEOUT_MS),
   }).catch((error: unknown) => {
+    process.exitCode = EXIT.badInput;
     throw new Error(`no local AWS answers at ${endpoint}: ${reason(error)}`);
   });
   const text = await response.text();
-  if (!response.ok) throw new Error(`the local AWS refused the fault settings: ${text}`);
+  if (!response.ok) {
+    process.exitCode = EXIT.badInput;
+    throw new Error(`the local AWS refused the fault settings: ${text}`);
+  }
   process.stdout.write(`fault settings now ${text}\n`);
 }
 
@@ -143,9 +152,10 @@ function endpointOf(option: string | undefined): string {
   return (option ?? process.env.AWS_ENDPOINT_URL ?? `http://127.0.0.1:${DEFAULT_PORT}`).replace(/\/+$/, '');
 }
 
+/** fetch says only "fetch failed"; the cause says why (ECONNREFUSED, a timeout...). */
 function reason(error: unknown): string {
-  const cause = (error as { cause?: { code?: string } }).cause;
-  return cause?.code ?? (error instanceof Error ? error.message : String(error));
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }
 
 function parsePort(value: string): number {

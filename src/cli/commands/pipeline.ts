@@ -12,6 +12,7 @@ import {
   type SynthOptions,
 } from '../../../pipeline/synth';
 import { validateDefinition, type ValidationIssue } from '../../../pipeline/validate';
+import { EXIT } from '../exit-codes';
 
 interface SynthCommandOptions {
   readonly out: string;
@@ -33,6 +34,21 @@ interface JsonOption {
 }
 
 const DEFAULT_PIPELINE_NAME = 'abalone-pipeline';
+
+/** A file or option the command cannot use: exits with the "bad input" code. */
+class InputError extends Error {}
+
+function reportingInputErrors<Args extends unknown[]>(run: (...args: Args) => void): (...args: Args) => void {
+  return (...args) => {
+    try {
+      run(...args);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      process.stderr.write(`mlops: ${error.message}\n`);
+      process.exitCode = EXIT.badInput;
+    }
+  };
+}
 
 /** `mlops pipeline synth|validate|diff`: write, check and compare pipeline definitions. */
 export function registerPipelineCommands(program: Command): void {
@@ -71,7 +87,7 @@ export function registerPipelineCommands(program: Command): void {
     .option('--rmse-threshold <number>', 'default of the RmseThreshold parameter (default: 3)', parseNumber)
     .option('--scripts-dir <dir>', 'folder with preprocess.py and evaluate.py (default: pipeline/scripts)')
     .option('--data <file>', 'the raw abalone CSV (default: data/abalone.csv)')
-    .action((options: SynthCommandOptions) => runSynth(options));
+    .action(reportingInputErrors((options: SynthCommandOptions) => runSynth(options)));
 
   pipeline
     .command('validate')
@@ -80,7 +96,7 @@ export function registerPipelineCommands(program: Command): void {
     )
     .argument('<file>', 'definition JSON file')
     .option('--json', 'print {"file", "valid", "issues": [{path, message}]}')
-    .action((file: string, options: JsonOption) => runValidate(file, options));
+    .action(reportingInputErrors((file: string, options: JsonOption) => runValidate(file, options)));
 
   pipeline
     .command('diff')
@@ -88,7 +104,11 @@ export function registerPipelineCommands(program: Command): void {
     .argument('<old>', 'the definition before')
     .argument('<new>', 'the definition after')
     .option('--json', 'print the structured diff')
-    .action((before: string, after: string, options: JsonOption) => runDiff(before, after, options));
+    .action(
+      reportingInputErrors((before: string, after: string, options: JsonOption) =>
+        runDiff(before, after, options),
+      ),
+    );
 }
 
 function runSynth(options: SynthCommandOptions): void {
@@ -106,7 +126,7 @@ function runSynth(options: SynthCommandOptions): void {
     ...(options.scriptsDir !== undefined && { scriptsDir: path.resolve(options.scriptsDir) }),
     ...(options.data !== undefined && { dataFile: path.resolve(options.data) }),
   };
-  const result = synthesizeAbalone(synthOptions);
+  const result = synthesizeOrExplain(synthOptions);
   const { definitionFile, manifestFile } = writeSynthResult(options.out, result);
   const steps = definitionGraph(result.definition).steps.length;
   process.stdout.write(
@@ -115,9 +135,21 @@ function runSynth(options: SynthCommandOptions): void {
   );
 }
 
+/** Synthesis fails only on its inputs (a region without images, a missing script or data file). */
+function synthesizeOrExplain(options: SynthOptions): ReturnType<typeof synthesizeAbalone> {
+  try {
+    return synthesizeAbalone(options);
+  } catch (error) {
+    throw new InputError(
+      `cannot synthesize the pipeline: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+}
+
 function runValidate(file: string, options: JsonOption): void {
   const issues = validateFile(file);
-  process.exitCode = issues.length > 0 ? 1 : 0;
+  process.exitCode = issues.length > 0 ? EXIT.failed : EXIT.ok;
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ file, valid: issues.length === 0, issues }, null, 2)}\n`);
   } else if (issues.length === 0) {
@@ -153,7 +185,7 @@ function readText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    throw new Error(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`, {
+    throw new InputError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`, {
       cause: error,
     });
   }
@@ -164,7 +196,7 @@ function readJson(file: string): unknown {
     return JSON.parse(readText(file));
   } catch (error) {
     if (error instanceof SyntaxError)
-      throw new Error(`${file} is not valid JSON: ${error.message}`, { cause: error });
+      throw new InputError(`${file} is not valid JSON: ${error.message}`, { cause: error });
     throw error;
   }
 }

@@ -22,24 +22,41 @@ function options(templateBody: string, extra: Partial<PrepareOptions> = {}): Pre
     templateBody,
     parameters: [],
     capabilities: [],
-    stack: { region: 'us-east-1', accountId: '000000000000', stackName: 'demo', stackId: 'arn:stack/demo/1', notificationArns: [] },
-    readSsmParameter: async (name) => ({ '/cdk-bootstrap/hnb659fds/version': '30', '/old/version': '3' })[name],
+    stack: {
+      region: 'us-east-1',
+      accountId: '000000000000',
+      stackName: 'demo',
+      stackId: 'arn:stack/demo/1',
+      notificationArns: [],
+    },
+    readSsmParameter: async (name) =>
+      ({ '/cdk-bootstrap/hnb659fds/version': '30', '/old/version': '3' })[name],
     ...extra,
   };
 }
 
 /** Resolves every resource's properties with the given existing resources (physical ids + attributes). */
-function resolvedProperties(prepared: Awaited<ReturnType<typeof prepareTemplate>>, states: Record<string, ResourceState>) {
+function resolvedProperties(
+  prepared: Awaited<ReturnType<typeof prepareTemplate>>,
+  states: Record<string, ResourceState>,
+) {
   const ctx = resourceContext(prepared, {
     state: (id) => states[id],
     pending: () => false,
     handler,
     importValue: () => 'imported',
   });
-  return Object.fromEntries(prepared.order.map((id) => [id, resolveValue(prepared.template.Resources[id]!.Properties ?? {}, ctx)]));
+  return Object.fromEntries(
+    prepared.order.map((id) => [id, resolveValue(prepared.template.Resources[id]!.Properties ?? {}, ctx)]),
+  );
 }
 
-const state = (id: string, type: string, physicalId: string, attributes: Record<string, unknown> = {}): ResourceState => ({
+const state = (
+  id: string,
+  type: string,
+  physicalId: string,
+  attributes: Record<string, unknown> = {},
+): ResourceState => ({
   LogicalResourceId: id,
   ResourceType: type,
   PhysicalResourceId: physicalId,
@@ -77,28 +94,35 @@ describe('template engine', () => {
 
   test('production parameters switch the conditions and add the conditional resource', async () => {
     const prepared = await prepareTemplate(
-      options(fixture('short-forms.template.yaml'), { parameters: [{ ParameterKey: 'Stage', ParameterValue: 'production' }] }),
+      options(fixture('short-forms.template.yaml'), {
+        parameters: [{ ParameterKey: 'Stage', ParameterValue: 'production' }],
+      }),
     );
     expect(prepared.order).toEqual(['Bucket', 'ProductionOnly', 'Summary']);
-    const value = (resolvedProperties(prepared, { Bucket: state('Bucket', 'AWS::S3::Bucket', 'b', { Arn: 'arn' }) }).Summary as { Value: string })
-      .Value;
+    const value = (
+      resolvedProperties(prepared, { Bucket: state('Bucket', 'AWS::S3::Bucket', 'b', { Arn: 'arn' }) })
+        .Summary as { Value: string }
+    ).Value;
     expect(value.split('|').slice(0, 4)).toEqual(['production', '443', 'gamma', '30']);
     expect(value).toContain('|prod|always|');
   });
 
   test('parameter constraints are checked with messages naming the parameter and value', async () => {
     const body = fixture('endpoint-stack.template.json');
-    const prepare = (extra: Partial<PrepareOptions>) => prepareTemplate(options(body, { capabilities: ['CAPABILITY_IAM'], ...extra }));
+    const prepare = (extra: Partial<PrepareOptions>) =>
+      prepareTemplate(options(body, { capabilities: ['CAPABILITY_IAM'], ...extra }));
     const given = (values: Record<string, string>) =>
-      Object.entries({ ModelDataUrl: 's3://b/m/model.tar.gz', EndpointName: 'e', ...values }).map(([ParameterKey, ParameterValue]) => ({
-        ParameterKey,
-        ParameterValue,
-      }));
+      Object.entries({ ModelDataUrl: 's3://b/m/model.tar.gz', EndpointName: 'e', ...values }).map(
+        ([ParameterKey, ParameterValue]) => ({
+          ParameterKey,
+          ParameterValue,
+        }),
+      );
     await expect(prepare({ parameters: given({ InstanceType: 'ml.t2.nano' }) })).rejects.toThrow(
-      "Parameter 'InstanceType' must be one of AllowedValues [ml.m5.large, ml.m5.xlarge, ml.c5.large], got \"ml.t2.nano\"",
+      'Parameter \'InstanceType\' must be one of AllowedValues [ml.m5.large, ml.m5.xlarge, ml.c5.large], got "ml.t2.nano"',
     );
     await expect(prepare({ parameters: given({ InstanceCount: 'two' }) })).rejects.toThrow(
-      "Parameter 'InstanceCount' must be a number, got \"two\"",
+      'Parameter \'InstanceCount\' must be a number, got "two"',
     );
     await expect(prepare({ parameters: given({ InstanceCount: '9' }) })).rejects.toThrow(
       'is greater than MaxValue 4',
@@ -131,14 +155,19 @@ describe('template engine', () => {
       ResolvedValue: '30',
     });
 
-    const oldBootstrap = [...parameters, { ParameterKey: 'BootstrapVersion', ParameterValue: '/old/version' }];
-    await expect(prepareTemplate(options(body, { parameters: oldBootstrap, capabilities: ['CAPABILITY_IAM'] }))).rejects.toThrow(
+    const oldBootstrap = [
+      ...parameters,
+      { ParameterKey: 'BootstrapVersion', ParameterValue: '/old/version' },
+    ];
+    await expect(
+      prepareTemplate(options(body, { parameters: oldBootstrap, capabilities: ['CAPABILITY_IAM'] })),
+    ).rejects.toThrow(
       "CDK bootstrap stack version 6 required. Please run 'cdk bootstrap' with a recent version of the CDK CLI.",
     );
     const unknownSsm = [...parameters, { ParameterKey: 'BootstrapVersion', ParameterValue: '/missing' }];
-    await expect(prepareTemplate(options(body, { parameters: unknownSsm, capabilities: ['CAPABILITY_IAM'] }))).rejects.toThrow(
-      'Unable to fetch parameters [/missing] from parameter store for this account.',
-    );
+    await expect(
+      prepareTemplate(options(body, { parameters: unknownSsm, capabilities: ['CAPABILITY_IAM'] })),
+    ).rejects.toThrow('Unable to fetch parameters [/missing] from parameter store for this account.');
   });
 
   test('dependency order follows Ref, GetAtt, Sub and DependsOn; cycles and dangling references are template errors', () => {
@@ -160,14 +189,28 @@ describe('template engine', () => {
       },
     });
     return Promise.all([
-      expect(prepareTemplate(options(cyclic))).rejects.toThrow('Circular dependency between resources: [A, B]'),
-      expect(
-        prepareTemplate(options(JSON.stringify({ Resources: { A: { Type: 'AWS::S3::Bucket', Properties: { BucketName: { Ref: 'Nowhere' } } } } }))),
-      ).rejects.toThrow('Template format error: Unresolved resource dependencies [Nowhere] in the Resources block of the template'),
-      expect(prepareTemplate(options('Resources: {}'))).rejects.toThrow('At least one Resources member must be defined.'),
-      expect(prepareTemplate(options('Resources:\n  A:\n    Type: AWS::S3::Bucket\n    Properties:\n      X: !Bogus 1\n'))).rejects.toThrow(
-        'YAML not well-formed',
+      expect(prepareTemplate(options(cyclic))).rejects.toThrow(
+        'Circular dependency between resources: [A, B]',
       ),
+      expect(
+        prepareTemplate(
+          options(
+            JSON.stringify({
+              Resources: { A: { Type: 'AWS::S3::Bucket', Properties: { BucketName: { Ref: 'Nowhere' } } } },
+            }),
+          ),
+        ),
+      ).rejects.toThrow(
+        'Template format error: Unresolved resource dependencies [Nowhere] in the Resources block of the template',
+      ),
+      expect(prepareTemplate(options('Resources: {}'))).rejects.toThrow(
+        'At least one Resources member must be defined.',
+      ),
+      expect(
+        prepareTemplate(
+          options('Resources:\n  A:\n    Type: AWS::S3::Bucket\n    Properties:\n      X: !Bogus 1\n'),
+        ),
+      ).rejects.toThrow('YAML not well-formed'),
     ]);
   });
 
@@ -177,10 +220,14 @@ describe('template engine', () => {
       { ParameterKey: 'ModelDataUrl', ParameterValue: url },
       { ParameterKey: 'EndpointName', ParameterValue: 'e' },
     ];
-    const first = await prepareTemplate(options(body, { parameters: parameters('s3://b/v1/model.tar.gz'), capabilities: ['CAPABILITY_IAM'] }));
-    expect(planChanges({ prepared: first, resources: {}, handler, importValue: () => '' }).map((change) => change.Action)).toEqual(
-      first.order.map(() => 'Add'),
+    const first = await prepareTemplate(
+      options(body, { parameters: parameters('s3://b/v1/model.tar.gz'), capabilities: ['CAPABILITY_IAM'] }),
     );
+    expect(
+      planChanges({ prepared: first, resources: {}, handler, importValue: () => '' }).map(
+        (change) => change.Action,
+      ),
+    ).toEqual(first.order.map(() => 'Add'));
 
     // The stack as the first template deployed it.
     const attributes: Record<string, Record<string, unknown>> = {
@@ -192,12 +239,20 @@ describe('template engine', () => {
     const states: Record<string, ResourceState> = {};
     for (const id of first.order) {
       const type = first.template.Resources[id]!.Type;
-      states[id] = state(id, type, `${id}-physical`, attributes[id] ?? { Arn: `arn:${id}`, Id: id, Value: 'e', Type: 'String' });
+      states[id] = state(
+        id,
+        type,
+        `${id}-physical`,
+        attributes[id] ?? { Arn: `arn:${id}`, Id: id, Value: 'e', Type: 'String' },
+      );
     }
     const properties = resolvedProperties(first, states);
-    for (const id of first.order) states[id] = { ...states[id]!, properties: properties[id] as Record<string, unknown> };
+    for (const id of first.order)
+      states[id] = { ...states[id]!, properties: properties[id] as Record<string, unknown> };
 
-    const second = await prepareTemplate(options(body, { parameters: parameters('s3://b/v2/model.tar.gz'), capabilities: ['CAPABILITY_IAM'] }));
+    const second = await prepareTemplate(
+      options(body, { parameters: parameters('s3://b/v2/model.tar.gz'), capabilities: ['CAPABILITY_IAM'] }),
+    );
     const changes = planChanges({ prepared: second, resources: states, handler, importValue: () => '' });
     expect(changes.map((change) => [change.LogicalResourceId, change.Action, change.Replacement])).toEqual([
       ['Model', 'Modify', 'True'],
@@ -205,16 +260,31 @@ describe('template engine', () => {
       ['Endpoint', 'Modify', 'False'],
     ]);
     expect(changes[0]!.Details).toEqual([
-      { Target: { Attribute: 'Properties', Name: 'PrimaryContainer', RequiresRecreation: 'Always' }, Evaluation: 'Static', ChangeSource: 'DirectModification' },
+      {
+        Target: { Attribute: 'Properties', Name: 'PrimaryContainer', RequiresRecreation: 'Always' },
+        Evaluation: 'Static',
+        ChangeSource: 'DirectModification',
+      },
     ]);
-    expect(changes[2]!.Details[0]).toMatchObject({ Evaluation: 'Dynamic', ChangeSource: 'ResourceReference' });
+    expect(changes[2]!.Details[0]).toMatchObject({
+      Evaluation: 'Dynamic',
+      ChangeSource: 'ResourceReference',
+    });
 
-    const unchanged = await prepareTemplate(options(body, { parameters: parameters('s3://b/v1/model.tar.gz'), capabilities: ['CAPABILITY_IAM'] }));
-    expect(planChanges({ prepared: unchanged, resources: states, handler, importValue: () => '' })).toEqual([]);
+    const unchanged = await prepareTemplate(
+      options(body, { parameters: parameters('s3://b/v1/model.tar.gz'), capabilities: ['CAPABILITY_IAM'] }),
+    );
+    expect(planChanges({ prepared: unchanged, resources: states, handler, importValue: () => '' })).toEqual(
+      [],
+    );
 
     const extra = { ...states, Old: state('Old', 'AWS::S3::Bucket', 'old-bucket') };
     expect(planChanges({ prepared: unchanged, resources: extra, handler, importValue: () => '' })).toEqual([
-      expect.objectContaining({ Action: 'Remove', LogicalResourceId: 'Old', PhysicalResourceId: 'old-bucket' }),
+      expect.objectContaining({
+        Action: 'Remove',
+        LogicalResourceId: 'Old',
+        PhysicalResourceId: 'old-bucket',
+      }),
     ]);
   });
 
@@ -222,7 +292,10 @@ describe('template engine', () => {
     const body = JSON.stringify({
       Resources: {
         Bucket: { Type: 'AWS::S3::Bucket' },
-        Param: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { 'Fn::GetAtt': ['Bucket', 'Colour'] } } },
+        Param: {
+          Type: 'AWS::SSM::Parameter',
+          Properties: { Type: 'String', Value: { 'Fn::GetAtt': ['Bucket', 'Colour'] } },
+        },
       },
     });
     const prepared = await prepareTemplate(options(body));

@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-
-import * as tar from 'tar';
+import { promisify } from 'node:util';
 
 import { findPython } from '../../../local/runtimes/python';
 
@@ -23,41 +22,26 @@ export interface AbaloneModel {
 
 /**
  * Preprocesses data/abalone.csv with pipeline/scripts/preprocess.py, trains with python xgboost (the
- * pipeline's hyperparameters; `numRound` varies the model) and scores it with pipeline/scripts/evaluate.py.
+ * pipeline's hyperparameters; `numRound` varies the model) and scores it with pipeline/scripts/evaluate.py,
+ * all in one Python process (build-model.py). Asynchronous, so a local AWS in this process keeps answering.
  */
 export async function buildAbaloneModel(dir: string, numRound = 50): Promise<AbaloneModel> {
-  const python = findPython();
-  const splits = path.join(dir, 'splits');
-  const modelDir = path.join(dir, 'model');
-  if (!fs.existsSync(splits)) {
-    execFileSync(python, [path.join(ROOT, 'pipeline/scripts/preprocess.py'), '--input-dir', path.join(ROOT, 'data'), '--output-dir', splits]);
-  }
-  execFileSync(python, [path.join(__dirname, 'train-model.py'), splits, modelDir, String(numRound)]);
-  const modelTarGz = path.join(dir, 'model.tar.gz');
-  await tar.create({ gzip: true, file: modelTarGz, cwd: modelDir }, ['xgboost-model']);
-  execFileSync(python, [
-    path.join(ROOT, 'pipeline/scripts/evaluate.py'),
-    '--model-dir',
+  await promisify(execFile)(findPython(), [
+    path.join(__dirname, 'build-model.py'),
+    ROOT,
     dir,
-    '--test-dir',
-    path.join(splits, 'test'),
-    '--output-dir',
-    path.join(dir, 'evaluation'),
+    String(numRound),
   ]);
   const evaluation = JSON.parse(fs.readFileSync(path.join(dir, 'evaluation', 'evaluation.json'), 'utf8')) as {
     regression_metrics: { rmse: { value: number } };
   };
-
-  const corruptDir = path.join(dir, 'corrupt');
-  fs.mkdirSync(corruptDir, { recursive: true });
-  fs.writeFileSync(path.join(corruptDir, 'xgboost-model'), 'this is not an xgboost model\n');
-  const corruptTarGz = path.join(dir, 'corrupt-model.tar.gz');
-  await tar.create({ gzip: true, file: corruptTarGz, cwd: corruptDir }, ['xgboost-model']);
-
-  const lines = fs.readFileSync(path.join(splits, 'test', 'test.csv'), 'utf8').trim().split('\n');
+  const lines = fs
+    .readFileSync(path.join(dir, 'splits', 'test', 'test.csv'), 'utf8')
+    .trim()
+    .split('\n');
   return {
-    modelTarGz,
-    corruptTarGz,
+    modelTarGz: path.join(dir, 'model.tar.gz'),
+    corruptTarGz: path.join(dir, 'corrupt-model.tar.gz'),
     testRows: lines.map((line) => line.slice(line.indexOf(',') + 1)),
     testLabels: lines.map((line) => Number(line.slice(0, line.indexOf(',')))),
     evaluationRmse: evaluation.regression_metrics.rmse.value,

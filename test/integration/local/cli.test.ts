@@ -69,6 +69,20 @@ describe('mlops local', () => {
 
     const up = await mlops(['local', 'status', '--endpoint', endpoint]);
     expect(up).toMatchObject({ code: 0, stdout: expect.stringContaining(`local AWS at ${endpoint} is up`) });
+    const faults = await mlops([
+      'local',
+      'faults',
+      '--endpoint',
+      endpoint,
+      '--latency-ms',
+      '1',
+      '--services',
+      's3, ssm',
+    ]);
+    expect(faults).toMatchObject({
+      code: 0,
+      stdout: 'fault settings now {"latencyMs":1,"services":["s3","ssm"]}\n',
+    });
 
     // A Lambda invocation leaves a warm worker process behind; shutdown must take it down too.
     const invoked = await fetch(`${endpoint}/2015-03-31/functions/record-model-name/invocations`, {

@@ -42,36 +42,65 @@ describe('the abalone pipeline on the local SageMaker', () => {
     const arn = await startExecution(sm, 'abalone', { ModelApprovalStatus: 'Approved' });
     const execution = await waitForExecution(sm, arn);
     const steps = await executionSteps(sm, arn);
-    expect({ status: execution.PipelineExecutionStatus, reason: execution.FailureReason }).toEqual({ status: 'Succeeded', reason: undefined });
-    expect(Object.keys(steps).sort()).toEqual(['CheckRmse', 'CreateModel', 'Evaluate', 'Preprocess', 'RecordModelName', 'RegisterModel', 'Train']);
+    expect({ status: execution.PipelineExecutionStatus, reason: execution.FailureReason }).toEqual({
+      status: 'Succeeded',
+      reason: undefined,
+    });
+    expect(Object.keys(steps).sort()).toEqual([
+      'CheckRmse',
+      'CreateModel',
+      'Evaluate',
+      'Preprocess',
+      'RecordModelName',
+      'RegisterModel',
+      'Train',
+    ]);
     expect(Object.values(steps).every((step) => step.StepStatus === 'Succeeded')).toBe(true);
     expect(steps.CheckRmse?.Metadata?.Condition?.Outcome).toBe('True');
 
     const trainingJobName = steps.Train!.Metadata!.TrainingJob!.Arn!.split('/').pop()!;
-    const training = await sm.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: trainingJobName }));
+    const training = await sm.sagemaker.send(
+      new DescribeTrainingJobCommand({ TrainingJobName: trainingJobName }),
+    );
     expect(training.TrainingJobStatus).toBe('Completed');
-    const validationRmse = training.FinalMetricDataList?.find((metric) => metric.MetricName === 'validation:rmse');
+    const validationRmse = training.FinalMetricDataList?.find(
+      (metric) => metric.MetricName === 'validation:rmse',
+    );
     expect(validationRmse?.Value).toBeGreaterThan(1);
     expect(validationRmse?.Timestamp).toBeInstanceOf(Date);
     const artifacts = training.ModelArtifacts!.S3ModelArtifacts!;
     expect(artifacts).toMatch(new RegExp(`/${trainingJobName}/output/model\\.tar\\.gz$`));
     expect(await boosterRounds(sm, artifacts)).toBe(50);
 
-    const report = JSON.parse(await getObjectText(sm, abaloneEvaluationS3Uri({ bucket: defaults.bucket, prefix: defaults.prefix, execution: arn })));
+    const report = JSON.parse(
+      await getObjectText(
+        sm,
+        abaloneEvaluationS3Uri({ bucket: defaults.bucket, prefix: defaults.prefix, execution: arn }),
+      ),
+    );
     const rmse = report.regression_metrics.rmse.value as number;
     expect(rmse).toBeGreaterThanOrEqual(1.9);
     expect(rmse).toBeLessThanOrEqual(2.6);
 
-    const packages = await sm.sagemaker.send(new ListModelPackagesCommand({ ModelPackageGroupName: defaults.modelPackageGroupName }));
-    expect(packages.ModelPackageSummaryList?.map((pkg) => [pkg.ModelPackageVersion, pkg.ModelApprovalStatus])).toEqual([[1, 'Approved']]);
-    expect(steps.RegisterModel?.Metadata?.RegisterModel?.Arn).toBe(packages.ModelPackageSummaryList?.[0]?.ModelPackageArn);
+    const packages = await sm.sagemaker.send(
+      new ListModelPackagesCommand({ ModelPackageGroupName: defaults.modelPackageGroupName }),
+    );
+    expect(
+      packages.ModelPackageSummaryList?.map((pkg) => [pkg.ModelPackageVersion, pkg.ModelApprovalStatus]),
+    ).toEqual([[1, 'Approved']]);
+    expect(steps.RegisterModel?.Metadata?.RegisterModel?.Arn).toBe(
+      packages.ModelPackageSummaryList?.[0]?.ModelPackageArn,
+    );
 
     const modelName = steps.CreateModel!.Metadata!.Model!.Arn!.split('/').pop()!;
     const model = await sm.sagemaker.send(new DescribeModelCommand({ ModelName: modelName }));
     expect(model.PrimaryContainer?.ModelDataUrl).toBe(artifacts);
     const parameter = await sm.ssm.send(new GetParameterCommand({ Name: defaults.modelNameParameter }));
     expect(parameter.Parameter?.Value).toBe(modelName);
-    expect(steps.RecordModelName?.Metadata?.Lambda?.OutputParameters).toContainEqual({ Name: 'model_name', Value: modelName });
+    expect(steps.RecordModelName?.Metadata?.Lambda?.OutputParameters).toContainEqual({
+      Name: 'model_name',
+      Value: modelName,
+    });
   });
 
   it('ends Failed at the Fail step when RMSE misses RmseThreshold, registering nothing and writing no parameter', async () => {
@@ -83,10 +112,15 @@ describe('the abalone pipeline on the local SageMaker', () => {
 
     expect(execution.PipelineExecutionStatus).toBe('Failed');
     expect(execution.FailureReason).toMatch(/RMSE .*RmseThreshold 0\.5/);
-    expect(steps.RmseTooHigh).toMatchObject({ StepStatus: 'Failed', Metadata: { Fail: { ErrorMessage: execution.FailureReason } } });
+    expect(steps.RmseTooHigh).toMatchObject({
+      StepStatus: 'Failed',
+      Metadata: { Fail: { ErrorMessage: execution.FailureReason } },
+    });
     expect(steps.CheckRmse?.Metadata?.Condition?.Outcome).toBe('False');
     expect(['RegisterModel', 'CreateModel', 'RecordModelName'].filter((name) => steps[name])).toEqual([]);
-    const packages = await sm.sagemaker.send(new ListModelPackagesCommand({ ModelPackageGroupName: defaults.modelPackageGroupName }));
+    const packages = await sm.sagemaker.send(
+      new ListModelPackagesCommand({ ModelPackageGroupName: defaults.modelPackageGroupName }),
+    );
     expect(packages.ModelPackageSummaryList).toHaveLength(1);
     const after = await sm.ssm.send(new GetParameterCommand({ Name: defaults.modelNameParameter }));
     expect(after.Parameter?.Version).toBe(before.Parameter?.Version);

@@ -19,21 +19,22 @@ import {
   stopLocalSageMaker,
   waitForExecution,
   type LocalSageMaker,
+  type ScriptDefinition,
 } from './helpers';
 
 jest.setTimeout(60_000);
 
 /** A pipeline parameterized by where its input comes from, writing to a per-execution output prefix. */
-function withPerExecutionIo(definition: unknown): unknown {
-  const text = JSON.stringify(definition);
-  const parsed = JSON.parse(text) as { Parameters?: unknown[]; Steps: { Arguments: Record<string, any> }[] };
-  parsed.Parameters = [{ Name: 'InputUri', Type: 'String', DefaultValue: 's3://data-bucket/a/' }];
-  const args = parsed.Steps[0]!.Arguments;
-  args.ProcessingInputs[0].S3Input.S3Uri = { Get: 'Parameters.InputUri' };
-  args.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri = {
+function withPerExecutionIo(definition: ScriptDefinition): ScriptDefinition {
+  const args = definition.Steps[0].Arguments;
+  args.ProcessingInputs[0]!.S3Input.S3Uri = { Get: 'Parameters.InputUri' };
+  args.ProcessingOutputConfig.Outputs[0]!.S3Output.S3Uri = {
     'Std:Join': { On: '/', Values: ['s3://data-bucket/out', { Get: 'Execution.PipelineExecutionId' }] },
   };
-  return parsed;
+  return {
+    ...definition,
+    Parameters: [{ Name: 'InputUri', Type: 'String', DefaultValue: 's3://data-bucket/a/' }],
+  };
 }
 
 describe('processing jobs on the local SageMaker', () => {
@@ -69,8 +70,14 @@ describe('processing jobs on the local SageMaker', () => {
     expect(step.FailureReason!.length).toBeLessThanOrEqual(1024);
 
     const jobArn = step.Metadata!.ProcessingJob!.Arn!;
-    const job = await sm.sagemaker.send(new DescribeProcessingJobCommand({ ProcessingJobName: jobArn.split('/').pop() }));
-    expect(job).toMatchObject({ ProcessingJobStatus: 'Failed', ProcessingJobArn: jobArn, FailureReason: step.FailureReason });
+    const job = await sm.sagemaker.send(
+      new DescribeProcessingJobCommand({ ProcessingJobName: jobArn.split('/').pop() }),
+    );
+    expect(job).toMatchObject({
+      ProcessingJobStatus: 'Failed',
+      ProcessingJobArn: jobArn,
+      FailureReason: step.FailureReason,
+    });
     const log = fs.readFileSync(jobLogPath(sm.stateDir, jobArn), 'utf8');
     expect(log).toContain('starting');
     expect(log).toContain('noise line 0');
@@ -78,13 +85,21 @@ describe('processing jobs on the local SageMaker', () => {
 
   it('uses /opt/ml/output/message as the exit message', async () => {
     const sm = local!;
-    const script = ['import sys', 'open("/opt/ml/output/message", "w").write("input has no rows")', 'sys.exit(2)'].join('\n');
+    const script = [
+      'import sys',
+      'open("/opt/ml/output/message", "w").write("input has no rows")',
+      'sys.exit(2)',
+    ].join('\n');
     await createPipeline(sm, 'exit-message', await scriptPipeline(sm, { name: 'exit-message', script }));
     const arn = await startExecution(sm, 'exit-message');
     await waitForExecution(sm, arn);
     const step = (await executionSteps(sm, arn)).Script!;
     expect(step.FailureReason).toBe('AlgorithmError: input has no rows (exit code 2)');
-    const job = await sm.sagemaker.send(new DescribeProcessingJobCommand({ ProcessingJobName: step.Metadata!.ProcessingJob!.Arn!.split('/').pop() }));
+    const job = await sm.sagemaker.send(
+      new DescribeProcessingJobCommand({
+        ProcessingJobName: step.Metadata!.ProcessingJob!.Arn!.split('/').pop(),
+      }),
+    );
     expect(job.ExitMessage).toBe('input has no rows');
   });
 
@@ -117,11 +132,17 @@ describe('processing jobs on the local SageMaker', () => {
     expect(results.map((execution) => execution.PipelineExecutionStatus)).toEqual(['Succeeded', 'Succeeded']);
 
     const outputs = await Promise.all(
-      [first!, second!].map((arn) => getObjectText(sm, `s3://data-bucket/out/${arn.split('/').pop()}/result.txt`)),
+      [first!, second!].map((arn) =>
+        getObjectText(sm, `s3://data-bucket/out/${arn.split('/').pop()}/result.txt`),
+      ),
     );
     expect(outputs).toEqual(['FROM A', 'FROM B']);
-    const steps = await Promise.all([first!, second!].map(async (arn) => (await executionSteps(sm, arn)).Script!));
-    expect(+steps[0]!.StartTime! < +steps[1]!.EndTime! && +steps[1]!.StartTime! < +steps[0]!.EndTime!).toBe(true);
+    const steps = await Promise.all(
+      [first!, second!].map(async (arn) => (await executionSteps(sm, arn)).Script!),
+    );
+    expect(+steps[0]!.StartTime! < +steps[1]!.EndTime! && +steps[1]!.StartTime! < +steps[0]!.EndTime!).toBe(
+      true,
+    );
 
     expect(fs.existsSync('/opt/ml')).toBe(false);
     for (const step of steps) {
@@ -152,7 +173,9 @@ describe('processing jobs on the local SageMaker', () => {
       const arn = await startExecution(sm, 'rewrite');
       expect((await waitForExecution(sm, arn)).PipelineExecutionStatus).toBe('Succeeded');
       const step = (await executionSteps(sm, arn)).Script!;
-      expect(fs.readFileSync(jobLogPath(sm.stateDir, step.Metadata!.ProcessingJob!.Arn!), 'utf8')).toContain('mount namespaces are unavailable');
+      expect(fs.readFileSync(jobLogPath(sm.stateDir, step.Metadata!.ProcessingJob!.Arn!), 'utf8')).toContain(
+        'mount namespaces are unavailable',
+      );
     } finally {
       delete process.env.MLOPS_SANDBOX;
     }
@@ -161,19 +184,29 @@ describe('processing jobs on the local SageMaker', () => {
 
   it('fails with ClientError for a missing input and names an unsupported image and the supported ones', async () => {
     const sm = local!;
-    const missing = await scriptPipeline(sm, { name: 'missing-input', script: 'print(1)', inputs: { '/opt/ml/processing/input/data': 's3://data-bucket/nothing-here/' } });
+    const missing = await scriptPipeline(sm, {
+      name: 'missing-input',
+      script: 'print(1)',
+      inputs: { '/opt/ml/processing/input/data': 's3://data-bucket/nothing-here/' },
+    });
     await createPipeline(sm, 'missing-input', missing);
-    const unsupported = JSON.parse(JSON.stringify(await scriptPipeline(sm, { name: 'other-image', script: 'print(1)' })));
-    unsupported.Steps[0].Arguments.AppSpecification.ImageUri = '123456789012.dkr.ecr.us-east-1.amazonaws.com/my-r-image:4.1';
+    const unsupported = await scriptPipeline(sm, { name: 'other-image', script: 'print(1)' });
+    unsupported.Steps[0].Arguments.AppSpecification.ImageUri =
+      '123456789012.dkr.ecr.us-east-1.amazonaws.com/my-r-image:4.1';
     await createPipeline(sm, 'other-image', unsupported);
 
-    const [missingArn, unsupportedArn] = [await startExecution(sm, 'missing-input'), await startExecution(sm, 'other-image')];
+    const [missingArn, unsupportedArn] = [
+      await startExecution(sm, 'missing-input'),
+      await startExecution(sm, 'other-image'),
+    ];
     await Promise.all([waitForExecution(sm, missingArn), waitForExecution(sm, unsupportedArn)]);
     expect((await executionSteps(sm, missingArn)).Script?.FailureReason).toBe(
       'ClientError: No S3 objects found under S3 URL "s3://data-bucket/nothing-here/" (processing input input-0)',
     );
     const reason = (await executionSteps(sm, unsupportedArn)).Script?.FailureReason ?? '';
-    expect(reason).toMatch(/^ClientError: image 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/my-r-image:4\.1 is not supported by the local AWS for processing/);
+    expect(reason).toMatch(
+      /^ClientError: image 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/my-r-image:4\.1 is not supported by the local AWS for processing/,
+    );
     expect(reason).toContain('sagemaker-scikit-learn:{0.23-1,1.0-1,1.2-1}');
     expect(reason).toContain('MLOPS_IMAGE_ALIASES');
   });
@@ -182,38 +215,52 @@ describe('processing jobs on the local SageMaker', () => {
     const sm = local!;
     const script = [
       'import os, signal',
-      'marker = "/opt/ml/processing/input/data/input.txt"',
+      // Outside the job folder (a retry starts a fresh one) but inside the state dir.
       'flag = os.path.join(os.environ["TMPDIR"], "..", "..", "first-attempt-done")',
       'if not os.path.exists(flag):',
       '    open(flag, "w").close()',
       '    os.kill(os.getpid(), signal.SIGKILL)',
       'print("second attempt ok")',
     ].join('\n');
-    const definition = JSON.parse(JSON.stringify(await scriptPipeline(sm, { name: 'flaky', script, inputs: { '/opt/ml/processing/input/data': 's3://data-bucket/a/' } })));
-    definition.Steps[0].RetryPolicies = [{ ExceptionType: ['SageMaker.JOB_INTERNAL_ERROR'], IntervalSeconds: 1, BackoffRate: 1, MaxAttempts: 2 }];
+    const definition = await scriptPipeline(sm, {
+      name: 'flaky',
+      script,
+      inputs: { '/opt/ml/processing/input/data': 's3://data-bucket/a/' },
+    });
+    definition.Steps[0].RetryPolicies = [
+      { ExceptionType: ['SageMaker.JOB_INTERNAL_ERROR'], IntervalSeconds: 1, BackoffRate: 1, MaxAttempts: 2 },
+    ];
     await createPipeline(sm, 'flaky', definition);
     const arn = await startExecution(sm, 'flaky');
     expect((await waitForExecution(sm, arn)).PipelineExecutionStatus).toBe('Succeeded');
-    expect((await executionSteps(sm, arn)).Script).toMatchObject({ StepStatus: 'Succeeded', AttemptCount: 2 });
+    expect((await executionSteps(sm, arn)).Script).toMatchObject({
+      StepStatus: 'Succeeded',
+      AttemptCount: 2,
+    });
   });
 
   it('reuses an identical earlier step when CacheConfig is on', async () => {
     const sm = local!;
-    const definition = JSON.parse(JSON.stringify(await scriptPipeline(sm, {
+    const definition = await scriptPipeline(sm, {
       name: 'cached',
       script: 'open("/opt/ml/processing/output/x.txt", "w").write("x")',
       outputs: { '/opt/ml/processing/output': 's3://data-bucket/cached' },
-    })));
+    });
     definition.Steps[0].CacheConfig = { Enabled: true, ExpireAfter: 'PT1H' };
     await createPipeline(sm, 'cached', definition);
     const first = await startExecution(sm, 'cached');
     await waitForExecution(sm, first);
     const second = await startExecution(sm, 'cached');
     expect((await waitForExecution(sm, second)).PipelineExecutionStatus).toBe('Succeeded');
-    const [firstStep, secondStep] = [(await executionSteps(sm, first)).Script!, (await executionSteps(sm, second)).Script!];
+    const [firstStep, secondStep] = [
+      (await executionSteps(sm, first)).Script!,
+      (await executionSteps(sm, second)).Script!,
+    ];
     expect(secondStep.CacheHitResult).toEqual({ SourcePipelineExecutionArn: first });
     expect(secondStep.Metadata).toEqual(firstStep.Metadata);
-    const jobs = await sm.sagemaker.send(new ListProcessingJobsCommand({ NameContains: first.split('/').pop() }));
+    const jobs = await sm.sagemaker.send(
+      new ListProcessingJobsCommand({ NameContains: first.split('/').pop() }),
+    );
     expect(jobs.ProcessingJobSummaries).toHaveLength(1);
   });
 
@@ -224,12 +271,16 @@ describe('processing jobs on the local SageMaker', () => {
     const arn = await startExecution(sm, 'sleeper');
     const pid = await waitForLogLine(sm, arn, /^PID (\d+)$/m);
     await sm.sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: arn }));
-    const stopping = await sm.sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }));
+    const stopping = await sm.sagemaker.send(
+      new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }),
+    );
     expect(['Stopping', 'Stopped']).toContain(stopping.PipelineExecutionStatus);
     expect((await waitForExecution(sm, arn, 10_000)).PipelineExecutionStatus).toBe('Stopped');
     expect((await executionSteps(sm, arn)).Script?.StepStatus).toBe('Stopped');
     expect(() => process.kill(pid, 0)).toThrow();
-    await expect(sm.sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: arn }))).rejects.toThrow(/already Stopped/);
+    await expect(
+      sm.sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: arn })),
+    ).rejects.toThrow(/already Stopped/);
   });
 });
 
@@ -238,7 +289,10 @@ async function waitForLogLine(local: LocalSageMaker, arn: string, pattern: RegEx
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     const jobArn = (await executionSteps(local, arn)).Script?.Metadata?.ProcessingJob?.Arn;
-    const log = jobArn && fs.existsSync(jobLogPath(local.stateDir, jobArn)) ? fs.readFileSync(jobLogPath(local.stateDir, jobArn), 'utf8') : '';
+    const log =
+      jobArn && fs.existsSync(jobLogPath(local.stateDir, jobArn))
+        ? fs.readFileSync(jobLogPath(local.stateDir, jobArn), 'utf8')
+        : '';
     const match = pattern.exec(log);
     if (match) return Number(match[1]);
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -54,7 +54,12 @@ describe('the local SageMaker across restarts', () => {
     const arn = await startExecution(local, 'kept');
     await waitForExecution(local, arn);
     await local.sagemaker.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: 'kept-models' }));
-    const pkg = await local.sagemaker.send(new CreateModelPackageCommand({ ModelPackageGroupName: 'kept-models', ModelApprovalStatus: 'Approved' }));
+    const pkg = await local.sagemaker.send(
+      new CreateModelPackageCommand({
+        ModelPackageGroupName: 'kept-models',
+        ModelApprovalStatus: 'Approved',
+      }),
+    );
     await local.ssm.send(new PutParameterCommand({ Name: '/kept/value', Value: 'v1', Type: 'String' }));
     await putObject(local, 's3://kept-bucket/file.txt', 'kept text');
     await stopLocalSageMaker(local, { keepState: true });
@@ -62,11 +67,19 @@ describe('the local SageMaker across restarts', () => {
     local = await startLocalSageMaker(stateDir);
     const pipeline = await local.sagemaker.send(new DescribePipelineCommand({ PipelineName: 'kept' }));
     expect(pipeline.PipelineName).toBe('kept');
-    const executions = await local.sagemaker.send(new ListPipelineExecutionsCommand({ PipelineName: 'kept' }));
-    expect(executions.PipelineExecutionSummaries?.map((e) => [e.PipelineExecutionArn, e.PipelineExecutionStatus])).toEqual([[arn, 'Succeeded']]);
-    const described = await local.sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: pkg.ModelPackageArn }));
+    const executions = await local.sagemaker.send(
+      new ListPipelineExecutionsCommand({ PipelineName: 'kept' }),
+    );
+    expect(
+      executions.PipelineExecutionSummaries?.map((e) => [e.PipelineExecutionArn, e.PipelineExecutionStatus]),
+    ).toEqual([[arn, 'Succeeded']]);
+    const described = await local.sagemaker.send(
+      new DescribeModelPackageCommand({ ModelPackageName: pkg.ModelPackageArn }),
+    );
     expect(described.ModelApprovalStatus).toBe('Approved');
-    expect((await local.ssm.send(new GetParameterCommand({ Name: '/kept/value' }))).Parameter?.Value).toBe('v1');
+    expect((await local.ssm.send(new GetParameterCommand({ Name: '/kept/value' }))).Parameter?.Value).toBe(
+      'v1',
+    );
     expect(await getObjectText(local, 's3://kept-bucket/file.txt')).toBe('kept text');
     await stopLocalSageMaker(local, { keepState: true });
     local = undefined;
@@ -77,7 +90,11 @@ describe('the local SageMaker across restarts', () => {
     child = server;
     const remote = remoteClients(endpoint);
     const script = ['import os, time', 'print("PID", os.getpid(), flush=True)', 'time.sleep(30)'].join('\n');
-    await createPipeline(remote, 'interrupted', await scriptPipeline(remote, { name: 'interrupted', script }));
+    await createPipeline(
+      remote,
+      'interrupted',
+      await scriptPipeline(remote, { name: 'interrupted', script }),
+    );
     const arn = await startExecution(remote, 'interrupted');
     const { pid, jobArn } = await waitForPid(remote, stateDir, arn);
 
@@ -91,20 +108,28 @@ describe('the local SageMaker across restarts', () => {
     await waitUntilGone(pid);
 
     local = await startLocalSageMaker(stateDir);
-    const execution = await local.sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }));
+    const execution = await local.sagemaker.send(
+      new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }),
+    );
     expect(execution.PipelineExecutionStatus).toBe('Failed');
     expect(execution.FailureReason).toMatch(/^The local AWS stopped while this execution was running/);
     expect((await executionSteps(local, arn)).Script).toMatchObject({ StepStatus: 'Failed' });
-    const job = await local.sagemaker.send(new DescribeProcessingJobCommand({ ProcessingJobName: jobArn.split('/').pop() }));
+    const job = await local.sagemaker.send(
+      new DescribeProcessingJobCommand({ ProcessingJobName: jobArn.split('/').pop() }),
+    );
     expect(job.ProcessingJobStatus).toBe('Failed');
   });
 });
 
 /** Runs `mlops local start` in a child process and returns its endpoint. */
 async function spawnLocalAws(stateDir: string): Promise<{ endpoint: string; process: ChildProcess }> {
-  const server = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/mlops.js'), 'local', 'start', '--port', '0', '--state-dir', stateDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const server = spawn(
+    process.execPath,
+    [path.join(REPO_ROOT, 'bin/mlops.js'), 'local', 'start', '--port', '0', '--state-dir', stateDir],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const endpoint = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the local AWS did not start: ${output}`)), 20_000);
@@ -135,11 +160,18 @@ function remoteClients(endpoint: string): LocalSageMaker {
 }
 
 /** The PID the execution's processing job printed (`PID <n>`) and the job's ARN. */
-async function waitForPid(local: LocalSageMaker, stateDir: string, arn: string): Promise<{ pid: number; jobArn: string }> {
+async function waitForPid(
+  local: LocalSageMaker,
+  stateDir: string,
+  arn: string,
+): Promise<{ pid: number; jobArn: string }> {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     const jobArn = (await executionSteps(local, arn)).Script?.Metadata?.ProcessingJob?.Arn;
-    const log = jobArn && fs.existsSync(jobLogPath(stateDir, jobArn)) ? fs.readFileSync(jobLogPath(stateDir, jobArn), 'utf8') : '';
+    const log =
+      jobArn && fs.existsSync(jobLogPath(stateDir, jobArn))
+        ? fs.readFileSync(jobLogPath(stateDir, jobArn), 'utf8')
+        : '';
     const match = /^PID (\d+)$/m.exec(log);
     if (jobArn && match) return { pid: Number(match[1]), jobArn };
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -1,3 +1,4 @@
+import { AwsError } from '../../../local/core/errors';
 import type { EngineDeps, JobRequest, JobOutcome } from '../../../local/engine/deps';
 import type { PipelineDefinition } from '../../../local/engine/definition';
 import type { ExecutionRecord } from '../../../local/engine/execution-record';
@@ -64,15 +65,27 @@ class FakeDeps implements EngineDeps {
   }
 
   createModel(request: Record<string, unknown>) {
-    return Promise.resolve({ ...request, ModelArn: `arn:aws:sagemaker:us-east-1:000000000000:model/${String(request.ModelName)}` });
+    return Promise.resolve({
+      ...request,
+      ModelArn: `arn:aws:sagemaker:us-east-1:000000000000:model/${String(request.ModelName)}`,
+    });
   }
 
   registerModel(request: Record<string, unknown>) {
-    return Promise.resolve({ ...request, ModelPackageArn: 'arn:aws:sagemaker:us-east-1:000000000000:model-package/g/1' });
+    return Promise.resolve({
+      ...request,
+      ModelPackageArn: 'arn:aws:sagemaker:us-east-1:000000000000:model-package/g/1',
+    });
   }
+
+  lambdaThrottles = 0;
 
   invokeLambda(_arn: string, event: unknown) {
     this.lambdaEvents.push(event);
+    if (this.lambdaThrottles > 0) {
+      this.lambdaThrottles -= 1;
+      return Promise.reject(new AwsError('TooManyRequestsException', 'Rate exceeded', { status: 429 }));
+    }
     return Promise.resolve(this.lambdaAnswer);
   }
 
@@ -86,7 +99,10 @@ class FakeDeps implements EngineDeps {
   }
 }
 
-function record(definition: PipelineDefinition, options: { parameters?: { Name: string; Value: string }[]; maxParallel?: number } = {}): ExecutionRecord {
+function record(
+  definition: PipelineDefinition,
+  options: { parameters?: { Name: string; Value: string }[]; maxParallel?: number } = {},
+): ExecutionRecord {
   return {
     PipelineArn: 'arn:aws:sagemaker:us-east-1:000000000000:pipeline/p',
     PipelineName: 'p',
@@ -96,14 +112,20 @@ function record(definition: PipelineDefinition, options: { parameters?: { Name: 
     PipelineExecutionStatus: 'Executing',
     CreationTime: Date.now() / 1000,
     LastModifiedTime: Date.now() / 1000,
-    ...(options.maxParallel ? { ParallelismConfiguration: { MaxParallelExecutionSteps: options.maxParallel } } : {}),
+    ...(options.maxParallel
+      ? { ParallelismConfiguration: { MaxParallelExecutionSteps: options.maxParallel } }
+      : {}),
     PipelineDefinition: JSON.stringify(definition),
     Parameters: resolveParameters(definition.Parameters ?? [], options.parameters ?? []),
     Steps: [],
   };
 }
 
-async function run(definition: PipelineDefinition, deps: FakeDeps, options: Parameters<typeof record>[1] = {}) {
+async function run(
+  definition: PipelineDefinition,
+  deps: FakeDeps,
+  options: Parameters<typeof record>[1] = {},
+) {
   const saved: string[] = [];
   const execution = new ExecutionRun({
     record: record(definition, options),
@@ -119,7 +141,18 @@ const processing = (name: string, extra: Record<string, unknown> = {}) => ({
   Name: name,
   Type: 'Processing',
   Arguments: {
-    ProcessingOutputConfig: { Outputs: [{ OutputName: 'evaluation', S3Output: { S3Uri: { 'Std:Join': { On: '/', Values: ['s3://out', { Get: 'Execution.PipelineExecutionId' }, name] } } } }] },
+    ProcessingOutputConfig: {
+      Outputs: [
+        {
+          OutputName: 'evaluation',
+          S3Output: {
+            S3Uri: {
+              'Std:Join': { On: '/', Values: ['s3://out', { Get: 'Execution.PipelineExecutionId' }, name] },
+            },
+          },
+        },
+      ],
+    },
     ...extra,
   },
 });
@@ -132,8 +165,15 @@ const abaloneLike = (): PipelineDefinition => ({
   ],
   Steps: [
     processing('Prep'),
-    { Name: 'Train', Type: 'Training', Arguments: { Input: { Get: "Steps.Prep.ProcessingOutputConfig.Outputs['evaluation'].S3Output.S3Uri" } } },
-    { ...processing('Eval', { Model: { Get: 'Steps.Train.ModelArtifacts.S3ModelArtifacts' } }), PropertyFiles: [{ PropertyFileName: 'Report', OutputName: 'evaluation', FilePath: 'evaluation.json' }] },
+    {
+      Name: 'Train',
+      Type: 'Training',
+      Arguments: { Input: { Get: "Steps.Prep.ProcessingOutputConfig.Outputs['evaluation'].S3Output.S3Uri" } },
+    },
+    {
+      ...processing('Eval', { Model: { Get: 'Steps.Train.ModelArtifacts.S3ModelArtifacts' } }),
+      PropertyFiles: [{ PropertyFileName: 'Report', OutputName: 'evaluation', FilePath: 'evaluation.json' }],
+    },
     {
       Name: 'Check',
       Type: 'Condition',
@@ -141,13 +181,28 @@ const abaloneLike = (): PipelineDefinition => ({
         Conditions: [
           {
             Type: 'LessThanOrEqualTo',
-            LeftValue: { 'Std:JsonGet': { PropertyFile: { Get: 'Steps.Eval.PropertyFiles.Report' }, Path: 'regression_metrics.rmse.value' } },
+            LeftValue: {
+              'Std:JsonGet': {
+                PropertyFile: { Get: 'Steps.Eval.PropertyFiles.Report' },
+                Path: 'regression_metrics.rmse.value',
+              },
+            },
             RightValue: { Get: 'Parameters.Threshold' },
           },
         ],
         IfSteps: [
-          { Name: 'Register', Type: 'RegisterModel', Arguments: { ModelPackageGroupName: 'g', ModelApprovalStatus: { Get: 'Parameters.Approval' } } },
-          { Name: 'Model', Type: 'Model', Arguments: { PrimaryContainer: { ModelDataUrl: { Get: 'Steps.Train.ModelArtifacts.S3ModelArtifacts' } } } },
+          {
+            Name: 'Register',
+            Type: 'RegisterModel',
+            Arguments: { ModelPackageGroupName: 'g', ModelApprovalStatus: { Get: 'Parameters.Approval' } },
+          },
+          {
+            Name: 'Model',
+            Type: 'Model',
+            Arguments: {
+              PrimaryContainer: { ModelDataUrl: { Get: 'Steps.Train.ModelArtifacts.S3ModelArtifacts' } },
+            },
+          },
           {
             Name: 'Record',
             Type: 'Lambda',
@@ -157,7 +212,15 @@ const abaloneLike = (): PipelineDefinition => ({
           },
         ],
         ElseSteps: [
-          { Name: 'TooHigh', Type: 'Fail', Arguments: { ErrorMessage: { 'Std:Join': { On: ' ', Values: ['RMSE above', { Get: 'Parameters.Threshold' }] } } } },
+          {
+            Name: 'TooHigh',
+            Type: 'Fail',
+            Arguments: {
+              ErrorMessage: {
+                'Std:Join': { On: ' ', Values: ['RMSE above', { Get: 'Parameters.Threshold' }] },
+              },
+            },
+          },
         ],
       },
     },
@@ -167,12 +230,25 @@ const abaloneLike = (): PipelineDefinition => ({
 describe('ExecutionRun', () => {
   it('runs the DAG in dependency order, takes the If branch and never starts the other', async () => {
     const deps = new FakeDeps();
-    deps.objects.set('s3://out/exec1/Eval/evaluation.json', JSON.stringify({ regression_metrics: { rmse: { value: 2.2 } } }));
+    deps.objects.set(
+      's3://out/exec1/Eval/evaluation.json',
+      JSON.stringify({ regression_metrics: { rmse: { value: 2.2 } } }),
+    );
     deps.lambdaAnswer = { payload: { version: '4' } };
-    const { result, step } = await run(abaloneLike(), deps, { parameters: [{ Name: 'Approval', Value: 'Approved' }] });
+    const { result, step } = await run(abaloneLike(), deps, {
+      parameters: [{ Name: 'Approval', Value: 'Approved' }],
+    });
 
     expect(result.PipelineExecutionStatus).toBe('Succeeded');
-    expect(result.Steps.map((s) => s.StepName)).toEqual(['Prep', 'Train', 'Eval', 'Check', 'Register', 'Model', 'Record']);
+    expect(result.Steps.map((s) => s.StepName)).toEqual([
+      'Prep',
+      'Train',
+      'Eval',
+      'Check',
+      'Register',
+      'Model',
+      'Record',
+    ]);
     expect(step('TooHigh')).toBeUndefined();
     expect(step('Check')?.Metadata).toEqual({ Condition: { Outcome: 'True' } });
     expect(deps.jobs.map((job) => job.name)).toEqual([
@@ -181,23 +257,41 @@ describe('ExecutionRun', () => {
       expect.stringMatching(/^pipelines-exec1-eval-/),
     ]);
     expect(deps.jobs[1]?.request.Input).toBe('s3://out/exec1/Prep');
-    expect(step('Register')?.Metadata).toEqual({ RegisterModel: { Arn: 'arn:aws:sagemaker:us-east-1:000000000000:model-package/g/1' } });
+    expect(step('Register')?.Metadata).toEqual({
+      RegisterModel: { Arn: 'arn:aws:sagemaker:us-east-1:000000000000:model-package/g/1' },
+    });
     expect((step('Register')?.properties as Record<string, unknown>).ModelApprovalStatus).toBe('Approved');
     expect(deps.lambdaEvents).toEqual([{ model_name: expect.stringMatching(/^pipelines-exec1-model-/) }]);
     expect(step('Record')?.Metadata).toEqual({
-      Lambda: { Arn: 'arn:aws:lambda:us-east-1:000000000000:function:record', OutputParameters: [{ Name: 'version', Value: '4' }] },
+      Lambda: {
+        Arn: 'arn:aws:lambda:us-east-1:000000000000:function:record',
+        OutputParameters: [{ Name: 'version', Value: '4' }],
+      },
     });
-    expect(result.Steps.every((s) => s.StepStatus === 'Succeeded' && s.AttemptCount !== undefined && s.EndTime! >= s.StartTime!)).toBe(true);
+    expect(
+      result.Steps.every(
+        (s) => s.StepStatus === 'Succeeded' && s.AttemptCount !== undefined && s.EndTime! >= s.StartTime!,
+      ),
+    ).toBe(true);
   });
 
   it('ends Failed at a Fail step with its evaluated message, skipping the If branch', async () => {
     const deps = new FakeDeps();
-    deps.objects.set('s3://out/exec1/Eval/evaluation.json', JSON.stringify({ regression_metrics: { rmse: { value: 2.2 } } }));
-    const { result, step } = await run(abaloneLike(), deps, { parameters: [{ Name: 'Threshold', Value: '0.5' }] });
+    deps.objects.set(
+      's3://out/exec1/Eval/evaluation.json',
+      JSON.stringify({ regression_metrics: { rmse: { value: 2.2 } } }),
+    );
+    const { result, step } = await run(abaloneLike(), deps, {
+      parameters: [{ Name: 'Threshold', Value: '0.5' }],
+    });
 
     expect(result.PipelineExecutionStatus).toBe('Failed');
     expect(result.FailureReason).toBe('RMSE above 0.5');
-    expect(step('TooHigh')).toMatchObject({ StepStatus: 'Failed', FailureReason: 'RMSE above 0.5', Metadata: { Fail: { ErrorMessage: 'RMSE above 0.5' } } });
+    expect(step('TooHigh')).toMatchObject({
+      StepStatus: 'Failed',
+      FailureReason: 'RMSE above 0.5',
+      Metadata: { Fail: { ErrorMessage: 'RMSE above 0.5' } },
+    });
     expect(step('Check')?.Metadata).toEqual({ Condition: { Outcome: 'False' } });
     expect(['Register', 'Model', 'Record'].map(step)).toEqual([undefined, undefined, undefined]);
   });
@@ -205,20 +299,33 @@ describe('ExecutionRun', () => {
   it('fails the execution when a job fails and starts nothing after it', async () => {
     const deps = new FakeDeps();
     const definition = abaloneLike();
-    const failing = { ...definition, Steps: [processing('Prep', { Fake: { fail: 'AlgorithmError: boom' } }), ...definition.Steps.slice(1)] };
+    const failing = {
+      ...definition,
+      Steps: [processing('Prep', { Fake: { fail: 'AlgorithmError: boom' } }), ...definition.Steps.slice(1)],
+    };
     const { result, step } = await run(failing, deps);
 
     expect(result.PipelineExecutionStatus).toBe('Failed');
     expect(result.FailureReason).toBe(STEP_FAILURE_REASON);
-    expect(step('Prep')).toMatchObject({ StepStatus: 'Failed', FailureReason: 'AlgorithmError: boom', AttemptCount: 1 });
-    expect(step('Prep')?.Metadata).toEqual({ ProcessingJob: { Arn: expect.stringContaining('processing-job/pipelines-exec1-prep-') } });
+    expect(step('Prep')).toMatchObject({
+      StepStatus: 'Failed',
+      FailureReason: 'AlgorithmError: boom',
+      AttemptCount: 1,
+    });
+    expect(step('Prep')?.Metadata).toEqual({
+      ProcessingJob: { Arn: expect.stringContaining('processing-job/pipelines-exec1-prep-') },
+    });
     expect(result.Steps).toHaveLength(1);
   });
 
   it('runs independent steps in parallel up to MaxParallelExecutionSteps', async () => {
-    const definition: PipelineDefinition = { Steps: ['A', 'B', 'C', 'D'].map((name) => processing(name, { Fake: { ms: 30 } })) };
+    const definition: PipelineDefinition = {
+      Steps: ['A', 'B', 'C', 'D'].map((name) => processing(name, { Fake: { ms: 30 } })),
+    };
     const limited = new FakeDeps();
-    expect((await run(definition, limited, { maxParallel: 2 })).result.PipelineExecutionStatus).toBe('Succeeded');
+    expect((await run(definition, limited, { maxParallel: 2 })).result.PipelineExecutionStatus).toBe(
+      'Succeeded',
+    );
     expect(limited.maxRunning).toBe(2);
     const open = new FakeDeps();
     await run(definition, open);
@@ -230,8 +337,21 @@ describe('ExecutionRun', () => {
     const definition: PipelineDefinition = {
       Steps: [
         {
-          ...processing('Flaky', { Fake: { fail: 'InternalServerError: lost the instance', exceptionType: 'SageMaker.JOB_INTERNAL_ERROR', failTimes: 2 } }),
-          RetryPolicies: [{ ExceptionType: ['SageMaker.JOB_INTERNAL_ERROR'], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 3 }],
+          ...processing('Flaky', {
+            Fake: {
+              fail: 'InternalServerError: lost the instance',
+              exceptionType: 'SageMaker.JOB_INTERNAL_ERROR',
+              failTimes: 2,
+            },
+          }),
+          RetryPolicies: [
+            {
+              ExceptionType: ['SageMaker.JOB_INTERNAL_ERROR'],
+              IntervalSeconds: 1,
+              BackoffRate: 2,
+              MaxAttempts: 3,
+            },
+          ],
         },
       ],
     };
@@ -241,10 +361,37 @@ describe('ExecutionRun', () => {
     expect(deps.sleeps).toEqual([1000, 2000]);
   });
 
+  it('classes throttled AWS calls as Step.THROTTLING for retries', async () => {
+    const deps = new FakeDeps();
+    deps.lambdaThrottles = 1;
+    deps.lambdaAnswer = { payload: {} };
+    const lambda = {
+      Name: 'L',
+      Type: 'Lambda',
+      FunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f',
+      Arguments: {},
+      RetryPolicies: [{ ExceptionType: ['Step.THROTTLING'], IntervalSeconds: 2, MaxAttempts: 1 }],
+    };
+    const { step } = await run({ Steps: [lambda] }, deps);
+    expect(step('L')).toMatchObject({ StepStatus: 'Succeeded', AttemptCount: 2 });
+    expect(deps.sleeps).toEqual([2000]);
+  });
+
+  it("resolves Execution.ProcessingJobName to the step's own job name", async () => {
+    const deps = new FakeDeps();
+    await run({ Steps: [processing('P', { Own: { Get: 'Execution.ProcessingJobName' } })] }, deps);
+    expect(deps.jobs[0]?.request.Own).toBe(deps.jobs[0]?.name);
+  });
+
   it('does not retry failures no policy names', async () => {
     const deps = new FakeDeps();
     const definition: PipelineDefinition = {
-      Steps: [{ ...processing('Broken', { Fake: { fail: 'AlgorithmError: exit 1' } }), RetryPolicies: [{ ExceptionType: ['Step.THROTTLING'], MaxAttempts: 5 }] }],
+      Steps: [
+        {
+          ...processing('Broken', { Fake: { fail: 'AlgorithmError: exit 1' } }),
+          RetryPolicies: [{ ExceptionType: ['Step.THROTTLING'], MaxAttempts: 5 }],
+        },
+      ],
     };
     const { step } = await run(definition, deps);
     expect(step('Broken')).toMatchObject({ StepStatus: 'Failed', AttemptCount: 1 });
@@ -256,9 +403,16 @@ describe('ExecutionRun', () => {
     const source = 'arn:aws:sagemaker:us-east-1:000000000000:pipeline/p/execution/old';
     deps.cacheHit = {
       pipelineExecutionArn: source,
-      step: { StepName: 'Prep', StepStatus: 'Succeeded', Metadata: { ProcessingJob: { Arn: 'old-job' } }, properties: { From: 'cache' } },
+      step: {
+        StepName: 'Prep',
+        StepStatus: 'Succeeded',
+        Metadata: { ProcessingJob: { Arn: 'old-job' } },
+        properties: { From: 'cache' },
+      },
     };
-    const cached: PipelineDefinition = { Steps: [{ ...processing('Prep'), CacheConfig: { Enabled: true, ExpireAfter: 'P30D' } }] };
+    const cached: PipelineDefinition = {
+      Steps: [{ ...processing('Prep'), CacheConfig: { Enabled: true, ExpireAfter: 'P30D' } }],
+    };
     const { step } = await run(cached, deps);
     expect(step('Prep')).toMatchObject({
       StepStatus: 'Succeeded',
@@ -270,8 +424,17 @@ describe('ExecutionRun', () => {
 
   it('stops: Stopping, then the running step and the execution are Stopped', async () => {
     const deps = new FakeDeps();
-    const definition: PipelineDefinition = { Steps: [processing('Long', { Fake: { waitForStop: true } }), processing('After', { Other: { Get: 'Steps.Long.ProcessingJobName' } })] };
-    const execution = new ExecutionRun({ record: record(definition), deps, persist: () => undefined }).start();
+    const definition: PipelineDefinition = {
+      Steps: [
+        processing('Long', { Fake: { waitForStop: true } }),
+        processing('After', { Other: { Get: 'Steps.Long.ProcessingJobName' } }),
+      ],
+    };
+    const execution = new ExecutionRun({
+      record: record(definition),
+      deps,
+      persist: () => undefined,
+    }).start();
     await new Promise((resolve) => setTimeout(resolve, 20));
     execution.stop();
     const result = await execution.finished;
@@ -289,9 +452,16 @@ describe('ExecutionRun', () => {
   it('fails a Lambda step whose function raised, and a step whose expression cannot resolve', async () => {
     const deps = new FakeDeps();
     deps.lambdaAnswer = { payload: { errorMessage: 'no such table' }, functionError: 'Unhandled' };
-    const lambda = { Name: 'L', Type: 'Lambda', FunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f', Arguments: {} };
+    const lambda = {
+      Name: 'L',
+      Type: 'Lambda',
+      FunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f',
+      Arguments: {},
+    };
     const { step } = await run({ Steps: [lambda] }, deps);
-    expect(step('L')?.FailureReason).toBe('Lambda function arn:aws:lambda:us-east-1:000000000000:function:f failed (Unhandled): no such table');
+    expect(step('L')?.FailureReason).toBe(
+      'Lambda function arn:aws:lambda:us-east-1:000000000000:function:f failed (Unhandled): no such table',
+    );
 
     const bad = await run({ Steps: [processing('P', { X: { Get: 'Parameters.Nope' } })] }, new FakeDeps());
     expect(bad.step('P')?.FailureReason).toContain('Parameters.Nope');
@@ -300,7 +470,17 @@ describe('ExecutionRun', () => {
   it('runs 31 nested conditions with literal operands', async () => {
     let steps: PipelineDefinition['Steps'] = [];
     for (let i = 0; i < 31; i += 1) {
-      steps = [{ Name: `C${i}`, Type: 'Condition', Arguments: { Conditions: [{ Type: 'LessThanOrEqualTo', LeftValue: 3.0, RightValue: 6.0 }], IfSteps: steps, ElseSteps: [] } }];
+      steps = [
+        {
+          Name: `C${i}`,
+          Type: 'Condition',
+          Arguments: {
+            Conditions: [{ Type: 'LessThanOrEqualTo', LeftValue: 3.0, RightValue: 6.0 }],
+            IfSteps: steps,
+            ElseSteps: [],
+          },
+        },
+      ];
     }
     const { result } = await run({ Steps: steps }, new FakeDeps());
     expect(result.PipelineExecutionStatus).toBe('Succeeded');

@@ -14,7 +14,10 @@ const parameters = resolveParameters(
 );
 
 const objects: Record<string, string> = {
-  's3://data/eval/evaluation.json': JSON.stringify({ regression_metrics: { rmse: { value: 2.25 } }, list: [{ a: 1 }] }),
+  's3://data/eval/evaluation.json': JSON.stringify({
+    regression_metrics: { rmse: { value: 2.25 } },
+    list: [{ a: 1 }],
+  }),
 };
 
 const scope: ExpressionScope = {
@@ -23,7 +26,9 @@ const scope: ExpressionScope = {
   stepProperties: (name) =>
     name === 'Eval'
       ? {
-          ProcessingOutputConfig: { Outputs: [{ OutputName: 'evaluation', S3Output: { S3Uri: 's3://data/eval' } }] },
+          ProcessingOutputConfig: {
+            Outputs: [{ OutputName: 'evaluation', S3Output: { S3Uri: 's3://data/eval' } }],
+          },
           PropertyFiles: { Report: { S3Uri: 's3://data/eval/evaluation.json' } },
         }
       : undefined,
@@ -44,10 +49,15 @@ describe('pipeline parameters', () => {
   });
 
   it('names the parameter and the expected type for a bad value', () => {
-    expect(() => resolveParameters([{ Name: 'Count', Type: 'Integer', DefaultValue: 1 }], [{ Name: 'Count', Value: '1.5' }])).toThrow(
-      "pipeline parameter Count (Integer) got '1.5'; expected an integer",
+    expect(() =>
+      resolveParameters(
+        [{ Name: 'Count', Type: 'Integer', DefaultValue: 1 }],
+        [{ Name: 'Count', Value: '1.5' }],
+      ),
+    ).toThrow("pipeline parameter Count (Integer) got '1.5'; expected an integer");
+    expect(() => resolveParameters([], [{ Name: 'Nope', Value: 'x' }])).toThrow(
+      'unknown pipeline parameter(s) Nope',
     );
-    expect(() => resolveParameters([], [{ Name: 'Nope', Value: 'x' }])).toThrow('unknown pipeline parameter(s) Nope');
   });
 });
 
@@ -55,10 +65,15 @@ describe('expressions', () => {
   it('resolves Get, Std:Join (Floats keep their decimal point) and nested values', async () => {
     const value = await resolveValue(
       {
-        uri: { 'Std:Join': { On: '/', Values: ['s3:/', { Get: 'Parameters.Bucket' }, { Get: 'Execution.PipelineExecutionId' }] } },
+        uri: {
+          'Std:Join': {
+            On: '/',
+            Values: ['s3:/', { Get: 'Parameters.Bucket' }, { Get: 'Execution.PipelineExecutionId' }],
+          },
+        },
         message: { 'Std:Join': { On: ' ', Values: ['RMSE above', { Get: 'Parameters.Threshold' }] } },
         count: { Get: 'Parameters.Count' },
-        list: [{ Get: 'Steps.Eval.ProcessingOutputConfig.Outputs[\'evaluation\'].S3Output.S3Uri' }],
+        list: [{ Get: "Steps.Eval.ProcessingOutputConfig.Outputs['evaluation'].S3Output.S3Uri" }],
         plain: { Get: 'x', Other: 1 },
       },
       scope,
@@ -73,18 +88,27 @@ describe('expressions', () => {
   });
 
   it('reads Std:JsonGet from a property file and from an S3Uri', async () => {
-    const fromFile = { 'Std:JsonGet': { PropertyFile: { Get: 'Steps.Eval.PropertyFiles.Report' }, Path: 'regression_metrics.rmse.value' } };
+    const fromFile = {
+      'Std:JsonGet': {
+        PropertyFile: { Get: 'Steps.Eval.PropertyFiles.Report' },
+        Path: 'regression_metrics.rmse.value',
+      },
+    };
     await expect(resolveValue(fromFile, scope)).resolves.toBe(2.25);
     const fromUri = { 'Std:JsonGet': { S3Uri: 's3://data/eval/evaluation.json', Path: 'list[0].a' } };
     await expect(resolveValue(fromUri, scope)).resolves.toBe(1);
   });
 
   it('explains unresolvable references', async () => {
-    await expect(resolveValue({ Get: 'Parameters.Missing' }, scope)).rejects.toThrow('the pipeline declares no such parameter');
+    await expect(resolveValue({ Get: 'Parameters.Missing' }, scope)).rejects.toThrow(
+      'the pipeline declares no such parameter',
+    );
     await expect(resolveValue({ Get: 'Steps.Train.ModelArtifacts.S3ModelArtifacts' }, scope)).rejects.toThrow(
       'step Train has not produced properties',
     );
-    await expect(resolveValue({ Get: 'Steps.Eval.Nope' }, scope)).rejects.toThrow('step Eval has no property Nope');
+    await expect(resolveValue({ Get: 'Steps.Eval.Nope' }, scope)).rejects.toThrow(
+      'step Eval has no property Nope',
+    );
     await expect(
       resolveValue({ 'Std:JsonGet': { S3Uri: 's3://data/missing.json', Path: 'a' } }, scope),
     ).rejects.toBeInstanceOf(ExpressionError);
@@ -122,25 +146,50 @@ describe('conditions', () => {
     ['LessThanOrEqualTo', 7, 6, false],
     ['LessThan', 'a', 'b', true],
   ])('%s(%j, %j) is %s', async (type, left, right, expected) => {
-    await expect(evaluateCondition({ Type: type, LeftValue: left, RightValue: right }, resolve)).resolves.toBe(expected);
+    await expect(
+      evaluateCondition({ Type: type, LeftValue: left, RightValue: right }, resolve),
+    ).resolves.toBe(expected);
   });
 
   it('evaluates In, Not, Or and ANDs the list', async () => {
-    await expect(evaluateCondition({ Type: 'In', QueryValue: { Get: 'Parameters.Bucket' }, Values: ['x', 'data'] }, resolve)).resolves.toBe(true);
-    await expect(evaluateCondition({ Type: 'Not', Condition: { Type: 'Equals', LeftValue: 1, RightValue: 1 } }, resolve)).resolves.toBe(false);
     await expect(
       evaluateCondition(
-        { Type: 'Or', Conditions: [{ Type: 'Equals', LeftValue: 1, RightValue: 2 }, { Type: 'Equals', LeftValue: 2, RightValue: 2 }] },
+        { Type: 'In', QueryValue: { Get: 'Parameters.Bucket' }, Values: ['x', 'data'] },
         resolve,
       ),
     ).resolves.toBe(true);
     await expect(
-      evaluateConditions([{ Type: 'Equals', LeftValue: 1, RightValue: 1 }, { Type: 'Equals', LeftValue: 1, RightValue: 2 }], resolve),
+      evaluateCondition({ Type: 'Not', Condition: { Type: 'Equals', LeftValue: 1, RightValue: 1 } }, resolve),
+    ).resolves.toBe(false);
+    await expect(
+      evaluateCondition(
+        {
+          Type: 'Or',
+          Conditions: [
+            { Type: 'Equals', LeftValue: 1, RightValue: 2 },
+            { Type: 'Equals', LeftValue: 2, RightValue: 2 },
+          ],
+        },
+        resolve,
+      ),
+    ).resolves.toBe(true);
+    await expect(
+      evaluateConditions(
+        [
+          { Type: 'Equals', LeftValue: 1, RightValue: 1 },
+          { Type: 'Equals', LeftValue: 1, RightValue: 2 },
+        ],
+        resolve,
+      ),
     ).resolves.toBe(false);
   });
 
   it('rejects unknown types and incomparable operands', async () => {
-    await expect(evaluateCondition({ Type: 'Between', LeftValue: 1, RightValue: 2 }, resolve)).rejects.toThrow('unknown condition type Between');
-    await expect(evaluateCondition({ Type: 'LessThan', LeftValue: 'a', RightValue: 1 }, resolve)).rejects.toThrow('cannot compare');
+    await expect(
+      evaluateCondition({ Type: 'Between', LeftValue: 1, RightValue: 2 }, resolve),
+    ).rejects.toThrow('unknown condition type Between');
+    await expect(
+      evaluateCondition({ Type: 'LessThan', LeftValue: 'a', RightValue: 1 }, resolve),
+    ).rejects.toThrow('cannot compare');
   });
 });

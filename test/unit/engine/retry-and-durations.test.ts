@@ -18,7 +18,9 @@ describe('ExpireAfter durations', () => {
 });
 
 describe('retry policies', () => {
-  const policies = [{ ExceptionType: ['SageMaker.JOB_INTERNAL_ERROR'], IntervalSeconds: 2, BackoffRate: 3, MaxAttempts: 2 }];
+  const policies = [
+    { ExceptionType: ['SageMaker.JOB_INTERNAL_ERROR'], IntervalSeconds: 2, BackoffRate: 3, MaxAttempts: 2 },
+  ];
 
   it('backs off per the matching policy and stops after MaxAttempts retries', () => {
     const ask = (attempts: number) =>
@@ -27,13 +29,19 @@ describe('retry policies', () => {
   });
 
   it('does not retry other failures', () => {
-    expect(retryDelayMs({ policies, exceptionType: 'Step.THROTTLING', attempts: 1, elapsedMs: 0 })).toBeUndefined();
+    expect(
+      retryDelayMs({ policies, exceptionType: 'Step.THROTTLING', attempts: 1, elapsedMs: 0 }),
+    ).toBeUndefined();
     expect(retryDelayMs({ policies, exceptionType: undefined, attempts: 1, elapsedMs: 0 })).toBeUndefined();
   });
 
   it('honours ExpireAfterMin instead of MaxAttempts', () => {
     const expiring = [{ ExceptionType: ['Step.THROTTLING'], ExpireAfterMin: 1 }];
-    expect(retryDelayMs({ policies: expiring, exceptionType: 'Step.THROTTLING', attempts: 9, elapsedMs: 59_000 })).toBe(1000 * 2 ** 8);
-    expect(retryDelayMs({ policies: expiring, exceptionType: 'Step.THROTTLING', attempts: 2, elapsedMs: 60_000 })).toBeUndefined();
+    expect(
+      retryDelayMs({ policies: expiring, exceptionType: 'Step.THROTTLING', attempts: 9, elapsedMs: 59_000 }),
+    ).toBe(1000 * 2 ** 8);
+    expect(
+      retryDelayMs({ policies: expiring, exceptionType: 'Step.THROTTLING', attempts: 2, elapsedMs: 60_000 }),
+    ).toBeUndefined();
   });
 });

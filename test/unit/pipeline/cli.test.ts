@@ -129,7 +129,7 @@ describe('mlops pipeline', () => {
     expect(report.issues[0]).toEqual({ path: expect.any(String), message: expect.any(String) });
   });
 
-  it('validate reports a file that is not JSON at $ and a missing file as an error', () => {
+  it('validate reports a file that is not JSON at $; unreadable files and unusable options exit 2', () => {
     writeFileSync(path.join(dir, 'broken.json'), '{"Version": ');
     const broken = mlops('validate', 'broken.json');
     expect(broken.status).toBe(1);
@@ -137,6 +137,11 @@ describe('mlops pipeline', () => {
     const missing = mlops('validate', 'nowhere.json');
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/^mlops: cannot read nowhere\.json: ENOENT/);
+    const badRegion = mlops('synth', '--region', 'mars-1', '--out', 'mars.json');
+    expect(badRegion.status).toBe(2);
+    expect(badRegion.stderr).toMatch(
+      /^mlops: cannot synthesize the pipeline: sagemaker-scikit-learn:1\.2-1-cpu-py3 is not published in region "mars-1"/,
+    );
   });
 
   it('diff prints per-step changes and exits 0, also as JSON', () => {

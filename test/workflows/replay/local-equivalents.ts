@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 
 import type { JobRuntime } from './job-runtime';
@@ -15,7 +15,7 @@ import { checkoutWorkingTree } from './workspace';
  * | aws-actions/configure-aws-credentials   | requires `id-token: write` and a role ARN, then exports static credentials, the region and AWS_ENDPOINT_URL of the local AWS |
  * | actions/upload-artifact                 | copies `path` (one file or folder) to the replay's artifact store; a name can be uploaded once |
  * | actions/download-artifact               | copies a named artifact into `path` (default: the workspace); a missing one fails  |
- * | actions/cache, actions/cache/restore    | restores from the replay's cache store by `key`, else the newest `restore-keys` prefix match; actions/cache saves at job end on a miss |
+ * | actions/cache, actions/cache/restore    | restores from the replay's cache store by `key`, else the newest `restore-keys` prefix match, saved from the same `path`; actions/cache saves at job end on a miss |
  * | actions/cache/save                      | saves `path` under `key` in the replay's cache store                             |
  *
  * `run:` steps with these ids are replaced too (the step must still contain the text shown, so a
@@ -23,8 +23,9 @@ import { checkoutWorkingTree } from './workspace';
  *
  * | step id     | must contain        | local equivalent                                                      |
  * |-------------|---------------------|-----------------------------------------------------------------------|
+ * | python      | `python3-xgboost`   | nothing: scripts/setup.sh installed the Python ML libraries here       |
  * | install     | `npm ci`            | nothing: checkout linked the installed node_modules                    |
- * | local-aws   | `mlops local start` | the test's in-process local AWS; exports AWS_ENDPOINT_URL pointing at it |
+ * | local-aws   | `mlops.js local start` | the test's in-process local AWS; exports AWS_ENDPOINT_URL pointing at it |
  */
 export interface ThirdPartyStep {
   readonly job: JobRuntime;
@@ -143,24 +144,31 @@ function cacheEntry(job: JobRuntime, key: string): string {
   return join(job.replay.cacheDir, encodeURIComponent(key));
 }
 
-/** Puts an entry in the replay's cache store as an earlier run would have saved it. */
-export function seedCache(cacheDir: string, key: string, source: string): void {
-  const entry = join(cacheDir, encodeURIComponent(key));
-  mkdirSync(entry, { recursive: true });
-  cpSync(source, join(entry, 'content'), { recursive: true });
+/**
+ * Puts an entry in the replay's cache store as an earlier run would have saved it. Like actions/cache,
+ * an entry records the `path` it was saved from and is only restored to that same path.
+ */
+export function seedCache(cacheDir: string, entry: { key: string; path: string; source: string }): void {
+  const directory = join(cacheDir, encodeURIComponent(entry.key));
+  mkdirSync(directory, { recursive: true });
+  cpSync(entry.source, join(directory, 'content'), { recursive: true });
+  writeFileSync(join(directory, 'path'), entry.path);
 }
 
 function restoreCache(job: JobRuntime, inputs: Readonly<Record<string, string>>): { hit: boolean; matched: string } {
   const key = inputs.key ?? '';
   if (key === '') throw new Error('actions/cache: `key` is required');
-  const target = workspacePath(job, singlePath('actions/cache path', inputs.path));
+  const path = singlePath('actions/cache path', inputs.path);
   const prefixes = [key, ...(inputs['restore-keys'] ?? '').split('\n').map((line) => line.trim()).filter(Boolean)];
-  const entries = existsSync(job.replay.cacheDir) ? readdirSync(job.replay.cacheDir).map(decodeURIComponent) : [];
+  const entries = (existsSync(job.replay.cacheDir) ? readdirSync(job.replay.cacheDir).map(decodeURIComponent) : []).filter(
+    (entry) => readFileSync(join(cacheEntry(job, entry), 'path'), 'utf8') === path,
+  );
   const newestFirst = entries.sort((a, b) => statSync(cacheEntry(job, b)).mtimeMs - statSync(cacheEntry(job, a)).mtimeMs);
   for (const prefix of prefixes) {
     const matched = prefix === key ? entries.find((entry) => entry === key) : newestFirst.find((entry) => entry.startsWith(prefix));
     if (matched !== undefined) {
       const content = join(cacheEntry(job, matched), 'content');
+      const target = workspacePath(job, path);
       mkdirSync(statSync(content).isDirectory() ? target : dirname(target), { recursive: true });
       cpSync(content, target, { recursive: true });
       return { hit: matched === key, matched };
@@ -170,10 +178,11 @@ function restoreCache(job: JobRuntime, inputs: Readonly<Record<string, string>>)
 }
 
 function saveCache(job: JobRuntime, inputs: Readonly<Record<string, string>>): void {
-  const source = workspacePath(job, singlePath('actions/cache path', inputs.path));
+  const path = singlePath('actions/cache path', inputs.path);
+  const source = workspacePath(job, path);
   const key = inputs.key ?? '';
   if (existsSync(cacheEntry(job, key)) || !existsSync(source)) return;
-  seedCache(job.replay.cacheDir, key, source);
+  seedCache(job.replay.cacheDir, { key, path, source });
 }
 
 const CACHE_INPUTS = ['key', 'path', 'restore-keys', 'enableCrossOsArchive', 'fail-on-cache-miss', 'lookup-only'];
@@ -230,9 +239,10 @@ export interface RunStepEquivalent {
 
 /** `run:` steps the replay replaces, keyed by step id (see the table above). */
 export const RUN_STEP_EQUIVALENTS: Readonly<Record<string, RunStepEquivalent>> = {
+  python: { mustContain: 'python3-xgboost', run: () => undefined },
   install: { mustContain: 'npm ci', run: () => undefined },
   'local-aws': {
-    mustContain: 'mlops local start',
+    mustContain: 'mlops.js local start',
     run: (job) => job.setEnv('AWS_ENDPOINT_URL', job.replay.awsEndpoint),
   },
 };

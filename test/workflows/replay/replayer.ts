@@ -48,14 +48,16 @@ export interface ReplayOptions {
   readonly event: ReplayEvent;
   /** `github.sha`; default: the working tree's HEAD commit. */
   readonly sha?: string;
+  /** `github.run_attempt`: 2 and up replay "Re-run jobs". Default 1. */
+  readonly runAttempt?: number;
   readonly vars?: Readonly<Record<string, string>>;
   readonly secrets?: Readonly<Record<string, string>>;
   /** Replay only these top-level jobs (each one's needs must be among them). Default: all. */
   readonly jobs?: readonly string[];
   /** Where `github.api_url` points (e.g. a fake GitHub API the test runs). */
   readonly githubApiUrl?: string;
-  /** Caches present before the run (key → a file or folder), e.g. metrics saved by an earlier run on the base branch. */
-  readonly caches?: Readonly<Record<string, string>>;
+  /** Caches present before the run, e.g. metrics saved by an earlier run on the base branch. */
+  readonly caches?: ReadonlyArray<{ readonly key: string; readonly path: string; readonly source: string }>;
   /** Progress lines (job and step names); silent by default. */
   readonly log?: (line: string) => void;
 }
@@ -123,7 +125,7 @@ export async function replayWorkflow(options: ReplayOptions): Promise<ReplayResu
     github,
     log: options.log ?? (() => undefined),
   };
-  Object.entries(options.caches ?? {}).forEach(([key, source]) => seedCache(environment.cacheDir, key, source));
+  (options.caches ?? []).forEach((entry) => seedCache(environment.cacheDir, entry));
   const replay: Replay = { environment, records: [] };
   const scope: WorkflowScope = {
     file: options.workflow,
@@ -155,7 +157,7 @@ function githubContext(options: ReplayOptions, spec: WorkflowSpec): Record<strin
     repository_owner: REPLAY_REPOSITORY.split('/')[0] ?? '',
     run_id: '1',
     run_number: '1',
-    run_attempt: '1',
+    run_attempt: String(options.runAttempt ?? 1),
     actor: 'replay',
     triggering_actor: 'replay',
     server_url: 'https://github.com',

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readlinkSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** The working tree's files as `actions/checkout` would deliver them: tracked plus new, minus ignored. */
@@ -8,7 +8,10 @@ export function repositoryFiles(repoRoot: string): string[] {
     cwd: repoRoot,
     encoding: 'utf8',
   });
-  return listing.split('\0').filter((file) => file !== '' && existsSync(join(repoRoot, file)));
+  return listing
+    .split('\0')
+    .filter((file) => file !== '' && file !== 'node_modules' && !file.startsWith('node_modules/'))
+    .filter((file) => existsSync(join(repoRoot, file)));
 }
 
 /**
@@ -19,8 +22,10 @@ export function repositoryFiles(repoRoot: string): string[] {
 export function checkoutWorkingTree(repoRoot: string, destination: string): void {
   for (const file of repositoryFiles(repoRoot)) {
     const target = join(destination, file);
+    const source = join(repoRoot, file);
     mkdirSync(dirname(target), { recursive: true });
-    copyFileSync(join(repoRoot, file), target);
+    if (lstatSync(source).isSymbolicLink()) symlinkSync(readlinkSync(source), target);
+    else copyFileSync(source, target);
   }
   const modules = join(destination, 'node_modules');
   if (!existsSync(modules)) symlinkSync(join(repoRoot, 'node_modules'), modules, 'dir');

@@ -30,7 +30,11 @@ function findChangeSet(ctx: CloudFormationContext, input: Record<string, unknown
   if (byId) return byId;
   const stackName = optionalString(input, 'StackName');
   const stack = stackName === undefined ? undefined : ctx.repo.findStack(stackName);
-  const found = stack && ctx.repo.allChangeSets().find((changeSet) => changeSet.StackId === stack.StackId && changeSet.ChangeSetName === nameOrId);
+  const found =
+    stack &&
+    ctx.repo
+      .allChangeSets()
+      .find((changeSet) => changeSet.StackId === stack.StackId && changeSet.ChangeSetName === nameOrId);
   if (!found) throw changeSetNotFound(nameOrId);
   return found;
 }
@@ -60,11 +64,18 @@ function reviewStack(ctx: CloudFormationContext, stackName: string, stackId: str
 function templateInput(input: Record<string, unknown>) {
   const TemplateBody = typeof input.TemplateBody === 'string' ? input.TemplateBody : undefined;
   const TemplateURL = optionalString(input, 'TemplateURL');
-  return { ...(TemplateBody === undefined ? {} : { TemplateBody }), ...(TemplateURL === undefined ? {} : { TemplateURL }) };
+  return {
+    ...(TemplateBody === undefined ? {} : { TemplateBody }),
+    ...(TemplateURL === undefined ? {} : { TemplateURL }),
+  };
 }
 
 /** Prepares a change set's template again at execution (SSM parameter values are read at deploy time). */
-function prepareAgain(ctx: CloudFormationContext, changeSet: ChangeSetRecord, stack: StackRecord): Promise<PreparedTemplate> {
+function prepareAgain(
+  ctx: CloudFormationContext,
+  changeSet: ChangeSetRecord,
+  stack: StackRecord,
+): Promise<PreparedTemplate> {
   return ctx.prepare({
     templateBody: changeSet.templateBody,
     parameters: changeSet.parameterInputs,
@@ -89,30 +100,43 @@ export function changeSetOperations(ctx: CloudFormationContext): Record<string, 
       checkName('ChangeSetName', changeSetName);
       const type = optionalString(input, 'ChangeSetType') ?? 'UPDATE';
       if (type !== 'CREATE' && type !== 'UPDATE') {
-        throw cfnValidationError(`ChangeSetType ${type} is not supported by the local AWS; use CREATE or UPDATE`);
+        throw cfnValidationError(
+          `ChangeSetType ${type} is not supported by the local AWS; use CREATE or UPDATE`,
+        );
       }
       const existing = ctx.repo.findStack(stackName);
       if (type === 'CREATE') {
         checkName('StackName', stackName);
         if (existing && existing.StackStatus !== 'REVIEW_IN_PROGRESS') {
-          throw alreadyExists(`Stack [${stackName}] already exists and cannot be created again with the changeSet [${changeSetName}].`);
+          throw alreadyExists(
+            `Stack [${stackName}] already exists and cannot be created again with the changeSet [${changeSetName}].`,
+          );
         }
       } else {
         if (!existing) throw cfnValidationError(`Stack [${stackName}] does not exist`);
         checkUpdatable(existing);
       }
       const stackId = existing?.StackId ?? ctx.stackId(stackName, randomUUID());
-      if (ctx.repo.allChangeSets().some((changeSet) => changeSet.StackId === stackId && changeSet.ChangeSetName === changeSetName)) {
+      if (
+        ctx.repo
+          .allChangeSets()
+          .some((changeSet) => changeSet.StackId === stackId && changeSet.ChangeSetName === changeSetName)
+      ) {
         throw alreadyExists(`ChangeSet [${changeSetName}] already exists`);
       }
       const usePrevious = booleanMember(input, 'UsePreviousTemplate') ?? false;
       if (usePrevious && !existing?.templateBody) {
-        throw cfnValidationError('UsePreviousTemplate needs a stack that has a template (not ChangeSetType CREATE)');
+        throw cfnValidationError(
+          'UsePreviousTemplate needs a stack that has a template (not ChangeSetType CREATE)',
+        );
       }
-      const templateBody = usePrevious && existing ? existing.templateBody : await ctx.templateBody(templateInput(input));
+      const templateBody =
+        usePrevious && existing ? existing.templateBody : await ctx.templateBody(templateInput(input));
       const capabilities = stringList(input, 'Capabilities');
       const notificationArns =
-        input.NotificationARNs === undefined ? (existing?.NotificationARNs ?? []) : stringList(input, 'NotificationARNs');
+        input.NotificationARNs === undefined
+          ? (existing?.NotificationARNs ?? [])
+          : stringList(input, 'NotificationARNs');
       const inputs = parameterInputs(input);
       const prepared = await ctx.prepare({
         templateBody,
@@ -161,9 +185,16 @@ export function changeSetOperations(ctx: CloudFormationContext): Record<string, 
             handler: ctx.handler,
             importValue: (name) => ctx.importValue(name),
           });
-          setChangeSet(changeSet.ChangeSetId, { Status: 'CREATE_COMPLETE', ExecutionStatus: 'AVAILABLE', changes });
+          setChangeSet(changeSet.ChangeSetId, {
+            Status: 'CREATE_COMPLETE',
+            ExecutionStatus: 'AVAILABLE',
+            changes,
+          });
         } catch (error) {
-          setChangeSet(changeSet.ChangeSetId, { Status: 'FAILED', StatusReason: error instanceof Error ? error.message : String(error) });
+          setChangeSet(changeSet.ChangeSetId, {
+            Status: 'FAILED',
+            StatusReason: error instanceof Error ? error.message : String(error),
+          });
         }
       });
       return { Id: changeSet.ChangeSetId, StackId: stack.StackId };
@@ -183,7 +214,9 @@ export function changeSetOperations(ctx: CloudFormationContext): Record<string, 
     DeleteChangeSet(input) {
       const changeSet = findChangeSet(ctx, input);
       if (changeSet.ExecutionStatus === 'EXECUTE_IN_PROGRESS') {
-        throw invalidChangeSetStatus(`Cannot delete ChangeSet [${changeSet.ChangeSetId}] while it is being executed`);
+        throw invalidChangeSetStatus(
+          `Cannot delete ChangeSet [${changeSet.ChangeSetId}] while it is being executed`,
+        );
       }
       ctx.repo.deleteChangeSet(changeSet.ChangeSetId);
       return {};
@@ -204,11 +237,13 @@ export function changeSetOperations(ctx: CloudFormationContext): Record<string, 
       setChangeSet(changeSet.ChangeSetId, { ExecutionStatus: 'EXECUTE_IN_PROGRESS' });
       // Executing a change set makes the stack's other change sets meaningless; AWS deletes them.
       for (const other of ctx.repo.allChangeSets()) {
-        if (other.StackId === stack.StackId && other.ChangeSetId !== changeSet.ChangeSetId) ctx.repo.deleteChangeSet(other.ChangeSetId);
+        if (other.StackId === stack.StackId && other.ChangeSetId !== changeSet.ChangeSetId)
+          ctx.repo.deleteChangeSet(other.ChangeSetId);
       }
       const onEnd = (status: string) =>
         setChangeSet(changeSet.ChangeSetId, {
-          ExecutionStatus: /(^|_)COMPLETE$/.test(status) && !/ROLLBACK/.test(status) ? 'EXECUTE_COMPLETE' : 'EXECUTE_FAILED',
+          ExecutionStatus:
+            /(^|_)COMPLETE$/.test(status) && !/ROLLBACK/.test(status) ? 'EXECUTE_COMPLETE' : 'EXECUTE_FAILED',
         });
       if (changeSet.ChangeSetType === 'UPDATE') {
         startUpdate(ctx, stack, prepared, {

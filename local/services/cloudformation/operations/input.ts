@@ -9,13 +9,17 @@ import type { ParameterInput } from '../template/parameters';
 export function optionalString(input: Record<string, unknown>, name: string): string | undefined {
   const value = input[name];
   if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') throw cfnValidationError(`${name} must be a string, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string')
+    throw cfnValidationError(`${name} must be a string, got ${JSON.stringify(value)}`);
   return value;
 }
 
 export function requiredString(input: Record<string, unknown>, name: string): string {
   const value = optionalString(input, name);
-  if (value === undefined) throw cfnValidationError(`1 validation error detected: Value null at '${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`);
+  if (value === undefined)
+    throw cfnValidationError(
+      `1 validation error detected: Value null at '${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`,
+    );
   return value;
 }
 
@@ -31,7 +35,8 @@ export function numberMember(input: Record<string, unknown>, name: string): numb
   const value = input[name];
   if (value === undefined || value === '') return undefined;
   const number = Number(value);
-  if (!Number.isFinite(number)) throw cfnValidationError(`${name} must be a number, got ${JSON.stringify(value)}`);
+  if (!Number.isFinite(number))
+    throw cfnValidationError(`${name} must be a number, got ${JSON.stringify(value)}`);
   return number;
 }
 
@@ -40,7 +45,8 @@ export function stringList(input: Record<string, unknown>, name: string): string
   if (value === undefined || value === '') return [];
   const list = Array.isArray(value) ? value : [value];
   return list.map((entry) => {
-    if (typeof entry !== 'string') throw cfnValidationError(`${name} entries must be strings, got ${JSON.stringify(entry)}`);
+    if (typeof entry !== 'string')
+      throw cfnValidationError(`${name} entries must be strings, got ${JSON.stringify(entry)}`);
     return entry;
   });
 }
@@ -50,7 +56,8 @@ function objectList(input: Record<string, unknown>, name: string): Record<string
   if (value === undefined || value === '') return [];
   if (!Array.isArray(value)) throw cfnValidationError(`${name} must be a list, got ${JSON.stringify(value)}`);
   return value.map((entry) => {
-    if (typeof entry !== 'object' || entry === null) throw cfnValidationError(`${name} entries must be structures`);
+    if (typeof entry !== 'object' || entry === null)
+      throw cfnValidationError(`${name} entries must be structures`);
     return entry as Record<string, unknown>;
   });
 }
@@ -69,7 +76,10 @@ export function parameterInputs(input: Record<string, unknown>): ParameterInput[
 }
 
 export function tags(input: Record<string, unknown>): Tag[] {
-  return objectList(input, 'Tags').map((entry) => ({ Key: requiredString(entry, 'Key'), Value: String(entry.Value ?? '') }));
+  return objectList(input, 'Tags').map((entry) => ({
+    Key: requiredString(entry, 'Key'),
+    Value: String(entry.Value ?? ''),
+  }));
 }
 
 const NAME_PATTERN = /^[a-zA-Z][-a-zA-Z0-9]*$/;

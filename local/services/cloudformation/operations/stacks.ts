@@ -52,27 +52,47 @@ export function existingStack(ctx: CloudFormationContext, nameOrId: string): Sta
 
 export function checkUpdatable(stack: StackRecord): void {
   if (!UPDATABLE.has(stack.StackStatus)) {
-    throw cfnValidationError(`Stack:${stack.StackId} is in ${stack.StackStatus} state and can not be updated.`);
+    throw cfnValidationError(
+      `Stack:${stack.StackId} is in ${stack.StackStatus} state and can not be updated.`,
+    );
   }
 }
 
 /** True when a deployment would change nothing: same template, parameters and tags, no resource changes. */
-export function isNoOp(ctx: CloudFormationContext, stack: StackRecord, prepared: PreparedTemplate, stackTags: StackRecord['Tags']): boolean {
+export function isNoOp(
+  ctx: CloudFormationContext,
+  stack: StackRecord,
+  prepared: PreparedTemplate,
+  stackTags: StackRecord['Tags'],
+): boolean {
   return (
     prepared.templateBody === stack.templateBody &&
     isDeepStrictEqual(prepared.parameters.parameters, stack.parameters) &&
     isDeepStrictEqual(stackTags, stack.Tags) &&
-    planChanges({ prepared, resources: stack.resources, handler: ctx.handler, importValue: (name) => ctx.importValue(name) }).length === 0
+    planChanges({
+      prepared,
+      resources: stack.resources,
+      handler: ctx.handler,
+      importValue: (name) => ctx.importValue(name),
+    }).length === 0
   );
 }
 
 /** Runs a stack operation in the background; an unexpected error still leaves the stack in a final status. */
-export function runInBackground(ctx: CloudFormationContext, progress: StackProgress, work: () => Promise<void>, failedStatus: string): void {
+export function runInBackground(
+  ctx: CloudFormationContext,
+  progress: StackProgress,
+  work: () => Promise<void>,
+  failedStatus: string,
+): void {
   ctx.runner.run(async () => {
     try {
       await work();
     } catch (error) {
-      progress.status(failedStatus, `internal error in the local AWS: ${error instanceof Error ? error.message : String(error)}`);
+      progress.status(
+        failedStatus,
+        `internal error in the local AWS: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   });
 }
@@ -80,7 +100,10 @@ export function runInBackground(ctx: CloudFormationContext, progress: StackProgr
 function templateInput(input: Record<string, unknown>) {
   const TemplateBody = typeof input.TemplateBody === 'string' ? input.TemplateBody : undefined;
   const TemplateURL = optionalString(input, 'TemplateURL');
-  return { ...(TemplateBody === undefined ? {} : { TemplateBody }), ...(TemplateURL === undefined ? {} : { TemplateURL }) };
+  return {
+    ...(TemplateBody === undefined ? {} : { TemplateBody }),
+    ...(TemplateURL === undefined ? {} : { TemplateURL }),
+  };
 }
 
 export function stackOperations(ctx: CloudFormationContext): Record<string, OperationHandler> {
@@ -101,13 +124,17 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
         stackId: StackId,
         notificationArns,
       });
-      const onFailure = optionalString(input, 'OnFailure') ?? (booleanMember(input, 'DisableRollback') ? 'DO_NOTHING' : 'ROLLBACK');
+      const onFailure =
+        optionalString(input, 'OnFailure') ??
+        (booleanMember(input, 'DisableRollback') ? 'DO_NOTHING' : 'ROLLBACK');
       const timeout = numberMember(input, 'TimeoutInMinutes');
       const roleArn = optionalString(input, 'RoleARN');
       const stack: StackRecord = {
         StackId,
         StackName,
-        ...(prepared.template.Description === undefined ? {} : { Description: prepared.template.Description }),
+        ...(prepared.template.Description === undefined
+          ? {}
+          : { Description: prepared.template.Description }),
         CreationTime: now(),
         StackStatus: 'CREATE_IN_PROGRESS',
         DisableRollback: onFailure === 'DO_NOTHING',
@@ -146,7 +173,8 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
       const usePrevious = booleanMember(input, 'UsePreviousTemplate') ?? false;
       const templateBody = usePrevious ? stack.templateBody : await ctx.templateBody(templateInput(input));
       const capabilities = stringList(input, 'Capabilities');
-      const notificationArns = input.NotificationARNs === undefined ? stack.NotificationARNs : stringList(input, 'NotificationARNs');
+      const notificationArns =
+        input.NotificationARNs === undefined ? stack.NotificationARNs : stringList(input, 'NotificationARNs');
       const prepared = await ctx.prepare({
         templateBody,
         parameters: parameterInputs(input),
@@ -157,7 +185,8 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
         notificationArns,
       });
       const stackTags = input.Tags === undefined ? stack.Tags : tags(input);
-      if (isNoOp(ctx, stack, prepared, stackTags)) throw cfnValidationError('No updates are to be performed.');
+      if (isNoOp(ctx, stack, prepared, stackTags))
+        throw cfnValidationError('No updates are to be performed.');
       startUpdate(ctx, stack, prepared, {
         capabilities,
         tags: stackTags,
@@ -170,12 +199,17 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
 
     async DeleteStack(input) {
       const stack = ctx.repo.findStack(requiredString(input, 'StackName'));
-      if (!stack || stack.StackStatus === 'DELETE_COMPLETE' || stack.StackStatus === 'DELETE_IN_PROGRESS') return {};
+      if (!stack || stack.StackStatus === 'DELETE_COMPLETE' || stack.StackStatus === 'DELETE_IN_PROGRESS')
+        return {};
       if (stack.EnableTerminationProtection) {
-        throw cfnValidationError(`Stack [${stack.StackName}] cannot be deleted while TerminationProtection is enabled`);
+        throw cfnValidationError(
+          `Stack [${stack.StackName}] cannot be deleted while TerminationProtection is enabled`,
+        );
       }
       if (isInProgress(stack.StackStatus)) {
-        throw cfnValidationError(`Stack:${stack.StackId} is in ${stack.StackStatus} state and can not be deleted.`);
+        throw cfnValidationError(
+          `Stack:${stack.StackId} is in ${stack.StackStatus} state and can not be deleted.`,
+        );
       }
       const progress = new StackProgress(ctx.repo, stack, optionalString(input, 'ClientRequestToken'));
       progress.status('DELETE_IN_PROGRESS', 'User Initiated');
@@ -226,7 +260,9 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
     DescribeStackResources(input) {
       const stack = stackForResources(ctx, input);
       const logicalId = optionalString(input, 'LogicalResourceId');
-      const resources = Object.values(stack.resources).filter((resource) => !logicalId || resource.LogicalResourceId === logicalId);
+      const resources = Object.values(stack.resources).filter(
+        (resource) => !logicalId || resource.LogicalResourceId === logicalId,
+      );
       return { StackResources: resources.map((resource) => stackResource(stack, resource)) };
     },
 
@@ -234,7 +270,8 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
       const stack = existingStack(ctx, requiredString(input, 'StackName'));
       const logicalId = requiredString(input, 'LogicalResourceId');
       const resource = stack.resources[logicalId];
-      if (!resource) throw cfnValidationError(`Resource ${logicalId} does not exist for stack ${stack.StackName}`);
+      if (!resource)
+        throw cfnValidationError(`Resource ${logicalId} does not exist for stack ${stack.StackName}`);
       return { StackResourceDetail: stackResourceDetail(stack, resource) };
     },
 
@@ -248,8 +285,12 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
       if (changeSetName !== undefined) {
         const changeSet = ctx.repo
           .allChangeSets()
-          .find((candidate) => candidate.ChangeSetId === changeSetName || candidate.ChangeSetName === changeSetName);
-        if (changeSet) return { TemplateBody: changeSet.templateBody, StagesAvailable: ['Original', 'Processed'] };
+          .find(
+            (candidate) =>
+              candidate.ChangeSetId === changeSetName || candidate.ChangeSetName === changeSetName,
+          );
+        if (changeSet)
+          return { TemplateBody: changeSet.templateBody, StagesAvailable: ['Original', 'Processed'] };
       }
       const stack = existingStack(ctx, requiredString(input, 'StackName'));
       return { TemplateBody: stack.templateBody, StagesAvailable: ['Original', 'Processed'] };
@@ -269,7 +310,11 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
         })),
         Description: template.Description,
         Capabilities: required ? [required.capability] : [],
-        ...(required ? { CapabilitiesReason: `The following resource(s) require capabilities: [${required.types.join(', ')}]` } : {}),
+        ...(required
+          ? {
+              CapabilitiesReason: `The following resource(s) require capabilities: [${required.types.join(', ')}]`,
+            }
+          : {}),
         DeclaredTransforms: [],
       };
     },
@@ -281,7 +326,11 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
         .flatMap((stack) =>
           stack.outputs
             .filter((output) => output.ExportName !== undefined)
-            .map((output) => ({ ExportingStackId: stack.StackId, Name: output.ExportName, Value: output.OutputValue })),
+            .map((output) => ({
+              ExportingStackId: stack.StackId,
+              Name: output.ExportName,
+              Value: output.OutputValue,
+            })),
         );
       return { Exports: exports };
     },
@@ -294,8 +343,13 @@ function stackForResources(ctx: CloudFormationContext, input: Record<string, unk
   const physicalId = optionalString(input, 'PhysicalResourceId');
   const stack = ctx.repo
     .allStacks()
-    .find((candidate) => Object.values(candidate.resources).some((resource) => resource.PhysicalResourceId === physicalId));
-  if (!physicalId || !stack) throw cfnValidationError(`Stack for ${physicalId ?? 'the request'} does not exist; pass StackName or PhysicalResourceId`);
+    .find((candidate) =>
+      Object.values(candidate.resources).some((resource) => resource.PhysicalResourceId === physicalId),
+    );
+  if (!physicalId || !stack)
+    throw cfnValidationError(
+      `Stack for ${physicalId ?? 'the request'} does not exist; pass StackName or PhysicalResourceId`,
+    );
   return stack;
 }
 
@@ -311,7 +365,12 @@ export interface UpdateOptions {
 }
 
 /** Moves the stack to UPDATE_IN_PROGRESS and runs the update in the background. */
-export function startUpdate(ctx: CloudFormationContext, stack: StackRecord, prepared: PreparedTemplate, options: UpdateOptions): void {
+export function startUpdate(
+  ctx: CloudFormationContext,
+  stack: StackRecord,
+  prepared: PreparedTemplate,
+  options: UpdateOptions,
+): void {
   const progress = new StackProgress(ctx.repo, stack, options.token);
   progress.update({
     LastUpdatedTime: now(),

@@ -12,7 +12,8 @@ export function coerceMembers(
   if (!isObject(value)) return value;
   return Object.fromEntries(
     Object.entries(value).map(([key, entry]) => {
-      if (fields.numbers.has(key) && typeof entry === 'string' && entry.trim() !== '') return [key, Number(entry)];
+      if (fields.numbers.has(key) && typeof entry === 'string' && entry.trim() !== '')
+        return [key, Number(entry)];
       if (fields.booleans?.has(key) && typeof entry === 'string') return [key, entry === 'true'];
       return [key, coerceMembers(entry, fields)];
     }),

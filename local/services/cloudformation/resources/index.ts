@@ -19,7 +19,8 @@ export const SUPPORTED_RESOURCE_TYPES = [...Object.keys(LIVE_TYPES), ...Object.k
 export function resourceHandlers(deps: ServiceDeps): (type: string) => ResourceHandler | undefined {
   const handlers = new Map<string, ResourceHandler>();
   for (const [type, factory] of Object.entries(LIVE_TYPES)) handlers.set(type, factory(deps));
-  for (const [type, recorded] of Object.entries(RECORDED_TYPES)) handlers.set(type, recordedHandler(recorded));
+  for (const [type, recorded] of Object.entries(RECORDED_TYPES))
+    handlers.set(type, recordedHandler(recorded));
   return (type) => handlers.get(type);
 }
 

@@ -20,7 +20,8 @@ interface RecordedType {
   values?(physicalId: string, request: ResourceRequest): Record<string, unknown>;
 }
 
-const text = (request: ResourceRequest, property: string): string => String(request.properties[property] ?? '');
+const text = (request: ResourceRequest, property: string): string =>
+  String(request.properties[property] ?? '');
 
 const iamPath = (request: ResourceRequest): string => (request.properties.Path as string | undefined) ?? '/';
 
@@ -37,7 +38,8 @@ export const RECORDED_TYPES: Readonly<Record<string, RecordedType>> = {
   },
   'AWS::ApplicationAutoScaling::ScalableTarget': {
     replaceOn: ['ResourceId', 'ScalableDimension', 'ServiceNamespace'],
-    physicalId: (_name, r) => `${text(r, 'ResourceId')}|${text(r, 'ScalableDimension')}|${text(r, 'ServiceNamespace')}`,
+    physicalId: (_name, r) =>
+      `${text(r, 'ResourceId')}|${text(r, 'ScalableDimension')}|${text(r, 'ServiceNamespace')}`,
     attributes: ['Id'],
     values: (id) => ({ Id: id }),
   },
@@ -56,7 +58,10 @@ export const RECORDED_TYPES: Readonly<Record<string, RecordedType>> = {
     replaceOn: ['Path'],
     physicalId: (name) => name,
     attributes: ['Arn', 'RoleId'],
-    values: (id, r) => ({ Arn: `arn:aws:iam::${r.accountId}:role${iamPath(r)}${id}`, RoleId: `AROA${randomSuffix(17)}` }),
+    values: (id, r) => ({
+      Arn: `arn:aws:iam::${r.accountId}:role${iamPath(r)}${id}`,
+      RoleId: `AROA${randomSuffix(17)}`,
+    }),
   },
   'AWS::IAM::Policy': {
     physicalId: (name) => name,
@@ -105,7 +110,9 @@ export function recordedHandler(type: RecordedType): ResourceHandler {
     attributes: type.attributes ?? [],
     replaceOn: [...(type.nameProperty ? [type.nameProperty] : []), ...(type.replaceOn ?? [])],
     async create(request) {
-      const custom = type.nameProperty ? (request.properties[type.nameProperty] as string | undefined) : undefined;
+      const custom = type.nameProperty
+        ? (request.properties[type.nameProperty] as string | undefined)
+        : undefined;
       const name =
         custom ??
         generatedName({

@@ -7,7 +7,8 @@ import { generatedName } from './names';
 import type { DeleteRequest, ResourceHandler, ResourceRequest, UpdateRequest } from './types';
 
 /** SageMaker names: letters, digits and hyphens, at most 63 characters. */
-const sagemakerName = (request: ResourceRequest) => generatedName({ parts: [request.logicalId], maxLength: 63 });
+const sagemakerName = (request: ResourceRequest) =>
+  generatedName({ parts: [request.logicalId], maxLength: 63 });
 
 const ENDPOINT_POLL_MS = 50;
 
@@ -27,7 +28,12 @@ const ENDPOINT_CONFIG_FIELDS = {
 };
 
 const ENDPOINT_FIELDS = {
-  numbers: new Set(['WaitIntervalInSeconds', 'Value', 'MaximumExecutionTimeoutInSeconds', 'TerminationWaitInSeconds']),
+  numbers: new Set([
+    'WaitIntervalInSeconds',
+    'Value',
+    'MaximumExecutionTimeoutInSeconds',
+    'TerminationWaitInSeconds',
+  ]),
   booleans: new Set(['RetainAllVariantProperties', 'RetainDeploymentConfig']),
 };
 
@@ -41,21 +47,36 @@ async function ignoreMissing(action: Promise<unknown>): Promise<void> {
   } catch (error) {
     const gone =
       error instanceof AwsError &&
-      (error.code === 'ResourceNotFound' || (error.code === 'ValidationException' && /could not find/i.test(error.message)));
+      (error.code === 'ResourceNotFound' ||
+        (error.code === 'ValidationException' && /could not find/i.test(error.message)));
     if (!gone) throw error;
   }
 }
 
 /** Properties whose change only touches tags: nothing to do locally but remember them. */
-const keepPhysical = async (request: UpdateRequest) => ({ physicalId: request.physicalId, attributes: request.attributes });
+const keepPhysical = async (request: UpdateRequest) => ({
+  physicalId: request.physicalId,
+  attributes: request.attributes,
+});
 
 export function modelHandler(deps: ServiceDeps): ResourceHandler {
   return {
     attributes: ['ModelName'],
-    replaceOn: ['ModelName', 'ExecutionRoleArn', 'PrimaryContainer', 'Containers', 'VpcConfig', 'EnableNetworkIsolation', 'InferenceExecutionConfig'],
+    replaceOn: [
+      'ModelName',
+      'ExecutionRoleArn',
+      'PrimaryContainer',
+      'Containers',
+      'VpcConfig',
+      'EnableNetworkIsolation',
+      'InferenceExecutionConfig',
+    ],
     async create(request) {
       const ModelName = (request.properties.ModelName as string | undefined) ?? sagemakerName(request);
-      const { ModelArn } = await call<{ ModelArn: string }>(deps, 'CreateModel', { ...request.properties, ModelName });
+      const { ModelArn } = await call<{ ModelArn: string }>(deps, 'CreateModel', {
+        ...request.properties,
+        ModelName,
+      });
       return { physicalId: ModelArn, attributes: { ModelName } };
     },
     update: keepPhysical,
@@ -69,16 +90,37 @@ export function endpointConfigHandler(deps: ServiceDeps): ResourceHandler {
   return {
     attributes: ['EndpointConfigName'],
     // Endpoint configs are immutable: any change but tags creates a new one.
-    replaceOn: ['EndpointConfigName', 'ProductionVariants', 'ShadowProductionVariants', 'DataCaptureConfig', 'KmsKeyId', 'AsyncInferenceConfig', 'ExplainerConfig', 'ExecutionRoleArn', 'VpcConfig', 'EnableNetworkIsolation'],
+    replaceOn: [
+      'EndpointConfigName',
+      'ProductionVariants',
+      'ShadowProductionVariants',
+      'DataCaptureConfig',
+      'KmsKeyId',
+      'AsyncInferenceConfig',
+      'ExplainerConfig',
+      'ExecutionRoleArn',
+      'VpcConfig',
+      'EnableNetworkIsolation',
+    ],
     async create(request) {
-      const EndpointConfigName = (request.properties.EndpointConfigName as string | undefined) ?? sagemakerName(request);
-      const input = coerceMembers({ ...request.properties, EndpointConfigName }, ENDPOINT_CONFIG_FIELDS) as Record<string, unknown>;
-      const { EndpointConfigArn } = await call<{ EndpointConfigArn: string }>(deps, 'CreateEndpointConfig', input);
+      const EndpointConfigName =
+        (request.properties.EndpointConfigName as string | undefined) ?? sagemakerName(request);
+      const input = coerceMembers(
+        { ...request.properties, EndpointConfigName },
+        ENDPOINT_CONFIG_FIELDS,
+      ) as Record<string, unknown>;
+      const { EndpointConfigArn } = await call<{ EndpointConfigArn: string }>(
+        deps,
+        'CreateEndpointConfig',
+        input,
+      );
       return { physicalId: EndpointConfigArn, attributes: { EndpointConfigName } };
     },
     update: keepPhysical,
     async delete(request) {
-      await ignoreMissing(call(deps, 'DeleteEndpointConfig', { EndpointConfigName: request.attributes.EndpointConfigName }));
+      await ignoreMissing(
+        call(deps, 'DeleteEndpointConfig', { EndpointConfigName: request.attributes.EndpointConfigName }),
+      );
     },
   };
 }
@@ -89,20 +131,29 @@ interface EndpointDescription {
   readonly FailureReason?: string;
 }
 
-const SETTLING = new Set(['Creating', 'Updating', 'RollingBack', 'SystemUpdating', 'UpdateRollbackFailed']);
+const SETTLING = new Set(['Creating', 'Updating', 'RollingBack', 'SystemUpdating']);
 
 /** Waits until an endpoint leaves the transitional statuses (CloudFormation waits the same way). */
-async function settledEndpoint(deps: ServiceDeps, name: string, signal: AbortSignal): Promise<EndpointDescription> {
+async function settledEndpoint(
+  deps: ServiceDeps,
+  name: string,
+  signal: AbortSignal,
+): Promise<EndpointDescription> {
   for (;;) {
     const endpoint = await call<EndpointDescription>(deps, 'DescribeEndpoint', { EndpointName: name });
-    if (!SETTLING.has(endpoint.EndpointStatus) || endpoint.EndpointStatus === 'UpdateRollbackFailed') return endpoint;
+    if (!SETTLING.has(endpoint.EndpointStatus))
+      return endpoint;
     await sleep(ENDPOINT_POLL_MS, undefined, { signal });
   }
 }
 
 /** The CloudFormation-only switches of AWS::SageMaker::Endpoint are not CreateEndpoint members. */
-function endpointInput(properties: Readonly<Record<string, unknown>>, EndpointName: string): Record<string, unknown> {
-  const { RetainAllVariantProperties, RetainDeploymentConfig, ExcludeRetainedVariantProperties, ...rest } = properties;
+function endpointInput(
+  properties: Readonly<Record<string, unknown>>,
+  EndpointName: string,
+): Record<string, unknown> {
+  const { RetainAllVariantProperties, RetainDeploymentConfig, ExcludeRetainedVariantProperties, ...rest } =
+    properties;
   void RetainDeploymentConfig;
   void ExcludeRetainedVariantProperties;
   void RetainAllVariantProperties;
@@ -115,10 +166,16 @@ export function endpointHandler(deps: ServiceDeps): ResourceHandler {
     replaceOn: ['EndpointName'],
     async create(request) {
       const EndpointName = (request.properties.EndpointName as string | undefined) ?? sagemakerName(request);
-      const { EndpointArn } = await call<{ EndpointArn: string }>(deps, 'CreateEndpoint', endpointInput(request.properties, EndpointName));
+      const { EndpointArn } = await call<{ EndpointArn: string }>(
+        deps,
+        'CreateEndpoint',
+        endpointInput(request.properties, EndpointName),
+      );
       const endpoint = await settledEndpoint(deps, EndpointName, request.signal);
       if (endpoint.EndpointStatus !== 'InService') {
-        throw new Error(`Endpoint ${EndpointName} is ${endpoint.EndpointStatus}: ${endpoint.FailureReason ?? 'no reason given'}`);
+        throw new Error(
+          `Endpoint ${EndpointName} is ${endpoint.EndpointStatus}: ${endpoint.FailureReason ?? 'no reason given'}`,
+        );
       }
       return { physicalId: EndpointArn, attributes: { EndpointName } };
     },
@@ -127,7 +184,11 @@ export function endpointHandler(deps: ServiceDeps): ResourceHandler {
       const desired = request.properties.EndpointConfigName as string;
       const current = await settledEndpoint(deps, EndpointName, request.signal);
       // A rollback finds the endpoint already back on its old config (SageMaker rolled it back itself).
-      if (current.EndpointStatus === 'InService' && current.EndpointConfigName === desired && request.previous.EndpointConfigName !== desired) {
+      if (
+        current.EndpointStatus === 'InService' &&
+        current.EndpointConfigName === desired &&
+        request.previous.EndpointConfigName !== desired
+      ) {
         return { physicalId: request.physicalId, attributes: request.attributes };
       }
       const { EndpointName: _name, Tags, ...update } = endpointInput(request.properties, EndpointName);
@@ -153,16 +214,25 @@ export function modelPackageGroupHandler(deps: ServiceDeps): ResourceHandler {
     attributes: ['ModelPackageGroupArn', 'CreationTime', 'ModelPackageGroupStatus'],
     replaceOn: ['ModelPackageGroupName', 'ModelPackageGroupDescription'],
     async create(request) {
-      const ModelPackageGroupName = (request.properties.ModelPackageGroupName as string | undefined) ?? sagemakerName(request);
+      const ModelPackageGroupName =
+        (request.properties.ModelPackageGroupName as string | undefined) ?? sagemakerName(request);
       const { ModelPackageGroupPolicy, ...input } = request.properties;
       void ModelPackageGroupPolicy;
-      const { ModelPackageGroupArn } = await call<{ ModelPackageGroupArn: string }>(deps, 'CreateModelPackageGroup', {
-        ...input,
-        ModelPackageGroupName,
-      });
-      const described = await call<{ CreationTime?: unknown; ModelPackageGroupStatus?: string }>(deps, 'DescribeModelPackageGroup', {
-        ModelPackageGroupName,
-      });
+      const { ModelPackageGroupArn } = await call<{ ModelPackageGroupArn: string }>(
+        deps,
+        'CreateModelPackageGroup',
+        {
+          ...input,
+          ModelPackageGroupName,
+        },
+      );
+      const described = await call<{ CreationTime?: unknown; ModelPackageGroupStatus?: string }>(
+        deps,
+        'DescribeModelPackageGroup',
+        {
+          ModelPackageGroupName,
+        },
+      );
       const created = isoTime(described.CreationTime);
       return {
         physicalId: ModelPackageGroupArn,
@@ -176,7 +246,11 @@ export function modelPackageGroupHandler(deps: ServiceDeps): ResourceHandler {
     },
     update: keepPhysical,
     async delete(request) {
-      await ignoreMissing(call(deps, 'DeleteModelPackageGroup', { ModelPackageGroupName: request.attributes.ModelPackageGroupName }));
+      await ignoreMissing(
+        call(deps, 'DeleteModelPackageGroup', {
+          ModelPackageGroupName: request.attributes.ModelPackageGroupName,
+        }),
+      );
     },
   };
 }

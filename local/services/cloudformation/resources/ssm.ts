@@ -9,10 +9,14 @@ type ParameterType = 'String' | 'StringList';
 function parameterFields(request: ResourceRequest) {
   const { Type, Value, Description, DataType } = request.properties;
   if (Type !== 'String' && Type !== 'StringList') {
-    throw new Error(`AWS::SSM::Parameter ${request.logicalId}: Type must be String or StringList, got ${JSON.stringify(Type)}`);
+    throw new Error(
+      `AWS::SSM::Parameter ${request.logicalId}: Type must be String or StringList, got ${JSON.stringify(Type)}`,
+    );
   }
   if (typeof Value !== 'string') {
-    throw new Error(`AWS::SSM::Parameter ${request.logicalId}: Value must be a string, got ${JSON.stringify(Value)}`);
+    throw new Error(
+      `AWS::SSM::Parameter ${request.logicalId}: Value must be a string, got ${JSON.stringify(Value)}`,
+    );
   }
   return {
     Type: Type as ParameterType,
@@ -33,7 +37,9 @@ export function ssmParameterHandler(deps: ServiceDeps): ResourceHandler {
     attributes: ['Type', 'Value'],
     replaceOn: ['Name'],
     async create(request) {
-      const Name = (request.properties.Name as string | undefined) ?? generatedName({ parts: ['CFN', request.logicalId], maxLength: 128 });
+      const Name =
+        (request.properties.Name as string | undefined) ??
+        generatedName({ parts: ['CFN', request.logicalId], maxLength: 128 });
       const fields = parameterFields(request);
       const tags = tagList(request.properties.Tags);
       deps.ssm.putParameter({ Name, ...fields, ...(tags.length > 0 ? { Tags: tags } : {}) });

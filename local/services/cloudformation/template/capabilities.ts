@@ -37,6 +37,7 @@ export function checkCapabilities(template: Template, given: readonly string[]):
   const required = requiredCapability(template);
   if (!required) return;
   const satisfied =
-    given.includes('CAPABILITY_NAMED_IAM') || (required.capability === 'CAPABILITY_IAM' && given.includes('CAPABILITY_IAM'));
+    given.includes('CAPABILITY_NAMED_IAM') ||
+    (required.capability === 'CAPABILITY_IAM' && given.includes('CAPABILITY_IAM'));
   if (!satisfied) throw insufficientCapabilities(required.capability);
 }

@@ -28,7 +28,8 @@ export function evaluateConditions(
     const known = results[name];
     if (known !== undefined) return known;
     if (!(name in template.Conditions)) throw templateError(`Unresolved condition dependency ${name}`);
-    if (evaluating.has(name)) throw templateError(`Circular dependency between conditions: [${[...evaluating].join(', ')}]`);
+    if (evaluating.has(name))
+      throw templateError(`Circular dependency between conditions: [${[...evaluating].join(', ')}]`);
     evaluating.add(name);
     const value = conditionOperand(`Condition ${name}`, template.Conditions[name], ctx);
     evaluating.delete(name);

@@ -104,7 +104,8 @@ function join(argument: unknown, ctx: IntrinsicContext): unknown {
 function sub(argument: unknown, ctx: IntrinsicContext): unknown {
   const [text, variables] = typeof argument === 'string' ? [argument, {}] : args('Fn::Sub', argument, 2);
   const bindings = resolveValue(variables, ctx);
-  if (!isObject(bindings)) throw templateError(`Fn::Sub variables must be a map, got ${JSON.stringify(variables)}`);
+  if (!isObject(bindings))
+    throw templateError(`Fn::Sub variables must be a map, got ${JSON.stringify(variables)}`);
   const values = parseSub(asString('Fn::Sub', text)).map((part) => {
     if ('literal' in part) return part.literal;
     if (part.variable in bindings) return bindings[part.variable];
@@ -121,7 +122,9 @@ function select(argument: unknown, ctx: IntrinsicContext): unknown {
   const position = Number(index);
   const entries = asList('Fn::Select', list);
   if (!Number.isInteger(position) || position < 0 || position >= entries.length) {
-    throw templateError(`Fn::Select index ${JSON.stringify(index)} is out of bounds for a list of ${entries.length}`);
+    throw templateError(
+      `Fn::Select index ${JSON.stringify(index)} is out of bounds for a list of ${entries.length}`,
+    );
   }
   return entries[position];
 }

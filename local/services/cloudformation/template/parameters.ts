@@ -48,7 +48,8 @@ export async function resolveParameters(options: ResolveParametersOptions): Prom
     given.set(input.ParameterKey, input);
   }
   const unknown = [...given.keys()].filter((key) => !(key in declarations));
-  if (unknown.length > 0) throw cfnValidationError(`Parameters: [${unknown.join(', ')}] do not exist in the template`);
+  if (unknown.length > 0)
+    throw cfnValidationError(`Parameters: [${unknown.join(', ')}] do not exist in the template`);
 
   const raw = new Map<string, string>();
   const missing: string[] = [];
@@ -66,7 +67,11 @@ export async function resolveParameters(options: ResolveParametersOptions): Prom
     const resolved = await resolveSsm(declaration.Type, value, options.readSsmParameter);
     const type = SSM_VALUE_TYPE.exec(declaration.Type)?.[1] ?? declaration.Type;
     values[name] = typed(name, declaration, type, resolved ?? value);
-    parameters.push({ ParameterKey: name, ParameterValue: value, ...(resolved === undefined ? {} : { ResolvedValue: resolved }) });
+    parameters.push({
+      ParameterKey: name,
+      ParameterValue: value,
+      ...(resolved === undefined ? {} : { ResolvedValue: resolved }),
+    });
   }
   return { values, parameters };
 }
@@ -79,7 +84,10 @@ function rawValue(
 ): string | undefined {
   if (input?.UsePreviousValue) {
     const before = previous?.find((parameter) => parameter.ParameterKey === name);
-    if (!before) throw cfnValidationError(`Parameter ${name} has UsePreviousValue set but the stack has no previous value`);
+    if (!before)
+      throw cfnValidationError(
+        `Parameter ${name} has UsePreviousValue set but the stack has no previous value`,
+      );
     return before.ParameterValue;
   }
   if (input?.ParameterValue !== undefined) return input.ParameterValue;
@@ -130,12 +138,23 @@ function checkString(name: string, declaration: ParameterDeclaration, value: str
   const min = declaration.MinLength === undefined ? undefined : Number(declaration.MinLength);
   const max = declaration.MaxLength === undefined ? undefined : Number(declaration.MaxLength);
   if (min !== undefined && value.length < min) {
-    throw constraintFailed(name, declaration, `length of ${shown(declaration, value)} must be at least ${min}`);
+    throw constraintFailed(
+      name,
+      declaration,
+      `length of ${shown(declaration, value)} must be at least ${min}`,
+    );
   }
   if (max !== undefined && value.length > max) {
-    throw constraintFailed(name, declaration, `length of ${shown(declaration, value)} must be at most ${max}`);
+    throw constraintFailed(
+      name,
+      declaration,
+      `length of ${shown(declaration, value)} must be at most ${max}`,
+    );
   }
-  if (declaration.AllowedPattern !== undefined && !new RegExp(`^(?:${declaration.AllowedPattern})$`).test(value)) {
+  if (
+    declaration.AllowedPattern !== undefined &&
+    !new RegExp(`^(?:${declaration.AllowedPattern})$`).test(value)
+  ) {
     throw constraintFailed(
       name,
       declaration,
@@ -150,10 +169,18 @@ function checkNumber(name: string, declaration: ParameterDeclaration, value: str
     throw cfnValidationError(`Parameter '${name}' must be a number, got ${shown(declaration, value)}`);
   }
   if (declaration.MinValue !== undefined && number < Number(declaration.MinValue)) {
-    throw constraintFailed(name, declaration, `${shown(declaration, value)} is less than MinValue ${declaration.MinValue}`);
+    throw constraintFailed(
+      name,
+      declaration,
+      `${shown(declaration, value)} is less than MinValue ${declaration.MinValue}`,
+    );
   }
   if (declaration.MaxValue !== undefined && number > Number(declaration.MaxValue)) {
-    throw constraintFailed(name, declaration, `${shown(declaration, value)} is greater than MaxValue ${declaration.MaxValue}`);
+    throw constraintFailed(
+      name,
+      declaration,
+      `${shown(declaration, value)} is greater than MaxValue ${declaration.MaxValue}`,
+    );
   }
 }
 
@@ -171,8 +198,13 @@ export function isNoEcho(declaration: ParameterDeclaration | undefined): boolean
 }
 
 /** Parameters as DescribeStacks shows them: NoEcho values masked. */
-export function describedParameters(template: Template, parameters: readonly StackParameter[]): StackParameter[] {
+export function describedParameters(
+  template: Template,
+  parameters: readonly StackParameter[],
+): StackParameter[] {
   return parameters.map((parameter) =>
-    isNoEcho(template.Parameters[parameter.ParameterKey]) ? { ...parameter, ParameterValue: '****' } : parameter,
+    isNoEcho(template.Parameters[parameter.ParameterKey])
+      ? { ...parameter, ParameterValue: '****' }
+      : parameter,
   );
 }

@@ -64,13 +64,19 @@ export function resourceDependencies(template: Template, logicalId: string): str
  * resources, with CloudFormation's messages.
  */
 export function checkReferences(template: Template): void {
-  const known = new Set<string>([...PSEUDO_PARAMETERS, ...Object.keys(template.Parameters), ...Object.keys(template.Resources)]);
+  const known = new Set<string>([
+    ...PSEUDO_PARAMETERS,
+    ...Object.keys(template.Parameters),
+    ...Object.keys(template.Resources),
+  ]);
   const unresolved = new Set<string>();
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
     for (const name of referencedNames(resource.Properties ?? {})) if (!known.has(name)) unresolved.add(name);
     for (const name of resource.DependsOn === undefined ? [] : [resource.DependsOn].flat()) {
       if (!(name in template.Resources)) {
-        throw templateFormatError(`Unresolved resource dependencies [${name}] in the DependsOn of resource ${logicalId}`);
+        throw templateFormatError(
+          `Unresolved resource dependencies [${name}] in the DependsOn of resource ${logicalId}`,
+        );
       }
     }
     if (resource.Condition !== undefined && !(resource.Condition in template.Conditions)) {
@@ -78,11 +84,15 @@ export function checkReferences(template: Template): void {
     }
   }
   if (unresolved.size > 0) {
-    throw templateFormatError(`Unresolved resource dependencies [${[...unresolved].join(', ')}] in the Resources block of the template`);
+    throw templateFormatError(
+      `Unresolved resource dependencies [${[...unresolved].join(', ')}] in the Resources block of the template`,
+    );
   }
   const outputUnresolved = [...referencedNames(template.Outputs)].filter((name) => !known.has(name));
   if (outputUnresolved.length > 0) {
-    throw templateFormatError(`Unresolved resource dependencies [${outputUnresolved.join(', ')}] in the Outputs block of the template`);
+    throw templateFormatError(
+      `Unresolved resource dependencies [${outputUnresolved.join(', ')}] in the Outputs block of the template`,
+    );
   }
 }
 
@@ -98,7 +108,8 @@ export function dependencyOrder(template: Template, logicalIds: readonly string[
       throw cfnValidationError(`Circular dependency between resources: [${cycle.sort().join(', ')}]`);
     }
     state.set(id, 'visiting');
-    for (const dependency of resourceDependencies(template, id)) if (included.has(dependency)) visit(dependency, [...path, id]);
+    for (const dependency of resourceDependencies(template, id))
+      if (included.has(dependency)) visit(dependency, [...path, id]);
     state.set(id, 'done');
     order.push(id);
   };

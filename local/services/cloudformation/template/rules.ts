@@ -12,7 +12,9 @@ export function checkRules(template: Template, ctx: IntrinsicContext): void {
     if (rule.RuleCondition !== undefined && !truthy(name, evaluate(rule.RuleCondition, ctx))) continue;
     for (const assertion of rule.Assertions) {
       if (!truthy(name, evaluate(assertion.Assert, ctx))) {
-        throw cfnValidationError(assertion.AssertDescription ?? `Template validation error: rule ${name} failed`);
+        throw cfnValidationError(
+          assertion.AssertDescription ?? `Template validation error: rule ${name} failed`,
+        );
       }
     }
   }
@@ -42,7 +44,9 @@ function evaluate(expression: unknown, ctx: IntrinsicContext): unknown {
     }
     case 'Fn::EachMemberIn': {
       const [list, allowed] = operands();
-      return asList(fn, list).every((entry) => asList(fn, allowed).some((candidate) => same(entry, candidate)));
+      return asList(fn, list).every((entry) =>
+        asList(fn, allowed).some((candidate) => same(entry, candidate)),
+      );
     }
     case 'Fn::Equals': {
       const [left, right] = operands();
@@ -57,7 +61,9 @@ function evaluate(expression: unknown, ctx: IntrinsicContext): unknown {
     case 'Fn::RefAll':
     case 'Fn::ValueOf':
     case 'Fn::ValueOfAll':
-      throw templateError(`${fn} in Rules is not supported by the local AWS (it needs account resource lookups)`);
+      throw templateError(
+        `${fn} in Rules is not supported by the local AWS (it needs account resource lookups)`,
+      );
     default:
       return resolveValue(expression, ctx);
   }

@@ -20,7 +20,8 @@ export function loadTemplate(body: string): Template {
   const raw = parseTemplateBody(body);
   if (!isObject(raw)) throw templateFormatError('the template must be a JSON or YAML object');
   const unknown = Object.keys(raw).filter((key) => !(SECTIONS as readonly string[]).includes(key));
-  if (unknown.length > 0) throw templateFormatError(`Invalid template property or properties [${unknown.join(', ')}]`);
+  if (unknown.length > 0)
+    throw templateFormatError(`Invalid template property or properties [${unknown.join(', ')}]`);
   if (raw.Transform !== undefined) {
     throw templateFormatError(
       `Transform ${JSON.stringify(raw.Transform)} is not supported by the local AWS; deploy a processed template`,
