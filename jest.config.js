@@ -1,5 +1,5 @@
-/** Jest runs the TypeScript sources directly through ts-jest (transpile only; `npm run typecheck` does the type checking). */
-const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] };
+/** Jest runs the TypeScript sources directly through ts-jest (transpile only, because tsconfig sets isolatedModules; `npm run typecheck` does the type checking). */
+const transform = { '^.+\\.ts$': ['ts-jest', {}] };
 const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 
 module.exports = {

@@ -157,7 +157,8 @@ export class XgboostServing {
 
   private predict(matrix: FeatureMatrix): Promise<{ predictions: Float32Array; width: number }> {
     if (this.exited) return Promise.reject(new Error(this.exited));
-    if (this.worker?.stdin.writableEnded) return Promise.reject(new Error('the serving container has stopped'));
+    if (this.worker?.stdin.writableEnded)
+      return Promise.reject(new Error('the serving container has stopped'));
     return new Promise((resolve, reject) => {
       this.queue.push({ matrix, resolve, reject });
       if (!this.inFlight) this.flush();

@@ -307,7 +307,7 @@ export class EndpointService {
       EndpointArn: record.EndpointArn,
       EndpointConfigName: record.EndpointConfigName,
       ProductionVariants: record.variants.map((variant) => variantSummary(variant, record, serving)),
-      ...(record.DataCaptureConfig ? { DataCaptureConfig: record.DataCaptureConfig } : {}),
+      ...(record.DataCaptureConfig ? { DataCaptureConfig: captureSummary(record.DataCaptureConfig) } : {}),
       EndpointStatus: record.EndpointStatus,
       ...(record.FailureReason ? { FailureReason: record.FailureReason } : {}),
       CreationTime: record.CreationTime,
@@ -358,6 +358,26 @@ export class EndpointService {
     for (const [key, value] of Object.entries(next)) if (value === undefined) delete next[key];
     this.put(next as unknown as EndpointRecord);
   }
+}
+
+/**
+ * DescribeEndpoint's DataCaptureConfigSummary. The local endpoints capture nothing, so the status says
+ * Stopped whatever the config asks for.
+ */
+function captureSummary(config: unknown) {
+  const capture = config as {
+    EnableCapture?: boolean;
+    InitialSamplingPercentage?: number;
+    DestinationS3Uri?: string;
+    KmsKeyId?: string;
+  };
+  return {
+    EnableCapture: capture.EnableCapture ?? true,
+    CaptureStatus: 'Stopped',
+    CurrentSamplingPercentage: capture.InitialSamplingPercentage,
+    DestinationS3Uri: capture.DestinationS3Uri,
+    ...(capture.KmsKeyId ? { KmsKeyId: capture.KmsKeyId } : {}),
+  };
 }
 
 function imagesOf(deployment: Deployment): Record<string, string> {

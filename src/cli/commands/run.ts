@@ -15,6 +15,8 @@ import { parseKeyValue, parsePort, parsePositiveNumber } from '../parsers';
 import { createTerminal, type Terminal } from '../terminal';
 
 interface RunFlags extends RunSettings {
+  /** `--parameter Name=Value`, collected (commander names the key after the flag). */
+  readonly parameter?: Readonly<Record<string, string>>;
   readonly config?: string;
   readonly plan?: boolean;
   readonly json?: boolean;
@@ -62,7 +64,8 @@ async function runCommand(flags: RunFlags): Promise<void> {
   const terminal = createTerminal({ stream: flags.json ? process.stderr : process.stdout });
   let config: RunConfig;
   try {
-    config = resolveRunConfig(flags, { file: readConfigFile(flags.config ?? DEFAULT_CONFIG_FILE) });
+    const settings: RunSettings = { ...flags, ...(flags.parameter ? { parameters: flags.parameter } : {}) };
+    config = resolveRunConfig(settings, { file: readConfigFile(flags.config ?? DEFAULT_CONFIG_FILE) });
   } catch (error) {
     return fail(terminal, error, EXIT.badInput);
   }

@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import {
   DescribeModelCommand,
+  DescribeModelPackageCommand,
+  DescribePipelineExecutionCommand,
   DescribeTrainingJobCommand,
   ListModelPackagesCommand,
 } from '@aws-sdk/client-sagemaker';
@@ -30,17 +32,26 @@ describe('the abalone pipeline on the local SageMaker', () => {
   let local: LocalSageMaker | undefined;
   let defaults: Awaited<ReturnType<typeof createAbalonePipeline>>['defaults'];
 
+  let passing: string;
+  let failing: string;
+
+  // Both executions run at once (as two pushes would); each test then examines one of them.
   beforeAll(async () => {
     local = await startLocalSageMaker();
     ({ defaults } = await createAbalonePipeline(local, 'abalone'));
+    passing = await startExecution(local, 'abalone', { ModelApprovalStatus: 'Approved' });
+    failing = await startExecution(local, 'abalone', { RmseThreshold: '0.5' });
+    await Promise.all([waitForExecution(local, passing), waitForExecution(local, failing)]);
   });
 
   afterAll(() => stopLocalSageMaker(local));
 
   it('runs to Succeeded and leaves a loadable model, its evaluation, a package, a model and the SSM parameter', async () => {
     const sm = local!;
-    const arn = await startExecution(sm, 'abalone', { ModelApprovalStatus: 'Approved' });
-    const execution = await waitForExecution(sm, arn);
+    const arn = passing;
+    const execution = await sm.sagemaker.send(
+      new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }),
+    );
     const steps = await executionSteps(sm, arn);
     expect({ status: execution.PipelineExecutionStatus, reason: execution.FailureReason }).toEqual({
       status: 'Succeeded',
@@ -105,9 +116,10 @@ describe('the abalone pipeline on the local SageMaker', () => {
 
   it('ends Failed at the Fail step when RMSE misses RmseThreshold, registering nothing and writing no parameter', async () => {
     const sm = local!;
-    const before = await sm.ssm.send(new GetParameterCommand({ Name: defaults.modelNameParameter }));
-    const arn = await startExecution(sm, 'abalone', { RmseThreshold: '0.5' });
-    const execution = await waitForExecution(sm, arn);
+    const arn = failing;
+    const execution = await sm.sagemaker.send(
+      new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }),
+    );
     const steps = await executionSteps(sm, arn);
 
     expect(execution.PipelineExecutionStatus).toBe('Failed');
@@ -122,8 +134,14 @@ describe('the abalone pipeline on the local SageMaker', () => {
       new ListModelPackagesCommand({ ModelPackageGroupName: defaults.modelPackageGroupName }),
     );
     expect(packages.ModelPackageSummaryList).toHaveLength(1);
-    const after = await sm.ssm.send(new GetParameterCommand({ Name: defaults.modelNameParameter }));
-    expect(after.Parameter?.Version).toBe(before.Parameter?.Version);
+    const registered = await sm.sagemaker.send(
+      new DescribeModelPackageCommand({
+        ModelPackageName: packages.ModelPackageSummaryList![0]!.ModelPackageArn,
+      }),
+    );
+    expect(registered.CustomerMetadataProperties?.PipelineExecutionArn).toBe(passing);
+    const parameter = await sm.ssm.send(new GetParameterCommand({ Name: defaults.modelNameParameter }));
+    expect(parameter.Parameter?.Version).toBe(1);
   });
 });
 

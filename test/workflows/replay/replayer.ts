@@ -83,7 +83,13 @@ export interface JobRecord {
   readonly outputs: Readonly<Record<string, string>>;
   readonly steps: readonly StepRecord[];
   readonly summary: string;
+  /** When the job started and finished, in the replay's event order (1, 2, ...). */
+  readonly started: number;
+  readonly finished: number;
 }
+
+/** What a job produces; the scheduler adds when it started and finished. */
+type JobRun = Omit<JobRecord, 'started' | 'finished'>;
 
 export interface ReplayResult {
   readonly jobs: readonly JobRecord[];
@@ -104,6 +110,8 @@ interface WorkflowScope {
 interface Replay {
   readonly environment: ReplayEnvironment;
   readonly records: JobRecord[];
+  /** Counts job starts and ends, so records show which job ran after which. */
+  clock: number;
 }
 
 /**
@@ -126,7 +134,7 @@ export async function replayWorkflow(options: ReplayOptions): Promise<ReplayResu
     log: options.log ?? (() => undefined),
   };
   (options.caches ?? []).forEach((entry) => seedCache(environment.cacheDir, entry));
-  const replay: Replay = { environment, records: [] };
+  const replay: Replay = { environment, records: [], clock: 0 };
   const scope: WorkflowScope = {
     file: options.workflow,
     spec,
@@ -178,16 +186,31 @@ function dispatchInputs(spec: WorkflowSpec, event: ReplayEvent): Record<string, 
   return inputs;
 }
 
+/**
+ * Runs the selected jobs like GitHub: each starts once the jobs it needs have finished, so independent
+ * jobs run at the same time.
+ */
 async function runJobs(replay: Replay, scope: WorkflowScope, only?: readonly string[]): Promise<Record<string, JobRecord>> {
   const done: Record<string, JobRecord> = {};
-  const selected = jobOrder(scope.spec, scope.file).filter((jobId) => !only || only.includes(jobId));
-  for (const jobId of selected) {
-    const job = scope.spec.jobs[jobId] as JobSpec;
-    const missing = jobNeeds(job).filter((need) => !(need in done));
+  const pending = jobOrder(scope.spec, scope.file).filter((jobId) => !only || only.includes(jobId));
+  for (const jobId of pending) {
+    const missing = jobNeeds(scope.spec.jobs[jobId] as JobSpec).filter((need) => !pending.includes(need));
     if (missing.length > 0) throw new Error(`${scope.file}: job '${jobId}' needs ${missing.join(', ')}, which the replay was told to leave out`);
-    const record = await runJob(replay, scope, jobId, job, done);
-    done[jobId] = record;
-    replay.records.push(record);
+  }
+  const running = new Map<string, Promise<void>>();
+  while (pending.length > 0 || running.size > 0) {
+    const ready = pending.filter((jobId) => jobNeeds(scope.spec.jobs[jobId] as JobSpec).every((need) => need in done));
+    for (const jobId of ready) {
+      pending.splice(pending.indexOf(jobId), 1);
+      const started = ++replay.clock;
+      const run = runJob(replay, scope, jobId, scope.spec.jobs[jobId] as JobSpec, done).then((record) => {
+        done[jobId] = { ...record, started, finished: ++replay.clock };
+        replay.records.push(done[jobId]);
+        running.delete(jobId);
+      });
+      running.set(jobId, run);
+    }
+    await Promise.race(running.values());
   }
   return done;
 }
@@ -213,7 +236,7 @@ async function runJob(
   jobId: string,
   job: JobSpec,
   done: Readonly<Record<string, JobRecord>>,
-): Promise<JobRecord> {
+): Promise<JobRun> {
   const key = `${scope.keyPrefix}${jobId}`;
   const environment = environmentName(job);
   const base = { key, ...(environment === undefined ? {} : { environment }) };
@@ -251,7 +274,7 @@ async function runSteps(
   key: string,
   job: JobSpec,
   baseContexts: Readonly<Record<string, Value>>,
-): Promise<Omit<JobRecord, 'key' | 'environment'>> {
+): Promise<Omit<JobRun, 'key' | 'environment'>> {
   const workflowEnv = evaluateEnv(scope.spec.env, { contexts: baseContexts });
   const jobEnv = { ...workflowEnv, ...evaluateEnv(job.env, { contexts: { ...baseContexts, env: workflowEnv } }) };
   const runtime = new JobRuntime(key, replay.environment, jobEnv);
@@ -396,7 +419,7 @@ async function callReusableWorkflow(
   jobId: string,
   job: JobSpec,
   contexts: Record<string, Value>,
-): Promise<Omit<JobRecord, 'key' | 'environment'>> {
+): Promise<Omit<JobRun, 'key' | 'environment'>> {
   const uses = job.uses ?? '';
   if (!uses.startsWith('./.github/workflows/')) throw new Error(`${scope.file}: job '${jobId}' calls '${uses}'; the replay follows only ./.github/workflows/ files`);
   const file = uses.slice(2);

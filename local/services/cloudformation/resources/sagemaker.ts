@@ -141,8 +141,7 @@ async function settledEndpoint(
 ): Promise<EndpointDescription> {
   for (;;) {
     const endpoint = await call<EndpointDescription>(deps, 'DescribeEndpoint', { EndpointName: name });
-    if (!SETTLING.has(endpoint.EndpointStatus))
-      return endpoint;
+    if (!SETTLING.has(endpoint.EndpointStatus)) return endpoint;
     await sleep(ENDPOINT_POLL_MS, undefined, { signal });
   }
 }
