@@ -11,4 +11,4 @@ process.emitWarning = (warning, ...rest) => {
   emitWarning(warning, ...rest);
 };
 
-require('../src/cli/index.ts');
+require('../src/cli/index.ts').main(process.argv);

@@ -30,9 +30,11 @@ function version(): string {
   return (require('../../package.json') as { version: string }).version;
 }
 
-if (require.main === module || process.argv[1]?.endsWith('mlops.js')) {
-  buildProgram()
-    .parseAsync(process.argv)
+/** Runs the CLI (bin/mlops.js calls it). */
+export function main(argv: readonly string[] = process.argv): Promise<void> {
+  return buildProgram()
+    .parseAsync([...argv])
+    .then(() => undefined)
     .catch((error: unknown) => {
       process.stderr.write(`mlops: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = process.exitCode || EXIT.failed;

@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { abaloneDefaults, synthesizeAbalone, writeSynthResult } from '../../pipeline/synth';
 import { githubEnv, runBundle, startCountingServer, type ActionName } from './harness';
 
+jest.setTimeout(60_000);
+
 // Every bad input must fail the step before any AWS call: AWS_ENDPOINT_URL points at a server that counts requests.
 let server: Awaited<ReturnType<typeof startCountingServer>>;
 let dir: string;
@@ -41,7 +43,7 @@ const CASES: Case[] = [
   ['no definition at all', 'upsert-sagemaker-pipeline', () => ({ 'pipeline-name': 'abalone', 'role-arn': ROLE }), /Input "definition-file": is required \(or set definition\)/],
   ['definition file missing', 'upsert-sagemaker-pipeline', upsert({ 'definition-file': 'build/nope.json' }), /Input "definition-file": file "build\/nope.json" does not exist/],
   ['malformed definition JSON', 'upsert-sagemaker-pipeline', () => ({ 'pipeline-name': 'abalone', 'role-arn': ROLE, definition: '{"Version": ' }), /Input "definition": expected pipeline definition JSON; it does not parse/],
-  ['invalid definition', 'upsert-sagemaker-pipeline', () => ({ 'pipeline-name': 'abalone', 'role-arn': ROLE, definition: '{"Version":"2020-12-01","Steps":[{"Name":"A","Type":"Fail","Arguments":{},"DependsOn":["Nope"]}]}' }), /Input "definition": the pipeline definition has \d+ problem\(s\):\n {2}\$\.Steps\[0\]/],
+  ['invalid definition', 'upsert-sagemaker-pipeline', () => ({ 'pipeline-name': 'abalone', 'role-arn': ROLE, definition: '{"Version":"2020-12-01","Steps":[{"Name":"A","Type":"Fail","Arguments":{},"DependsOn":["Nope"]}]}' }), /Input "definition": the pipeline definition has 1 problem\(s\):%0A  \$\.Steps\[0\]\.DependsOn\[0\]: DependsOn names step "Nope"/],
   ['malformed execution-parameters YAML', 'upsert-sagemaker-pipeline', upsert({ 'execution-parameters': '{RmseThreshold: [' }), /Input "execution-parameters": expected a YAML or JSON map/],
   ['unknown execution parameter', 'upsert-sagemaker-pipeline', upsert({ 'execution-parameters': 'RmseTreshold: 2' }), /Input "execution-parameters": unknown parameter "RmseTreshold".*RmseThreshold/],
   ['execution parameter of the wrong type', 'upsert-sagemaker-pipeline', upsert({ 'execution-parameters': 'RmseThreshold: low' }), /Input "execution-parameters": value "low" does not fit "RmseThreshold" \(Float\)/],

@@ -1,4 +1,8 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { App, Stack, Validations, type AppProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 
@@ -25,8 +29,7 @@ export function infraStacks(context: Record<string, unknown> = {}) {
 }
 
 export function endpointStack(props: EndpointStackProps = {}) {
-  const app = new App({ builtinCloudFormationValidation: false });
-  return new EndpointStack(app, 'EndpointStack', props);
+  return new EndpointStack(testApp(), 'EndpointStack', props);
 }
 
 /** Synthesizes the stack's app (which runs the acknowledgement aspects) and returns cdk-nag's findings. */

@@ -1,6 +1,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 
-import { endpointStack, nagFindings } from './apps';
+import { endpointStack, nagFindings, removeAssemblies } from './apps';
+
+afterAll(removeAssemblies);
 
 /** The resource types helper D's local CloudFormation deploys or records; anything else fails there. */
 const LOCAL_CLOUDFORMATION_TYPES = new Set([

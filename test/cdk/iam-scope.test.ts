@@ -1,7 +1,9 @@
 import { Template } from 'aws-cdk-lib/assertions';
 
 import { UNSCOPED_ACTIONS } from '../../infra/lib/permissions/unscoped-actions';
-import { asList, endpointStack, iamStatements, infraStacks } from './apps';
+import { asList, endpointStack, iamStatements, infraStacks, removeAssemblies } from './apps';
+
+afterAll(removeAssemblies);
 
 const infra = infraStacks();
 const templates: Record<string, Template> = {

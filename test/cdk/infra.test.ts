@@ -1,10 +1,12 @@
-import { App, Aspects, Stack } from 'aws-cdk-lib';
+import { Aspects, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 
 import { AcknowledgeDeclaredWildcards } from '../../infra/lib/nag/acknowledge-wildcards';
 import { scopedStatement } from '../../infra/lib/permissions/statements';
-import { asList, iamStatements, infraStacks, nagFindings } from './apps';
+import { asList, iamStatements, infraStacks, nagFindings, removeAssemblies, testApp } from './apps';
+
+afterAll(removeAssemblies);
 
 const { foundation, pipeline, oidc } = infraStacks();
 const templates = {
@@ -323,7 +325,7 @@ describe('cdk-nag AwsSolutions', () => {
   );
 
   test('a wildcard without a declared reason is reported; with one it is acknowledged', () => {
-    const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Probe');
+    const stack = new Stack(testApp(), 'Probe');
     const role = (id: string) =>
       new Role(stack, id, { assumedBy: new ServicePrincipal('sagemaker.amazonaws.com') });
     role('Undeclared').addToPolicy(

@@ -80,14 +80,19 @@ describe('deploy.yml (replayed against the local AWS)', () => {
 
   it('replays every job in needs order, through the reusable workflow', () => {
     assertReplaySucceeded(rerun);
-    expect(rerun.jobs.map((record) => record.key)).toEqual([
+    expect(rerun.jobs.map((record) => record.key).sort()).toEqual([
       'definition',
-      'train-and-deploy/train',
-      'train-and-deploy/template',
-      'train-and-deploy/staging',
-      'train-and-deploy/production',
       'train-and-deploy',
+      'train-and-deploy/production',
+      'train-and-deploy/staging',
+      'train-and-deploy/template',
+      'train-and-deploy/train',
     ]);
+    const after = (later: string, earlier: string) => expect(job(rerun, later).started).toBeGreaterThan(job(rerun, earlier).finished);
+    after('train-and-deploy/train', 'definition');
+    after('train-and-deploy/staging', 'train-and-deploy/train');
+    after('train-and-deploy/staging', 'train-and-deploy/template');
+    after('train-and-deploy/production', 'train-and-deploy/staging');
     expect(job(rerun, 'train-and-deploy/staging').environment).toBe('staging');
     expect(job(rerun, 'train-and-deploy/production').environment).toBe('production');
     const actions = rerun.jobs.flatMap((record) => record.steps.filter((step) => step.uses?.startsWith('./')).map((step) => step.uses));

@@ -210,7 +210,12 @@ async function runJobs(replay: Replay, scope: WorkflowScope, only?: readonly str
       });
       running.set(jobId, run);
     }
-    await Promise.race(running.values());
+    try {
+      await Promise.race(running.values());
+    } catch (error) {
+      await Promise.allSettled(running.values());
+      throw error;
+    }
   }
   return done;
 }
