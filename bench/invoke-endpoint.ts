@@ -1,8 +1,11 @@
 /**
  * InvokeEndpoint throughput and latency of the local XGBoost endpoint, through the SDK over loopback:
  * single-row requests from 16 concurrent callers (requests/s, p50, p99) and one 1,000-row request.
- * Run with `npm run bench:invoke`; figures go to bench/results/invoke-endpoint.json.
+ * The local AWS runs as users run it, in its own process (`mlops local start`), so the callers' SDK work and
+ * the server's work each have a core. Run with `npm run bench:invoke`; figures go to
+ * bench/results/invoke-endpoint.json.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,7 +20,6 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 
-import { startLocalAws } from '../local';
 import { writeFileAtomic } from '../local/state/store';
 import { createClient } from '../src/aws/clients';
 import { buildAbaloneModel } from '../test/integration/endpoints/abalone-model';
@@ -37,13 +39,37 @@ function percentile(sorted: readonly number[], p: number): number {
 
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 
+/** `mlops local start --port 0` in a child process; resolves with its endpoint once it listens. */
+function startServer(stateDir: string): Promise<{ endpoint: string; child: ChildProcess }> {
+  const cli = path.join(__dirname, '..', 'bin', 'mlops.js');
+  const child = spawn(process.execPath, [cli, 'local', 'start', '--port', '0', '--state-dir', stateDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let banner = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      banner += chunk.toString('utf8');
+      const endpoint = /listening on (http:\/\/\S+)/.exec(banner)?.[1];
+      if (endpoint) resolve({ endpoint, child });
+    });
+    child.once('exit', (code) => reject(new Error(`mlops local start exited with code ${code}: ${banner}`)));
+  });
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-invoke-'));
-  const aws = await startLocalAws({ port: 0, stateDir: path.join(dir, 'state'), quiet: true });
+  const server = await startServer(path.join(dir, 'state'));
   try {
     const options = {
-      endpoint: aws.endpoint,
-      region: aws.region,
+      endpoint: server.endpoint,
+      region: 'us-east-1',
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     };
     const model = await buildAbaloneModel(path.join(dir, 'model'));
@@ -156,6 +182,8 @@ async function main(): Promise<void> {
     const result = {
       benchmark: 'invoke-endpoint',
       date: new Date().toISOString(),
+      setup:
+        'local AWS in its own process (mlops local start); 16 async callers in this process with SDK v3 clients from createClient (maxAttempts 1)',
       machine: { cpus: os.cpus().length, node: process.version, loadAverage1m: round(os.loadavg()[0]!) },
       targets: TARGETS,
       ...figures,
@@ -176,7 +204,7 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   } finally {
-    await aws.stop();
+    await stopServer(server.child);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -13,14 +13,22 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export const ACTIONS = ['upsert-sagemaker-pipeline', 'wait-for-execution', 'deploy-endpoint', 'approved-model'] as const;
+export const ACTIONS = [
+  'upsert-sagemaker-pipeline',
+  'wait-for-execution',
+  'deploy-endpoint',
+  'approved-model',
+] as const;
 
 const ROOT = path.resolve(__dirname, '..');
 export const DIST = path.join(ROOT, 'dist');
 
 /** The files of one action's bundle, relative to its folder. */
 export async function bundleAction(action: string): Promise<Record<string, string>> {
-  const ncc = require('@vercel/ncc') as (entry: string, options: Record<string, unknown>) => Promise<NccOutput>;
+  const ncc = require('@vercel/ncc') as (
+    entry: string,
+    options: Record<string, unknown>,
+  ) => Promise<NccOutput>;
   const { transformSync } = await import('esbuild');
   const entry = path.join(ROOT, 'src', 'actions', action, 'index.ts');
   const { code, assets } = await ncc(entry, {
@@ -32,7 +40,14 @@ export async function bundleAction(action: string): Promise<Record<string, strin
     transpileOnly: true,
     target: 'es2022',
   });
-  const minified = transformSync(code, { minify: true, keepNames: true, format: 'cjs', platform: 'node', target: 'node20', legalComments: 'none' });
+  const minified = transformSync(code, {
+    minify: true,
+    keepNames: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    legalComments: 'none',
+  });
   const files: Record<string, string> = { 'index.js': minified.code };
   for (const [name, asset] of Object.entries(assets)) files[name] = asset.source.toString();
   return files;
@@ -51,7 +66,10 @@ function writeBundle(outDir: string, action: string, files: Record<string, strin
 }
 
 /** Builds every action into `outDir`, two at a time in child processes (webpack is single-threaded). */
-export async function buildAll(outDir: string, concurrency = Math.max(1, Math.min(2, os.cpus().length))): Promise<void> {
+export async function buildAll(
+  outDir: string,
+  concurrency = Math.max(1, Math.min(2, os.cpus().length)),
+): Promise<void> {
   const queue = [...ACTIONS];
   const worker = async (): Promise<void> => {
     for (let action = queue.shift(); action; action = queue.shift()) await buildInChild(action, outDir);
@@ -61,16 +79,30 @@ export async function buildAll(outDir: string, concurrency = Math.max(1, Math.mi
 
 function buildInChild(action: string, outDir: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, __filename, '--only', action, '--out', outDir], { stdio: 'inherit' });
+    const child = spawn(
+      process.execPath,
+      ['--require', 'tsx/cjs', __filename, '--only', action, '--out', outDir],
+      {
+        cwd: ROOT,
+        stdio: 'inherit',
+      },
+    );
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`building ${action} failed (exit ${code})`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`building ${action} failed (exit ${code})`)),
+    );
   });
 }
 
 /** Files that differ between two dist folders (missing on either side counts). */
 export function compareDist(expectedDir: string, actualDir: string): string[] {
   const list = (dir: string) =>
-    fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name))) : [];
+    fs.existsSync(dir)
+      ? fs
+          .readdirSync(dir, { recursive: true, withFileTypes: true })
+          .filter((entry) => entry.isFile())
+          .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
+      : [];
   const names = [...new Set([...list(expectedDir), ...list(actualDir)])].sort();
   return names.filter((name) => {
     const [a, b] = [path.join(expectedDir, name), path.join(actualDir, name)];
@@ -94,7 +126,9 @@ async function main(args: string[]): Promise<number> {
       await buildAll(temp);
       const stale = compareDist(temp, DIST);
       if (stale.length > 0) {
-        process.stderr.write(`dist/ is stale; run npm run build:actions and commit:\n${stale.map((name) => `  dist/${name}`).join('\n')}\n`);
+        process.stderr.write(
+          `dist/ is stale; run npm run build:actions and commit:\n${stale.map((name) => `  dist/${name}`).join('\n')}\n`,
+        );
         return 1;
       }
       process.stdout.write('dist/ is current\n');

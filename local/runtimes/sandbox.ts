@@ -6,27 +6,19 @@ import { CONTAINER_OPT_ML, type JobDirectory } from './job-directory';
 import type { JobLog } from './job-log';
 
 /**
- * Runs inside a private mount namespace: puts the job folder at /opt/ml (on a tmpfs over /opt that keeps
- * the host's /opt entries visible), then execs the job's command. Nothing mounted here is seen outside.
+ * Runs inside a private mount namespace: an overlay over /opt (the host's entries stay visible; anything the
+ * job writes there lands in the job folder) with the job folder bind-mounted at /opt/ml, then execs the job's
+ * command. Nothing mounted here is seen outside.
  */
 const MOUNT_SCRIPT = `set -e
-job=$1; stash=$2; shift 2
-if [ -d /opt/ml ]; then
-  mount --bind "$job" /opt/ml
-else
-  if [ -d /opt ]; then mount --rbind /opt "$stash"; fi
-  mount -t tmpfs -o mode=755 tmpfs /opt
-  for entry in "$stash"/* "$stash"/.[!.]*; do
-    [ -e "$entry" ] || [ -L "$entry" ] || continue
-    name=\${entry##*/}
-    if [ -L "$entry" ]; then cp -P "$entry" "/opt/$name"
-    elif [ -d "$entry" ]; then mkdir "/opt/$name"; mount --rbind "$entry" "/opt/$name"
-    else : > "/opt/$name"; mount --bind "$entry" "/opt/$name"; fi
-  done
-  mkdir /opt/ml
-  mount --bind "$job" /opt/ml
-fi
+job=$1; upper=$2; work=$3; shift 3
+mount -t overlay overlay -o lowerdir=/opt,upperdir="$upper",workdir="$work" /opt
+mkdir -p /opt/ml
+mount --bind "$job" /opt/ml
 exec "$@"`;
+
+/** Folder of the job holding the overlay's upper and work directories. */
+export const SANDBOX_FOLDER = 'sandbox';
 
 /** How jobs see `/opt/ml`: a private mount namespace, or (where that is unavailable) rewritten arguments. */
 export type Isolation =
@@ -52,18 +44,26 @@ export function detectIsolation(probeDir: string, env: NodeJS.ProcessEnv = proce
   }
   const unshare = process.getuid?.() === 0 ? ['unshare', '-m', '--'] : ['unshare', '-r', '-m', '--'];
   const job = path.join(probeDir, 'probe-job');
-  const stash = path.join(probeDir, 'probe-opt');
   fs.mkdirSync(job, { recursive: true });
-  fs.mkdirSync(stash, { recursive: true });
+  const sandbox = path.join(probeDir, 'probe-sandbox');
   const probe = spawnSync(
     unshare[0] ?? 'unshare',
-    [...unshare.slice(1), 'sh', '-c', MOUNT_SCRIPT, 'sh', job, stash, 'test', '-d', `${CONTAINER_OPT_ML}/.`],
-    {
-      encoding: 'utf8',
-    },
+    [
+      ...unshare.slice(1),
+      'sh',
+      '-c',
+      MOUNT_SCRIPT,
+      'sh',
+      job,
+      ...overlayFolders(sandbox),
+      'test',
+      '-d',
+      `${CONTAINER_OPT_ML}/.`,
+    ],
+    { encoding: 'utf8' },
   );
   fs.rmSync(job, { recursive: true, force: true });
-  fs.rmSync(stash, { recursive: true, force: true });
+  fs.rmSync(sandbox, { recursive: true, force: true });
   const deathSignal =
     spawnSync('setpriv', ['--help'], { stdio: 'ignore' }).status === 0
       ? ['setpriv', '--pdeathsig', 'KILL', '--']
@@ -135,8 +135,7 @@ export function runSandboxed(request: SandboxRequest): Promise<SandboxResult> {
 function commandLine(request: SandboxRequest, isolation: Isolation): string[] {
   const { directory, log } = request;
   if (isolation.kind === 'namespace') {
-    const stash = path.join(directory.root, 'host-opt');
-    fs.mkdirSync(stash, { recursive: true });
+    const overlay = overlayFolders(path.join(directory.root, SANDBOX_FOLDER));
     return [
       ...isolation.unshare,
       ...isolation.deathSignal,
@@ -145,7 +144,7 @@ function commandLine(request: SandboxRequest, isolation: Isolation): string[] {
       MOUNT_SCRIPT,
       'sh',
       directory.optMl,
-      stash,
+      ...overlay,
       ...request.command,
     ];
   }
@@ -153,6 +152,14 @@ function commandLine(request: SandboxRequest, isolation: Isolation): string[] {
     `mount namespaces are unavailable (${isolation.reason}); /opt/ml paths in the job's arguments are rewritten to ${directory.optMl}, so scripts that hard-code /opt/ml paths will not find their files`,
   );
   return request.command.map((arg) => rewriteOptMl(arg, directory.optMl));
+}
+
+/** The overlay's upper and work folders (created empty). */
+function overlayFolders(root: string): [string, string] {
+  const upper = path.join(root, 'upper');
+  const work = path.join(root, 'work');
+  for (const folder of [upper, work]) fs.mkdirSync(folder, { recursive: true });
+  return [upper, work];
 }
 
 /** `/opt/ml/x` → `<job>/opt-ml/x` wherever it appears in an argument (including `--input=/opt/ml/...`). */

@@ -49,10 +49,21 @@ export class Inputs {
 
   /** A value matching a pattern (e.g. a name or ARN); `expected` describes it for the message. */
   matching(name: string, pattern: RegExp, expected: string, options: { required: true }): string;
-  matching(name: string, pattern: RegExp, expected: string, options?: { required?: false }): string | undefined;
-  matching(name: string, pattern: RegExp, expected: string, options: { required?: boolean } = {}): string | undefined {
+  matching(
+    name: string,
+    pattern: RegExp,
+    expected: string,
+    options?: { required?: false },
+  ): string | undefined;
+  matching(
+    name: string,
+    pattern: RegExp,
+    expected: string,
+    options: { required?: boolean } = {},
+  ): string | undefined {
     const value = options.required ? this.required(name, expected) : this.optional(name);
-    if (value !== undefined && !pattern.test(value)) throw new InputError(name, `expected ${expected}; got "${value}"`);
+    if (value !== undefined && !pattern.test(value))
+      throw new InputError(name, `expected ${expected}; got "${value}"`);
     return value;
   }
 
@@ -89,10 +100,16 @@ export class Inputs {
     try {
       document = parse(value);
     } catch (error) {
-      throw new InputError(name, `expected a YAML or JSON map (e.g. {"Key": "value"} or Key: value lines); it does not parse: ${firstLine(error)}`);
+      throw new InputError(
+        name,
+        `expected a YAML or JSON map (e.g. {"Key": "value"} or Key: value lines); it does not parse: ${firstLine(error)}`,
+      );
     }
     if (document === null || typeof document !== 'object' || Array.isArray(document)) {
-      throw new InputError(name, `expected a YAML or JSON map (e.g. {"Key": "value"} or Key: value lines); got "${value.slice(0, 100)}"`);
+      throw new InputError(
+        name,
+        `expected a YAML or JSON map (e.g. {"Key": "value"} or Key: value lines); got "${value.slice(0, 100)}"`,
+      );
     }
     return document as Record<string, unknown>;
   }
@@ -103,7 +120,10 @@ export class Inputs {
     return Object.fromEntries(
       Object.entries(map).map(([key, value]) => {
         if (!['string', 'number', 'boolean'].includes(typeof value)) {
-          throw new InputError(name, `the value of "${key}" must be a string, number or boolean; got ${JSON.stringify(value)}`);
+          throw new InputError(
+            name,
+            `the value of "${key}" must be a string, number or boolean; got ${JSON.stringify(value)}`,
+          );
         }
         return [key, String(value)];
       }),
@@ -133,7 +153,10 @@ export function checkFile(name: string, file: string): void {
   try {
     stat = fs.statSync(file);
   } catch {
-    throw new InputError(name, `file "${file}" does not exist (relative paths start at the workspace, ${process.cwd()})`);
+    throw new InputError(
+      name,
+      `file "${file}" does not exist (relative paths start at the workspace, ${process.cwd()})`,
+    );
   }
   if (!stat.isFile()) throw new InputError(name, `"${file}" is not a file`);
 }

@@ -12,7 +12,11 @@ export interface PrCommentSettings {
 export function readPrCommentInputs(inputs: Inputs): PrCommentSettings | undefined {
   if (!inputs.boolean('pr-comment', false)) return undefined;
   const token = inputs.optional('github-token');
-  if (!token) throw new InputError('github-token', 'is required when pr-comment is true; expected a token, e.g. ${{ github.token }} (permissions: pull-requests: write)');
+  if (!token)
+    throw new InputError(
+      'github-token',
+      'is required when pr-comment is true; expected a token, e.g. ${{ github.token }} (permissions: pull-requests: write)',
+    );
   return { token, commentKey: inputs.optional('pr-comment-key') ?? 'mlops' };
 }
 
@@ -42,6 +46,9 @@ export async function updatePrComment(
     });
     reporter.info(`PR comment ${result.action}: ${result.url}`);
   } catch (error) {
-    reporter.warning(`Could not write the PR comment: ${error instanceof Error ? error.message : String(error)}`, 'PR comment');
+    reporter.warning(
+      `Could not write the PR comment: ${error instanceof Error ? error.message : String(error)}`,
+      'PR comment',
+    );
   }
 }

@@ -25,15 +25,23 @@ export class NoApprovedModelError extends Error {
  * SortBy=CreationTime and SortOrder=Descending set explicitly (the service's default order is Ascending,
  * which would pick the oldest). Deploy gates use it so an unapproved or rejected package never ships.
  */
-export async function findApprovedModelPackage(sagemaker: SageMakerClient, groupName: string): Promise<ApprovedModelPackage> {
+export async function findApprovedModelPackage(
+  sagemaker: SageMakerClient,
+  groupName: string,
+): Promise<ApprovedModelPackage> {
   const newestApproved = await newestPackage(sagemaker, groupName, true);
-  if (!newestApproved?.ModelPackageArn) throw new NoApprovedModelError(await noneApprovedMessage(sagemaker, groupName));
-  const described = await sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: newestApproved.ModelPackageArn }));
+  if (!newestApproved?.ModelPackageArn)
+    throw new NoApprovedModelError(await noneApprovedMessage(sagemaker, groupName));
+  const described = await sagemaker.send(
+    new DescribeModelPackageCommand({ ModelPackageName: newestApproved.ModelPackageArn }),
+  );
   const container = described.InferenceSpecification?.Containers?.[0];
   return {
     arn: newestApproved.ModelPackageArn,
     groupName,
-    ...(newestApproved.ModelPackageVersion !== undefined ? { version: newestApproved.ModelPackageVersion } : {}),
+    ...(newestApproved.ModelPackageVersion !== undefined
+      ? { version: newestApproved.ModelPackageVersion }
+      : {}),
     ...(newestApproved.CreationTime ? { creationTime: newestApproved.CreationTime } : {}),
     ...(container?.ModelDataUrl ? { modelDataUrl: container.ModelDataUrl } : {}),
     ...(container?.Image ? { imageUri: container.Image } : {}),
@@ -41,7 +49,11 @@ export async function findApprovedModelPackage(sagemaker: SageMakerClient, group
   };
 }
 
-async function newestPackage(sagemaker: SageMakerClient, groupName: string, approvedOnly: boolean): Promise<ModelPackageSummary | undefined> {
+async function newestPackage(
+  sagemaker: SageMakerClient,
+  groupName: string,
+  approvedOnly: boolean,
+): Promise<ModelPackageSummary | undefined> {
   const { ModelPackageSummaryList } = await sagemaker.send(
     new ListModelPackagesCommand({
       ModelPackageGroupName: groupName,

@@ -62,7 +62,9 @@ export async function createChangeSet(
       StackName: request.stackName,
       ChangeSetName: request.changeSetName,
       ChangeSetType: request.type,
-      ...('body' in request.template ? { TemplateBody: request.template.body } : { TemplateURL: request.template.url }),
+      ...('body' in request.template
+        ? { TemplateBody: request.template.body }
+        : { TemplateURL: request.template.url }),
       Parameters: [...request.parameters],
       Capabilities: request.capabilities as Capability[],
       Tags: Object.entries(request.tags).map(([Key, Value]) => ({ Key, Value })),
@@ -73,13 +75,18 @@ export async function createChangeSet(
   const id = created.Id ?? request.changeSetName;
   const described = await pollUntil({
     what: `change set ${request.changeSetName}`,
-    read: () => cloudformation.send(new DescribeChangeSetCommand({ ChangeSetName: id, StackName: request.stackName })),
+    read: () =>
+      cloudformation.send(new DescribeChangeSetCommand({ ChangeSetName: id, StackName: request.stackName })),
     done: (changeSet) => !['CREATE_PENDING', 'CREATE_IN_PROGRESS'].includes(changeSet.Status ?? ''),
     ...context,
   });
-  if (described.Status === 'CREATE_COMPLETE') return { kind: 'ready', id, changes: await allChanges(cloudformation, described, id) };
-  if (isEmptyChangeSetReason(described.StatusReason)) return { kind: 'empty', id, reason: described.StatusReason ?? '' };
-  throw new Error(`change set ${request.changeSetName} for stack ${request.stackName} failed: ${described.StatusReason ?? described.Status}`);
+  if (described.Status === 'CREATE_COMPLETE')
+    return { kind: 'ready', id, changes: await allChanges(cloudformation, described, id) };
+  if (isEmptyChangeSetReason(described.StatusReason))
+    return { kind: 'empty', id, reason: described.StatusReason ?? '' };
+  throw new Error(
+    `change set ${request.changeSetName} for stack ${request.stackName} failed: ${described.StatusReason ?? described.Status}`,
+  );
 }
 
 async function allChanges(
@@ -90,7 +97,9 @@ async function allChanges(
   const rows = toRows(first);
   let nextToken = first.NextToken;
   while (nextToken) {
-    const page = await cloudformation.send(new DescribeChangeSetCommand({ ChangeSetName: id, NextToken: nextToken }));
+    const page = await cloudformation.send(
+      new DescribeChangeSetCommand({ ChangeSetName: id, NextToken: nextToken }),
+    );
     rows.push(...toRows(page));
     nextToken = page.NextToken;
   }
@@ -113,6 +122,10 @@ function toRows(page: DescribeChangeSetCommandOutput): ResourceChangeRow[] {
   });
 }
 
-export async function deleteChangeSet(cloudformation: CloudFormationClient, stackName: string, id: string): Promise<void> {
+export async function deleteChangeSet(
+  cloudformation: CloudFormationClient,
+  stackName: string,
+  id: string,
+): Promise<void> {
   await cloudformation.send(new DeleteChangeSetCommand({ ChangeSetName: id, StackName: stackName }));
 }

@@ -85,7 +85,11 @@ const DEFAULT_POLL_SECONDS = 5;
  * success with changed=false unless failOnEmptyChangeSet; the changes are reported before executing;
  * stack events stream while waiting; any rollback fails with the first resource failure's reason.
  */
-export async function deployStack(clients: DeployClients, options: DeployOptions, reporter: Reporter): Promise<DeployResult> {
+export async function deployStack(
+  clients: DeployClients,
+  options: DeployOptions,
+  reporter: Reporter,
+): Promise<DeployResult> {
   const clock = options.clock ?? systemClock;
   const wait: WaitContext & { startedAt: number } = {
     clock,
@@ -106,8 +110,14 @@ export async function deployStack(clients: DeployClients, options: DeployOptions
     ...s3EndpointOption(),
     s3: clients.s3,
   });
-  const base = { stackName: options.stackName, changeSetName: options.changeSetName, recreated: existing === null };
-  reporter.info(`Creating change set ${options.changeSetName} (${stackExists ? 'UPDATE' : 'CREATE'}) for stack ${options.stackName}`);
+  const base = {
+    stackName: options.stackName,
+    changeSetName: options.changeSetName,
+    recreated: existing === null,
+  };
+  reporter.info(
+    `Creating change set ${options.changeSetName} (${stackExists ? 'UPDATE' : 'CREATE'}) for stack ${options.stackName}`,
+  );
   const changeSet = await createChangeSet(
     cloudformation,
     {
@@ -125,18 +135,34 @@ export async function deployStack(clients: DeployClients, options: DeployOptions
   );
   if (changeSet.kind === 'empty') {
     await deleteChangeSet(cloudformation, options.stackName, changeSet.id);
-    if (options.failOnEmptyChangeSet) throw new Error(`stack ${options.stackName} has no changes to deploy (fail-on-empty-changeset is true): ${changeSet.reason}`);
+    if (options.failOnEmptyChangeSet)
+      throw new Error(
+        `stack ${options.stackName} has no changes to deploy (fail-on-empty-changeset is true): ${changeSet.reason}`,
+      );
     reporter.info(`No changes to stack ${options.stackName}: ${changeSet.reason}`);
     const stack = await describeStack(cloudformation, options.stackName);
-    return { ...base, ...stackIdOf(stack), changed: false, status: stack?.StackStatus ?? 'UNKNOWN', outputs: stackOutputs(stack), changes: [], events: [] };
+    return {
+      ...base,
+      ...stackIdOf(stack),
+      changed: false,
+      status: stack?.StackStatus ?? 'UNKNOWN',
+      outputs: stackOutputs(stack),
+      changes: [],
+      events: [],
+    };
   }
   reporter.group(
     `Change set ${options.changeSetName}: ${changeSet.changes.length} resource change(s)`,
-    changeSet.changes.map((change) => `${change.action} ${change.logicalId} (${change.type})${change.replacement === 'True' ? ' — replacement' : ''}`),
+    changeSet.changes.map(
+      (change) =>
+        `${change.action} ${change.logicalId} (${change.type})${change.replacement === 'True' ? ' — replacement' : ''}`,
+    ),
   );
   const stream = new StackEventStream(cloudformation, options.stackName);
   await stream.skipHistory();
-  await cloudformation.send(new ExecuteChangeSetCommand({ ChangeSetName: changeSet.id, StackName: options.stackName }));
+  await cloudformation.send(
+    new ExecuteChangeSetCommand({ ChangeSetName: changeSet.id, StackName: options.stackName }),
+  );
   const stack = await pollUntil({
     what: `stack ${options.stackName} to finish deploying`,
     read: () => describeStack(cloudformation, options.stackName),
@@ -161,7 +187,9 @@ export async function deployStack(clients: DeployClients, options: DeployOptions
 
 function failureMessage(result: DeployResult, stream: StackEventStream): string {
   const failure = stream.firstFailure();
-  const cause = failure ? `; first failure: ${failure.logicalId} (${failure.type}) ${failure.status}: ${failure.reason}` : '';
+  const cause = failure
+    ? `; first failure: ${failure.logicalId} (${failure.type}) ${failure.status}: ${failure.reason}`
+    : '';
   return `stack ${result.stackName} ended ${result.status}${cause}`;
 }
 
@@ -169,18 +197,26 @@ function failureMessage(result: DeployResult, stream: StackEventStream): string 
  * The existing stack ready for a change set: undefined when absent, null when it was in ROLLBACK_COMPLETE
  * and has just been deleted (it can only be deleted; a new create follows).
  */
-async function usableStack(clients: DeployClients, options: DeployOptions, wait: WaitContext & { startedAt: number }): Promise<Stack | undefined | null> {
+async function usableStack(
+  clients: DeployClients,
+  options: DeployOptions,
+  wait: WaitContext & { startedAt: number },
+): Promise<Stack | undefined | null> {
   const stack = await describeStack(clients.cloudformation, options.stackName);
   if (!stack) return undefined;
   if (isInProgress(stack.StackStatus)) {
-    throw new Error(`stack ${options.stackName} is ${stack.StackStatus}: another operation is running on it; wait for it to finish and run again`);
+    throw new Error(
+      `stack ${options.stackName} is ${stack.StackStatus}: another operation is running on it; wait for it to finish and run again`,
+    );
   }
   if (stack.StackStatus !== 'ROLLBACK_COMPLETE') return stack;
   wait.reporter.warning(
     `Stack ${options.stackName} is ROLLBACK_COMPLETE (its first create failed) and can only be deleted: deleting it and creating it again.`,
     'Recreating stack',
   );
-  await clients.cloudformation.send(new DeleteStackCommand({ StackName: stack.StackId ?? options.stackName }));
+  await clients.cloudformation.send(
+    new DeleteStackCommand({ StackName: stack.StackId ?? options.stackName }),
+  );
   await pollUntil({
     what: `stack ${options.stackName} to be deleted`,
     read: () => describeStack(clients.cloudformation, stack.StackId ?? options.stackName),

@@ -31,7 +31,9 @@ export async function waitForEndpoint(
     ...(described.FailureReason ? { failureReason: described.FailureReason } : {}),
   };
   if (state.status !== 'InService') {
-    throw new Error(`endpoint ${options.endpointName} is ${state.status}${state.failureReason ? `: ${state.failureReason}` : ''}`);
+    throw new Error(
+      `endpoint ${options.endpointName} is ${state.status}${state.failureReason ? `: ${state.failureReason}` : ''}`,
+    );
   }
   return state;
 }
@@ -52,7 +54,9 @@ export function readCsvRows(text: string, options: { hasLabels: boolean; source:
     const comma = line.indexOf(',');
     const label = Number(comma < 0 ? line : line.slice(0, comma));
     if (comma < 0 || !Number.isFinite(label)) {
-      throw new Error(`${options.source} line ${index + 1}: expected a numeric label, a comma and the features; got "${line.slice(0, 80)}"`);
+      throw new Error(
+        `${options.source} line ${index + 1}: expected a numeric label, a comma and the features; got "${line.slice(0, 80)}"`,
+      );
     }
     labels.push(label);
     rows.push(line.slice(comma + 1));
@@ -83,7 +87,9 @@ export async function invokeEndpointWithCsv(
     );
     const values = parsePredictions(response.Body.transformToString(), options.endpointName);
     if (values.length !== batch.length) {
-      throw new Error(`endpoint ${options.endpointName} answered ${values.length} predictions for ${batch.length} rows`);
+      throw new Error(
+        `endpoint ${options.endpointName} answered ${values.length} predictions for ${batch.length} rows`,
+      );
     }
     predictions.push(...values);
   }
@@ -98,16 +104,22 @@ function parsePredictions(text: string, endpointName: string): number[] {
     .filter((value) => value !== '')
     .map((value) => {
       const number = Number(value);
-      if (!Number.isFinite(number)) throw new Error(`endpoint ${endpointName} answered a non-numeric prediction "${value.slice(0, 80)}"`);
+      if (!Number.isFinite(number))
+        throw new Error(`endpoint ${endpointName} answered a non-numeric prediction "${value.slice(0, 80)}"`);
       return number;
     });
 }
 
 export function rootMeanSquaredError(labels: readonly number[], predictions: readonly number[]): number {
   if (labels.length !== predictions.length || labels.length === 0) {
-    throw new Error(`cannot compute RMSE of ${predictions.length} predictions against ${labels.length} labels`);
+    throw new Error(
+      `cannot compute RMSE of ${predictions.length} predictions against ${labels.length} labels`,
+    );
   }
-  const sum = labels.reduce((total, label, index) => total + (label - (predictions[index] ?? Number.NaN)) ** 2, 0);
+  const sum = labels.reduce(
+    (total, label, index) => total + (label - (predictions[index] ?? Number.NaN)) ** 2,
+    0,
+  );
   return Math.sqrt(sum / labels.length);
 }
 
@@ -124,7 +136,10 @@ export async function smokeTestEndpoint(
 ): Promise<SmokeTestResult> {
   const now = options.now ?? Date.now;
   const started = now();
-  const predictions = await invokeEndpointWithCsv(runtime, { endpointName: options.endpointName, rows: options.csv.rows });
+  const predictions = await invokeEndpointWithCsv(runtime, {
+    endpointName: options.endpointName,
+    rows: options.csv.rows,
+  });
   const labels = options.csv.labels;
   return {
     rows: predictions.length,

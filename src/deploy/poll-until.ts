@@ -36,7 +36,9 @@ export async function pollUntil<T>(options: PollUntilOptions<T>): Promise<T> {
       value = await options.read();
     } catch (error) {
       if (!isTransientError(error)) throw error;
-      options.reporter.warning(`Reading ${options.what} failed for now (${describeError(error)}); trying again.`);
+      options.reporter.warning(
+        `Reading ${options.what} failed for now (${describeError(error)}); trying again.`,
+      );
     }
     if (value !== undefined) {
       await options.onRead?.(value);
@@ -44,7 +46,10 @@ export async function pollUntil<T>(options: PollUntilOptions<T>): Promise<T> {
     }
     const remaining = options.deadline - clock.now();
     if (remaining <= 0) {
-      const waited = options.startedAt !== undefined ? ` after ${formatDuration((clock.now() - options.startedAt) / 1000)}` : '';
+      const waited =
+        options.startedAt !== undefined
+          ? ` after ${formatDuration((clock.now() - options.startedAt) / 1000)}`
+          : '';
       throw new DeployTimeoutError(`timed out waiting for ${options.what}${waited}`);
     }
     await clock.sleep(Math.min(options.pollMs, remaining));

@@ -1,4 +1,8 @@
-import { DescribeStackEventsCommand, type CloudFormationClient, type StackEvent } from '@aws-sdk/client-cloudformation';
+import {
+  DescribeStackEventsCommand,
+  type CloudFormationClient,
+  type StackEvent,
+} from '@aws-sdk/client-cloudformation';
 
 /** A stack event as the log and the summary show it. */
 export interface StackEventView {
@@ -29,7 +33,9 @@ export class StackEventStream {
 
   /** Marks the latest existing events as seen, so only the coming operation's events are reported. */
   async skipHistory(): Promise<void> {
-    const page = await this.cloudformation.send(new DescribeStackEventsCommand({ StackName: this.stackName }));
+    const page = await this.cloudformation.send(
+      new DescribeStackEventsCommand({ StackName: this.stackName }),
+    );
     for (const event of page.StackEvents ?? []) if (event.EventId) this.seen.add(event.EventId);
   }
 
@@ -38,7 +44,10 @@ export class StackEventStream {
     let nextToken: string | undefined;
     pages: do {
       const page = await this.cloudformation.send(
-        new DescribeStackEventsCommand({ StackName: this.stackName, ...(nextToken ? { NextToken: nextToken } : {}) }),
+        new DescribeStackEventsCommand({
+          StackName: this.stackName,
+          ...(nextToken ? { NextToken: nextToken } : {}),
+        }),
       );
       for (const event of page.StackEvents ?? []) {
         const view = toView(event);

@@ -1,7 +1,10 @@
 import { DescribeStacksCommand, type CloudFormationClient, type Stack } from '@aws-sdk/client-cloudformation';
 
 /** The stack, or undefined when it does not exist (CloudFormation answers ValidationError "does not exist"). */
-export async function describeStack(cloudformation: CloudFormationClient, stackName: string): Promise<Stack | undefined> {
+export async function describeStack(
+  cloudformation: CloudFormationClient,
+  stackName: string,
+): Promise<Stack | undefined> {
   try {
     const { Stacks } = await cloudformation.send(new DescribeStacksCommand({ StackName: stackName }));
     return Stacks?.[0];
@@ -23,6 +26,8 @@ export function isSuccess(status: string | undefined): boolean {
 
 export function stackOutputs(stack: Stack | undefined): Record<string, string> {
   return Object.fromEntries(
-    (stack?.Outputs ?? []).flatMap((output) => (output.OutputKey ? [[output.OutputKey, output.OutputValue ?? '']] : [])),
+    (stack?.Outputs ?? []).flatMap((output) =>
+      output.OutputKey ? [[output.OutputKey, output.OutputValue ?? '']] : [],
+    ),
   );
 }

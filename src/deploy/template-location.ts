@@ -20,7 +20,9 @@ export interface TemplateLocationOptions {
  * Where CloudFormation reads the template from: inline when it fits (51,200 bytes), else uploaded to the
  * template bucket under a content-addressed key and passed as TemplateURL.
  */
-export async function templateLocation(options: TemplateLocationOptions): Promise<{ body: string } | { url: string }> {
+export async function templateLocation(
+  options: TemplateLocationOptions,
+): Promise<{ body: string } | { url: string }> {
   const { template } = options;
   if (template.sizeBytes <= MAX_INLINE_TEMPLATE_BYTES) return { body: template.body };
   if (!options.bucket) {
@@ -30,7 +32,12 @@ export async function templateLocation(options: TemplateLocationOptions): Promis
   }
   const digest = createHash('sha256').update(template.body).digest('hex').slice(0, 32);
   const key = `mlops-templates/${options.stackName}/${digest}.template`;
-  await putS3Object(await options.s3(), { bucket: options.bucket, key, body: template.body, contentType: 'application/json' });
+  await putS3Object(await options.s3(), {
+    bucket: options.bucket,
+    key,
+    body: template.body,
+    contentType: 'application/json',
+  });
   return { url: templateUrl(options.bucket, key, options.region, options.s3Endpoint) };
 }
 

@@ -17,13 +17,19 @@ export function parseParameterValues(text: string, source: string): ParameterVal
   try {
     document = parse(text);
   } catch (error) {
-    throw new Error(`${source} is not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`);
+    throw new Error(`${source} is not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`, {
+      cause: error,
+    });
   }
   if (Array.isArray(document)) return fromParameterList(document, source);
   if (typeof document !== 'object' || document === null) {
-    throw new Error(`${source} must be a map of parameter names to values (YAML or JSON); got ${JSON.stringify(document)}`);
+    throw new Error(
+      `${source} must be a map of parameter names to values (YAML or JSON); got ${JSON.stringify(document)}`,
+    );
   }
-  return Object.fromEntries(Object.entries(document).map(([name, value]) => [name, parameterString(value, `${source}: ${name}`)]));
+  return Object.fromEntries(
+    Object.entries(document).map(([name, value]) => [name, parameterString(value, `${source}: ${name}`)]),
+  );
 }
 
 function fromParameterList(list: readonly unknown[], source: string): ParameterValues {
@@ -31,9 +37,14 @@ function fromParameterList(list: readonly unknown[], source: string): ParameterV
     list.map((entry, index) => {
       const record = entry as { ParameterKey?: unknown; ParameterValue?: unknown } | null;
       if (typeof record?.ParameterKey !== 'string') {
-        throw new Error(`${source}[${index}] must have a ParameterKey and a ParameterValue; got ${JSON.stringify(entry)}`);
+        throw new Error(
+          `${source}[${index}] must have a ParameterKey and a ParameterValue; got ${JSON.stringify(entry)}`,
+        );
       }
-      return [record.ParameterKey, parameterString(record.ParameterValue, `${source}: ${record.ParameterKey}`)];
+      return [
+        record.ParameterKey,
+        parameterString(record.ParameterValue, `${source}: ${record.ParameterKey}`),
+      ];
     }),
   );
 }
@@ -41,8 +52,11 @@ function fromParameterList(list: readonly unknown[], source: string): ParameterV
 function parameterString(value: unknown, where: string): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value) && value.every((entry) => ['string', 'number', 'boolean'].includes(typeof entry))) return value.join(',');
-  throw new Error(`${where} must be a string, number, boolean or a list of them; got ${JSON.stringify(value)}`);
+  if (Array.isArray(value) && value.every((entry) => ['string', 'number', 'boolean'].includes(typeof entry)))
+    return value.join(',');
+  throw new Error(
+    `${where} must be a string, number, boolean or a list of them; got ${JSON.stringify(value)}`,
+  );
 }
 
 /**
@@ -51,18 +65,25 @@ function parameterString(value: unknown, where: string): string {
  * value. Parameters with a default that are not given are left out, so CloudFormation applies the
  * default — this is how CDK's BootstrapVersion (an SSM parameter type) resolves.
  */
-export function planParameters(template: TemplateFile, values: ParameterValues, stackExists: boolean): Parameter[] {
+export function planParameters(
+  template: TemplateFile,
+  values: ParameterValues,
+  stackExists: boolean,
+): Parameter[] {
   checkParameterNames(template, values);
   const missing: string[] = [];
   const parameters: Parameter[] = [];
   for (const [name, declaration] of template.parameters) {
     const value = values[name];
     if (value !== undefined) parameters.push({ ParameterKey: name, ParameterValue: value });
-    else if (stackExists && !declaration.hasDefault) parameters.push({ ParameterKey: name, UsePreviousValue: true });
+    else if (stackExists && !declaration.hasDefault)
+      parameters.push({ ParameterKey: name, UsePreviousValue: true });
     else if (!declaration.hasDefault) missing.push(name);
   }
   if (missing.length > 0) {
-    throw new Error(`parameter ${missing.join(', ')} of ${template.path} has no default; pass a value in parameters`);
+    throw new Error(
+      `parameter ${missing.join(', ')} of ${template.path} has no default; pass a value in parameters`,
+    );
   }
   return parameters;
 }

@@ -30,7 +30,9 @@ export function readTemplate(path: string): TemplateFile {
   try {
     document = parse(body, { logLevel: 'error' });
   } catch (error) {
-    throw new Error(`template ${path} is neither JSON nor YAML: ${(error as Error).message}`);
+    throw new Error(`template ${path} is neither JSON nor YAML: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   if (!isRecord(document) || !isRecord(document.Resources)) {
     throw new Error(`template ${path} has no Resources section; expected a CloudFormation template`);

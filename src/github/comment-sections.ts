@@ -15,17 +15,23 @@ const sectionEnd = (section: string) => `<!-- /section:${section} -->`;
 const MAX_SECTION_CHARS = 30_000;
 
 /** The comment body with `section` set to `content` (added at the end when new). */
-export function mergeSection(existing: string | undefined, options: { commentKey: string; section: string; content: string }): string {
+export function mergeSection(
+  existing: string | undefined,
+  options: { commentKey: string; section: string; content: string },
+): string {
   const { commentKey, section } = options;
   if (/-->|\s/.test(section) || /-->/.test(commentKey)) {
-    throw new Error(`comment section and key must not contain whitespace or "-->"; got "${section}" / "${commentKey}"`);
+    throw new Error(
+      `comment section and key must not contain whitespace or "-->"; got "${section}" / "${commentKey}"`,
+    );
   }
   const block = `${sectionStart(section)}\n${truncate(options.content.trim())}\n${sectionEnd(section)}`;
   const marker = commentMarker(commentKey);
   const body = existing?.includes(marker) ? existing : `${marker}\n`;
   const start = body.indexOf(sectionStart(section));
   const end = body.indexOf(sectionEnd(section));
-  if (start >= 0 && end > start) return `${body.slice(0, start)}${block}${body.slice(end + sectionEnd(section).length)}`;
+  if (start >= 0 && end > start)
+    return `${body.slice(0, start)}${block}${body.slice(end + sectionEnd(section).length)}`;
   return `${body.trimEnd()}\n\n${block}\n`;
 }
 

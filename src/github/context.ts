@@ -31,7 +31,9 @@ export function readRunContext(): RunContext {
     ...(runId !== undefined ? { runId } : {}),
     ...(runAttempt !== undefined ? { runAttempt } : {}),
     ...(repository && runId !== undefined
-      ? { runUrl: `${context.serverUrl}/${repository}/actions/runs/${runId}${runAttempt ? `/attempts/${runAttempt}` : ''}` }
+      ? {
+          runUrl: `${context.serverUrl}/${repository}/actions/runs/${runId}${runAttempt ? `/attempts/${runAttempt}` : ''}`,
+        }
       : {}),
     ...(context.workflow ? { workflow: context.workflow } : {}),
     ...(context.job ? { job: context.job } : {}),

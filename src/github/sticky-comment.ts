@@ -35,17 +35,27 @@ export async function upsertStickyComment(options: StickyCommentOptions): Promis
     per_page: 100,
   });
   const existing = comments.find((comment) => comment.body?.includes(marker));
-  const body = mergeSection(existing?.body, { commentKey, section: options.section, content: options.content });
+  const body = mergeSection(existing?.body, {
+    commentKey,
+    section: options.section,
+    content: options.content,
+  });
   if (existing) {
     const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
     return { action: 'updated', commentId: data.id, url: data.html_url };
   }
-  const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: options.issueNumber, body });
+  const { data } = await octokit.rest.issues.createComment({
+    owner,
+    repo,
+    issue_number: options.issueNumber,
+    body,
+  });
   return { action: 'created', commentId: data.id, url: data.html_url };
 }
 
 function splitRepository(repository: string): [string, string] {
   const [owner, repo, ...rest] = repository.split('/');
-  if (!owner || !repo || rest.length > 0) throw new Error(`repository must look like owner/name; got "${repository}"`);
+  if (!owner || !repo || rest.length > 0)
+    throw new Error(`repository must look like owner/name; got "${repository}"`);
   return [owner, repo];
 }

@@ -1,6 +1,12 @@
 import * as fs from 'node:fs';
 
-import { assetObject, resolveAssetPath, staleAssets, type AssetEntry, type AssetsManifest } from '../../pipeline/assets';
+import {
+  assetObject,
+  resolveAssetPath,
+  staleAssets,
+  type AssetEntry,
+  type AssetsManifest,
+} from '../../pipeline/assets';
 import type { Reporter } from '../report/reporter';
 import type { PipelineClients } from './clients';
 import { s3ObjectExists } from './s3-objects';
@@ -22,7 +28,8 @@ export async function uploadMissingAssets(
   reporter: Reporter,
 ): Promise<AssetUploadResult> {
   const stale = staleAssets(options.manifest, options.root);
-  if (stale.length > 0) throw new Error(`assets changed since the manifest was written:\n${stale.join('\n')}`);
+  if (stale.length > 0)
+    throw new Error(`assets changed since the manifest was written:\n${stale.join('\n')}`);
   if (options.manifest.assets.length === 0) return { uploaded: [], present: [] };
   const s3 = await clients.s3();
   const checks = await Promise.all(
@@ -37,7 +44,14 @@ export async function uploadMissingAssets(
     for (const asset of missing) {
       const { bucket, key } = assetObject(asset);
       // lib-storage buffers each part before sending, so a retried request resends the same bytes.
-      await new Upload({ client: s3, params: { Bucket: bucket, Key: key, Body: fs.createReadStream(resolveAssetPath(asset, options.root)) } }).done();
+      await new Upload({
+        client: s3,
+        params: {
+          Bucket: bucket,
+          Key: key,
+          Body: fs.createReadStream(resolveAssetPath(asset, options.root)),
+        },
+      }).done();
       reporter.info(`Uploaded ${asset.path} → ${asset.s3Uri}`);
     }
   }

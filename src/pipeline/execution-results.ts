@@ -61,16 +61,22 @@ export async function collectExecutionResults(
   const packageStatus = packageArn
     ? await attempt(`model package ${packageArn}`, () => modelPackageStatus(clients, packageArn))
     : undefined;
-  const metrics = (await Promise.all(
-    steps
-      .filter((step) => step.status === 'Succeeded' && step.metadata?.TrainingJob?.Arn)
-      .map((step) => attempt(`metrics of ${step.name}`, () => trainingMetrics(clients, step))),
-  )).flatMap((list) => list ?? []);
-  const reports = (await Promise.all(
-    propertyFileSources(steps, definition).map((source) =>
-      attempt(`property file ${source.name} of ${source.step.name}`, () => readPropertyFile(clients, source)),
-    ),
-  )).flatMap((report) => (report ? [report] : []));
+  const metrics = (
+    await Promise.all(
+      steps
+        .filter((step) => step.status === 'Succeeded' && step.metadata?.TrainingJob?.Arn)
+        .map((step) => attempt(`metrics of ${step.name}`, () => trainingMetrics(clients, step))),
+    )
+  ).flatMap((list) => list ?? []);
+  const reports = (
+    await Promise.all(
+      propertyFileSources(steps, definition).map((source) =>
+        attempt(`property file ${source.name} of ${source.step.name}`, () =>
+          readPropertyFile(clients, source),
+        ),
+      ),
+    )
+  ).flatMap((report) => (report ? [report] : []));
   return {
     ...(packageArn ? { modelPackageArn: packageArn } : {}),
     ...(packageStatus ? { modelPackageStatus: packageStatus } : {}),
@@ -91,14 +97,18 @@ async function trainingMetrics(clients: PipelineClients, step: StepView): Promis
   const jobName = resourceNameOf(step.metadata?.TrainingJob?.Arn ?? '');
   const job = await clients.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: jobName }));
   return (job.FinalMetricDataList ?? []).flatMap((metric) =>
-    metric.MetricName !== undefined && metric.Value !== undefined ? [{ step: step.name, name: metric.MetricName, value: metric.Value }] : [],
+    metric.MetricName !== undefined && metric.Value !== undefined
+      ? [{ step: step.name, name: metric.MetricName, value: metric.Value }]
+      : [],
   );
 }
 
 function lambdaOutputs(steps: readonly StepView[]): LambdaOutput[] {
   return steps.flatMap((step) =>
     (step.metadata?.Lambda?.OutputParameters ?? []).flatMap((output) =>
-      output.Name !== undefined && output.Value !== undefined ? [{ step: step.name, name: output.Name, value: output.Value }] : [],
+      output.Name !== undefined && output.Value !== undefined
+        ? [{ step: step.name, name: output.Name, value: output.Value }]
+        : [],
     ),
   );
 }
@@ -114,7 +124,8 @@ function propertyFileSources(steps: readonly StepView[], definition: unknown): P
   const byName = new Map(steps.map((step) => [step.name, step]));
   return flattenDefinitionSteps(definition).flatMap((declared) => {
     const step = byName.get(declared.Name);
-    if (declared.Type !== 'Processing' || step?.status !== 'Succeeded' || !step.metadata?.ProcessingJob?.Arn) return [];
+    if (declared.Type !== 'Processing' || step?.status !== 'Succeeded' || !step.metadata?.ProcessingJob?.Arn)
+      return [];
     return (declared.PropertyFiles ?? []).flatMap((file) =>
       file.PropertyFileName && file.OutputName && file.FilePath
         ? [{ step, name: file.PropertyFileName, outputName: file.OutputName, filePath: file.FilePath }]
@@ -123,10 +134,15 @@ function propertyFileSources(steps: readonly StepView[], definition: unknown): P
   });
 }
 
-async function readPropertyFile(clients: PipelineClients, source: PropertyFileSource): Promise<PropertyFileReport> {
+async function readPropertyFile(
+  clients: PipelineClients,
+  source: PropertyFileSource,
+): Promise<PropertyFileReport> {
   const jobName = resourceNameOf(source.step.metadata?.ProcessingJob?.Arn ?? '');
   const job = await clients.sagemaker.send(new DescribeProcessingJobCommand({ ProcessingJobName: jobName }));
-  const output = job.ProcessingOutputConfig?.Outputs?.find((candidate) => candidate.OutputName === source.outputName);
+  const output = job.ProcessingOutputConfig?.Outputs?.find(
+    (candidate) => candidate.OutputName === source.outputName,
+  );
   const prefix = output?.S3Output?.S3Uri;
   if (!prefix) throw new Error(`processing job ${jobName} has no output named ${source.outputName}`);
   const uri = `${prefix.replace(/\/+$/, '')}/${source.filePath.replace(/^\/+/, '')}`;

@@ -24,7 +24,9 @@ export class PollInterval {
 
   /** Milliseconds to wait before the next poll. */
   next(activity: boolean): number {
-    this.current = activity ? this.bounds.minSeconds : Math.min(this.bounds.maxSeconds, this.current * GROWTH);
+    this.current = activity
+      ? this.bounds.minSeconds
+      : Math.min(this.bounds.maxSeconds, this.current * GROWTH);
     const jittered = this.current * (1 - JITTER + 2 * JITTER * this.random());
     const clamped = Math.min(this.bounds.maxSeconds, Math.max(this.bounds.minSeconds, jittered));
     return Math.round(clamped * 1000);

@@ -25,12 +25,19 @@ export async function s3ObjectExists(s3: S3Client, bucket: string, key: string):
     return true;
   } catch (error) {
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if (status === 404 || (error instanceof Error && (error.name === 'NotFound' || error.name === 'NoSuchKey'))) return false;
+    if (
+      status === 404 ||
+      (error instanceof Error && (error.name === 'NotFound' || error.name === 'NoSuchKey'))
+    )
+      return false;
     throw error;
   }
 }
 
-export async function putS3Object(s3: S3Client, options: { bucket: string; key: string; body: Buffer | string; contentType?: string }): Promise<void> {
+export async function putS3Object(
+  s3: S3Client,
+  options: { bucket: string; key: string; body: Buffer | string; contentType?: string },
+): Promise<void> {
   const { PutObjectCommand } = await s3Module();
   await s3.send(
     new PutObjectCommand({

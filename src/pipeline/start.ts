@@ -24,7 +24,11 @@ export interface StartResult {
   readonly executionArn: string;
 }
 
-export async function startExecution(clients: PipelineClients, options: StartOptions, reporter: Reporter): Promise<StartResult> {
+export async function startExecution(
+  clients: PipelineClients,
+  options: StartOptions,
+  reporter: Reporter,
+): Promise<StartResult> {
   const started = await clients.sagemaker.send(
     new StartPipelineExecutionCommand({
       PipelineName: options.pipelineName,
@@ -38,11 +42,14 @@ export async function startExecution(clients: PipelineClients, options: StartOpt
     }),
   );
   const executionArn = started.PipelineExecutionArn;
-  if (!executionArn) throw new Error(`StartPipelineExecution for ${options.pipelineName} returned no execution ARN`);
+  if (!executionArn)
+    throw new Error(`StartPipelineExecution for ${options.pipelineName} returned no execution ARN`);
   reporter.info(`Started execution ${executionArn}`);
   if (options.tags.length > 0) {
     try {
-      await clients.sagemaker.send(new AddTagsCommand({ ResourceArn: executionArn, Tags: [...options.tags] }));
+      await clients.sagemaker.send(
+        new AddTagsCommand({ ResourceArn: executionArn, Tags: [...options.tags] }),
+      );
     } catch (error) {
       // The execution runs either way; missing tags only cost traceability.
       reporter.warning(`Could not tag execution ${executionArn}: ${describeError(error)}`);
@@ -62,7 +69,15 @@ export function deriveClientRequestToken(
 ): string | undefined {
   if (context.runId === undefined) return undefined;
   const digest = createHash('sha256')
-    .update(JSON.stringify([context.repository, context.job, options.pipelineName, options.parameters, options.displayName ?? '']))
+    .update(
+      JSON.stringify([
+        context.repository,
+        context.job,
+        options.pipelineName,
+        options.parameters,
+        options.displayName ?? '',
+      ]),
+    )
     .digest('hex');
   // 32–128 characters: the run and attempt stay readable, the digest separates jobs and pipelines.
   return `gh-${context.runId}-${context.runAttempt ?? 1}-${digest.slice(0, 40)}`;

@@ -73,11 +73,14 @@ export function toStepView(step: PipelineExecutionStep, now: number = Date.now()
 }
 
 /** The metadata union holds one member per step type; its name says the type, its `Arn` the resource. */
-function firstMetadataEntry(metadata: PipelineExecutionStepMetadata | undefined): { kind: string; arn?: string } | undefined {
+function firstMetadataEntry(
+  metadata: PipelineExecutionStepMetadata | undefined,
+): { kind: string; arn?: string } | undefined {
   if (!metadata) return undefined;
   for (const [kind, value] of Object.entries(metadata)) {
     if (value === undefined || value === null) continue;
-    const arn = typeof value === 'object' && 'Arn' in value && typeof value.Arn === 'string' ? value.Arn : undefined;
+    const arn =
+      typeof value === 'object' && 'Arn' in value && typeof value.Arn === 'string' ? value.Arn : undefined;
     return arn ? { kind, arn } : { kind };
   }
   return undefined;

@@ -10,7 +10,14 @@ const THROTTLING_CODES = new Set([
   'ProvisionedThroughputExceededException',
 ]);
 
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'TimeoutError', 'RequestTimeout']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'TimeoutError',
+  'RequestTimeout',
+]);
 
 /**
  * Errors worth riding out in a long wait (the SDK has already retried them): throttling, 5xx and
@@ -18,8 +25,13 @@ const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE
  */
 export function isTransientError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const details = error as Error & { code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
-  if (THROTTLING_CODES.has(error.name) || (details.code !== undefined && NETWORK_CODES.has(details.code))) return true;
+  const details = error as Error & {
+    code?: string;
+    $metadata?: { httpStatusCode?: number };
+    $retryable?: unknown;
+  };
+  if (THROTTLING_CODES.has(error.name) || (details.code !== undefined && NETWORK_CODES.has(details.code)))
+    return true;
   if (NETWORK_CODES.has(error.name)) return true;
   const status = details.$metadata?.httpStatusCode;
   return status !== undefined && status >= 500;

@@ -39,7 +39,11 @@ export interface UpsertResult {
  * role, description, display name or parallelism differ from what is deployed; otherwise nothing
  * changes and `changed` is false.
  */
-export async function upsertPipeline(clients: PipelineClients, options: UpsertOptions, reporter: Reporter): Promise<UpsertResult> {
+export async function upsertPipeline(
+  clients: PipelineClients,
+  options: UpsertOptions,
+  reporter: Reporter,
+): Promise<UpsertResult> {
   const existing = await describePipeline(clients, options.pipelineName);
   const definitionText = JSON.stringify(options.definition);
   const settings = {
@@ -54,7 +58,10 @@ export async function upsertPipeline(clients: PipelineClients, options: UpsertOp
   };
   if (!existing) {
     const created = await clients.sagemaker.send(
-      new CreatePipelineCommand({ ...settings, ...(options.tags.length > 0 ? { Tags: [...options.tags] } : {}) }),
+      new CreatePipelineCommand({
+        ...settings,
+        ...(options.tags.length > 0 ? { Tags: [...options.tags] } : {}),
+      }),
     );
     reporter.info(`Created pipeline ${options.pipelineName}`);
     return { pipelineArn: created.PipelineArn ?? '', created: true, changed: true, differences: ['created'] };
@@ -66,18 +73,24 @@ export async function upsertPipeline(clients: PipelineClients, options: UpsertOp
     return { pipelineArn, created: false, changed: false, differences };
   }
   await clients.sagemaker.send(new UpdatePipelineCommand(settings));
-  if (options.tags.length > 0) await clients.sagemaker.send(new AddTagsCommand({ ResourceArn: pipelineArn, Tags: [...options.tags] }));
+  if (options.tags.length > 0)
+    await clients.sagemaker.send(new AddTagsCommand({ ResourceArn: pipelineArn, Tags: [...options.tags] }));
   reporter.info(`Updated pipeline ${options.pipelineName}: ${differences.join(', ')} changed`);
   return {
     pipelineArn,
     created: false,
     changed: true,
     differences,
-    ...(existing.PipelineDefinition ? { previousDefinition: JSON.parse(existing.PipelineDefinition) as unknown } : {}),
+    ...(existing.PipelineDefinition
+      ? { previousDefinition: JSON.parse(existing.PipelineDefinition) as unknown }
+      : {}),
   };
 }
 
-async function describePipeline(clients: PipelineClients, name: string): Promise<DescribePipelineCommandOutput | undefined> {
+async function describePipeline(
+  clients: PipelineClients,
+  name: string,
+): Promise<DescribePipelineCommandOutput | undefined> {
   try {
     return await clients.sagemaker.send(new DescribePipelineCommand({ PipelineName: name }));
   } catch (error) {
@@ -91,8 +104,10 @@ function pipelineDifferences(existing: DescribePipelineCommandOutput, options: U
   const deployed = existing.PipelineDefinition ? canonicalJson(JSON.parse(existing.PipelineDefinition)) : '';
   if (deployed !== canonicalJson(options.definition)) differences.push('definition');
   if (existing.RoleArn !== options.roleArn) differences.push('role');
-  if (options.description !== undefined && (existing.PipelineDescription ?? '') !== options.description) differences.push('description');
-  if (options.displayName !== undefined && (existing.PipelineDisplayName ?? '') !== options.displayName) differences.push('display name');
+  if (options.description !== undefined && (existing.PipelineDescription ?? '') !== options.description)
+    differences.push('description');
+  if (options.displayName !== undefined && (existing.PipelineDisplayName ?? '') !== options.displayName)
+    differences.push('display name');
   if (
     options.maxParallelSteps !== undefined &&
     existing.ParallelismConfiguration?.MaxParallelExecutionSteps !== options.maxParallelSteps

@@ -60,7 +60,11 @@ const STOP_GRACE_MS = 5 * 60_000;
  * and slower through long steps, rides out throttling and 5xx, honours any timeout, and can stop the
  * execution on timeout or cancellation. Then gathers what the execution produced.
  */
-export async function waitForExecution(clients: PipelineClients, options: WaitOptions, reporter: Reporter): Promise<ExecutionReport> {
+export async function waitForExecution(
+  clients: PipelineClients,
+  options: WaitOptions,
+  reporter: Reporter,
+): Promise<ExecutionReport> {
   const clock = options.clock ?? systemClock;
   const deadline = clock.now() + options.timeoutMinutes * 60_000;
   const poll = new PollInterval(options.poll, options.random);
@@ -76,12 +80,22 @@ export async function waitForExecution(clients: PipelineClients, options: WaitOp
     else if (clock.now() >= deadline) outcome = 'timed-out';
     else {
       const starting = state?.steps.some((step) => step.status === 'Starting') ?? false;
-      await clock.sleep(Math.min(poll.next(transitions.length > 0 || starting), Math.max(0, deadline - clock.now())), options.signal);
+      await clock.sleep(
+        Math.min(poll.next(transitions.length > 0 || starting), Math.max(0, deadline - clock.now())),
+        options.signal,
+      );
     }
   }
   const stopRequested =
     (outcome === 'timed-out' && options.stopOnTimeout) || (outcome === 'cancelled' && options.stopOnCancel);
-  if (stopRequested) state = await stopExecution(clients, options, { clock, reporter, progress, watch: outcome === 'timed-out' }) ?? state;
+  if (stopRequested)
+    state =
+      (await stopExecution(clients, options, {
+        clock,
+        reporter,
+        progress,
+        watch: outcome === 'timed-out',
+      })) ?? state;
   return buildReport(clients, options, { state, outcome, stopRequested, clock, reporter });
 }
 
@@ -106,7 +120,9 @@ async function observe(
     return { execution, status: execution.PipelineExecutionStatus ?? 'Unknown', steps };
   } catch (error) {
     if (!isTransientError(error)) throw error;
-    reporter.warning(`Polling the execution failed for now (${describeError(error)}); trying again at the next poll.`);
+    reporter.warning(
+      `Polling the execution failed for now (${describeError(error)}); trying again at the next poll.`,
+    );
     return undefined;
   }
 }
@@ -119,7 +135,9 @@ async function stopExecution(
   const { clock, reporter } = context;
   reporter.info(`Stopping execution ${options.executionArn}`);
   try {
-    await clients.sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: options.executionArn }));
+    await clients.sagemaker.send(
+      new StopPipelineExecutionCommand({ PipelineExecutionArn: options.executionArn }),
+    );
   } catch (error) {
     reporter.warning(`Could not stop execution ${options.executionArn}: ${describeError(error)}`);
     return undefined;
@@ -129,18 +147,27 @@ async function stopExecution(
   let state: Observation | undefined;
   while (clock.now() < until) {
     state = (await observe(clients, options, clock, reporter)) ?? state;
-    for (const transition of state ? context.progress.observe(state.steps) : []) reporter.stepTransition(transition);
+    for (const transition of state ? context.progress.observe(state.steps) : [])
+      reporter.stepTransition(transition);
     if (state && TERMINAL_EXECUTION_STATUSES.has(state.status)) return state;
     await clock.sleep(Math.round(options.poll.minSeconds * 1000));
   }
-  reporter.warning(`The execution did not reach Stopped within ${STOP_GRACE_MS / 60_000} minutes of the stop request.`);
+  reporter.warning(
+    `The execution did not reach Stopped within ${STOP_GRACE_MS / 60_000} minutes of the stop request.`,
+  );
   return state;
 }
 
 async function buildReport(
   clients: PipelineClients,
   options: WaitOptions,
-  context: { state: Observation | undefined; outcome: WaitOutcome; stopRequested: boolean; clock: Clock; reporter: Reporter },
+  context: {
+    state: Observation | undefined;
+    outcome: WaitOutcome;
+    stopRequested: boolean;
+    clock: Clock;
+    reporter: Reporter;
+  },
 ): Promise<ExecutionReport> {
   const { state, outcome } = context;
   const steps = state?.steps ?? [];
@@ -150,13 +177,16 @@ async function buildReport(
   const definition = await readDefinition(clients, options.executionArn, context.reporter);
   const results = await collectExecutionResults(clients, steps, definition);
   for (const problem of results.problems) context.reporter.warning(problem);
-  const end = state && TERMINAL_EXECUTION_STATUSES.has(state.status) ? execution?.LastModifiedTime : undefined;
+  const end =
+    state && TERMINAL_EXECUTION_STATUSES.has(state.status) ? execution?.LastModifiedTime : undefined;
   const duration = secondsBetween(execution?.CreationTime, end, context.clock.now());
   return {
     ...results,
     executionArn: options.executionArn,
     ...(execution?.PipelineArn ? { pipelineArn: execution.PipelineArn } : {}),
-    ...(execution?.PipelineExecutionDisplayName ? { displayName: execution.PipelineExecutionDisplayName } : {}),
+    ...(execution?.PipelineExecutionDisplayName
+      ? { displayName: execution.PipelineExecutionDisplayName }
+      : {}),
     status: state?.status ?? 'Unknown',
     outcome,
     stopRequested: context.stopRequested,
@@ -168,14 +198,20 @@ async function buildReport(
   };
 }
 
-async function readDefinition(clients: PipelineClients, executionArn: string, reporter: Reporter): Promise<unknown> {
+async function readDefinition(
+  clients: PipelineClients,
+  executionArn: string,
+  reporter: Reporter,
+): Promise<unknown> {
   try {
     const described = await clients.sagemaker.send(
       new DescribePipelineDefinitionForExecutionCommand({ PipelineExecutionArn: executionArn }),
     );
     return described.PipelineDefinition ? (JSON.parse(described.PipelineDefinition) as unknown) : undefined;
   } catch (error) {
-    reporter.warning(`Could not read the execution's definition (the summary has no DAG): ${describeError(error)}`);
+    reporter.warning(
+      `Could not read the execution's definition (the summary has no DAG): ${describeError(error)}`,
+    );
     return undefined;
   }
 }

@@ -4,7 +4,9 @@ import { resourceNameOf, type StepView } from './steps';
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /** True when SageMaker calls go to the local AWS (an endpoint override on this machine). */
-export function isLocalEndpoint(endpoint: string | undefined = process.env.AWS_ENDPOINT_URL_SAGEMAKER ?? resolveEndpoint()): boolean {
+export function isLocalEndpoint(
+  endpoint: string | undefined = process.env.AWS_ENDPOINT_URL_SAGEMAKER ?? resolveEndpoint(),
+): boolean {
   if (!endpoint) return false;
   try {
     return LOCAL_HOSTS.has(new URL(endpoint).hostname);
@@ -38,9 +40,12 @@ export function whereToLook(step: StepView | undefined, options: WhereToLookOpti
   const job = step?.kind ? JOB_PAGES[step.kind] : undefined;
   const jobName = step?.resourceArn ? resourceNameOf(step.resourceArn) : undefined;
   if (options.local) {
-    if (!job || !jobName) return [`Local run: \`mlops local status\` and the local AWS output show what happened.`];
+    if (!job || !jobName)
+      return [`Local run: \`mlops local status\` and the local AWS output show what happened.`];
     const stateDir = options.localStateDir ?? '.mlops/local';
-    return [`Job log: ${stateDir}/sagemaker/jobs/${jobName.toLowerCase()}/job.log (or \`mlops logs ${jobName}\`)`];
+    return [
+      `Job log: ${stateDir}/sagemaker/jobs/${jobName.toLowerCase()}/job.log (or \`mlops logs ${jobName}\`)`,
+    ];
   }
   const console = `https://${region}.console.aws.amazon.com`;
   if (job && jobName) {

@@ -9,5 +9,8 @@ export function renderApprovedModelSummary(approved: ApprovedModelPackage): stri
     approved.imageUri ? `- **Image:** ${inlineCode(approved.imageUri)}` : undefined,
     approved.modelDataUrl ? `- **Model data:** ${inlineCode(approved.modelDataUrl)}` : undefined,
   ];
-  return sections(`## ✔ Approved model for ${inlineCode(approved.groupName)}`, facts.filter(Boolean).join('\n'));
+  return sections(
+    `## ✔ Approved model for ${inlineCode(approved.groupName)}`,
+    facts.filter(Boolean).join('\n'),
+  );
 }

@@ -16,15 +16,26 @@ export interface DeploySummaryInput {
 export function renderDeploySummary(input: DeploySummaryInput): string {
   const { deploy } = input;
   const icon = input.error ? '✖' : '✔';
-  const verdict = input.error ? `failed (${deploy.status})` : deploy.changed ? `deployed (${deploy.status})` : 'unchanged (no changes)';
+  const verdict = input.error
+    ? `failed (${deploy.status})`
+    : deploy.changed
+      ? `deployed (${deploy.status})`
+      : 'unchanged (no changes)';
   return sections(
     `## ${icon} Stack ${inlineCode(deploy.stackName)} ${verdict}`,
     input.error ? codeBlock('text', input.error) : undefined,
-    deploy.recreated ? '> [!WARNING]\n> The stack was in ROLLBACK_COMPLETE from a failed first create; it was deleted and created again.' : undefined,
+    deploy.recreated
+      ? '> [!WARNING]\n> The stack was in ROLLBACK_COMPLETE from a failed first create; it was deleted and created again.'
+      : undefined,
     changes(deploy.changes, deploy.changeSetName),
     outputs(deploy.outputs),
     endpoint(input),
-    deploy.events.length > 0 ? details(`Stack events (${deploy.events.length})`, codeBlock('text', deploy.events.map(describeEvent).join('\n'))) : undefined,
+    deploy.events.length > 0
+      ? details(
+          `Stack events (${deploy.events.length})`,
+          codeBlock('text', deploy.events.map(describeEvent).join('\n')),
+        )
+      : undefined,
   );
 }
 
@@ -46,9 +57,15 @@ function outputs(values: Readonly<Record<string, string>>): string | undefined {
 function endpoint(input: DeploySummaryInput): string | undefined {
   if (!input.endpoint && !input.smokeTest) return undefined;
   const lines = [
-    input.endpoint ? `- **Endpoint:** ${inlineCode(input.endpoint.endpointName)} ${input.endpoint.status}` : undefined,
-    input.smokeTest ? `- **Smoke test:** ${input.smokeTest.rows} rows answered in ${Math.round(input.smokeTest.durationMs)} ms` : undefined,
-    input.smokeTest?.rmse !== undefined ? `- **Smoke test RMSE:** ${input.smokeTest.rmse.toFixed(4)}` : undefined,
+    input.endpoint
+      ? `- **Endpoint:** ${inlineCode(input.endpoint.endpointName)} ${input.endpoint.status}`
+      : undefined,
+    input.smokeTest
+      ? `- **Smoke test:** ${input.smokeTest.rows} rows answered in ${Math.round(input.smokeTest.durationMs)} ms`
+      : undefined,
+    input.smokeTest?.rmse !== undefined
+      ? `- **Smoke test RMSE:** ${input.smokeTest.rmse.toFixed(4)}`
+      : undefined,
   ];
   return `### Endpoint\n\n${lines.filter(Boolean).join('\n')}`;
 }

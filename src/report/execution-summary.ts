@@ -14,7 +14,10 @@ export interface ExecutionSummaryOptions {
 }
 
 /** The job summary of a finished (or abandoned) wait: outcome, DAG coloured by status, steps, metrics, reports, model. */
-export function renderExecutionSummary(report: ExecutionReport, options: ExecutionSummaryOptions = {}): string {
+export function renderExecutionSummary(
+  report: ExecutionReport,
+  options: ExecutionSummaryOptions = {},
+): string {
   return sections(
     `## ${statusIcon(report.status)} Pipeline execution ${headline(report, options)}`,
     facts(report),
@@ -32,7 +35,8 @@ function headline(report: ExecutionReport, options: ExecutionSummaryOptions): st
     const after = options.timeoutMinutes !== undefined ? ` after ${options.timeoutMinutes} minutes` : '';
     return `timed out${after} (${report.stopRequested ? `stop requested, now ${report.status}` : `still ${report.status}`})`;
   }
-  if (report.outcome === 'cancelled') return `cancelled with the workflow (${report.stopRequested ? 'stop requested' : 'left running'})`;
+  if (report.outcome === 'cancelled')
+    return `cancelled with the workflow (${report.stopRequested ? 'stop requested' : 'left running'})`;
   return report.status;
 }
 
@@ -42,7 +46,11 @@ function facts(report: ExecutionReport): string {
     ['Display name', report.displayName],
     ['Status', report.status],
     ['Duration', formatDuration(report.durationSeconds)],
-    ['Model package', report.modelPackageArn && `${inlineCode(report.modelPackageArn)} (${report.modelPackageStatus ?? 'status unknown'})`],
+    [
+      'Model package',
+      report.modelPackageArn &&
+        `${inlineCode(report.modelPackageArn)} (${report.modelPackageStatus ?? 'status unknown'})`,
+    ],
     ['Model', report.modelName && inlineCode(report.modelName)],
   ];
   return rows
@@ -53,7 +61,9 @@ function facts(report: ExecutionReport): string {
 
 function failure(report: ExecutionReport, options: ExecutionSummaryOptions): string | undefined {
   if (!report.failedStep && !report.failureReason) return undefined;
-  const step = report.failedStep ? `Step **${cell(report.failedStep.name)}** failed.` : 'The execution failed.';
+  const step = report.failedStep
+    ? `Step **${cell(report.failedStep.name)}** failed.`
+    : 'The execution failed.';
   const reason = report.failureReason ? codeBlock('text', report.failureReason) : '';
   const look = (options.whereToLook ?? []).map((line) => `- ${line}`).join('\n');
   return `### Failure\n\n${step}\n\n${reason}${look ? `\n\n${look}` : ''}`;
@@ -62,7 +72,11 @@ function failure(report: ExecutionReport, options: ExecutionSummaryOptions): str
 function dag(report: ExecutionReport): string | undefined {
   if (report.definition === undefined) return undefined;
   const statuses = new Map(report.steps.map((step) => [step.name, step.status]));
-  const notes = new Map(report.steps.flatMap((step) => (step.durationSeconds !== undefined ? [[step.name, formatDuration(step.durationSeconds)]] : [])));
+  const notes = new Map(
+    report.steps.flatMap((step) =>
+      step.durationSeconds !== undefined ? [[step.name, formatDuration(step.durationSeconds)]] : [],
+    ),
+  );
   return `### Pipeline\n\n${codeBlock('mermaid', renderMermaid(definitionGraph(report.definition), { statuses, notes }))}`;
 }
 
@@ -82,18 +96,30 @@ function stepsTable(steps: readonly StepView[]): string {
 
 function metrics(report: ExecutionReport): string | undefined {
   if (report.metrics.length === 0) return undefined;
-  return `### Training metrics\n\n${table(['Step', 'Metric', 'Value'], report.metrics.map((metric) => [metric.step, metric.name, formatNumber(metric.value)]))}`;
+  return `### Training metrics\n\n${table(
+    ['Step', 'Metric', 'Value'],
+    report.metrics.map((metric) => [metric.step, metric.name, formatNumber(metric.value)]),
+  )}`;
 }
 
 function propertyFile(file: PropertyFileReport): string {
   const leaves = numericLeaves(file.content);
-  const body = leaves.length > 0 ? table(['Metric', 'Value'], leaves.map(([path, value]) => [path, formatNumber(value)])) : '';
+  const body =
+    leaves.length > 0
+      ? table(
+          ['Metric', 'Value'],
+          leaves.map(([path, value]) => [path, formatNumber(value)]),
+        )
+      : '';
   return `### ${file.name} (${file.step})\n\n${body}\n\n${details(`${file.uri}`, codeBlock('json', JSON.stringify(file.content, null, 2)))}`;
 }
 
 function lambdaOutputs(report: ExecutionReport): string | undefined {
   if (report.lambdaOutputs.length === 0) return undefined;
-  return `### Lambda outputs\n\n${table(['Step', 'Output', 'Value'], report.lambdaOutputs.map((output) => [output.step, output.name, output.value]))}`;
+  return `### Lambda outputs\n\n${table(
+    ['Step', 'Output', 'Value'],
+    report.lambdaOutputs.map((output) => [output.step, output.name, output.value]),
+  )}`;
 }
 
 /** `regression_metrics.rmse.value` → 2.2 for every number in a report. */

@@ -10,7 +10,11 @@ export function formatDuration(seconds: number | undefined): string {
 }
 
 /** Seconds between two instants, or undefined when the start is unknown (the end defaults to now). */
-export function secondsBetween(start: Date | undefined, end: Date | undefined, now: number = Date.now()): number | undefined {
+export function secondsBetween(
+  start: Date | undefined,
+  end: Date | undefined,
+  now: number = Date.now(),
+): number | undefined {
   if (!start) return undefined;
   return Math.max(0, ((end?.getTime() ?? now) - start.getTime()) / 1000);
 }

@@ -3,10 +3,17 @@
 /** Escapes what would break a table cell or start Markdown/HTML formatting. */
 export function cell(text: string | number | undefined): string {
   if (text === undefined || text === '') return '—';
-  return String(text).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;')).replace(/\r?\n/g, '<br>');
+  return String(text)
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'))
+    .replace(/\r?\n/g, '<br>');
 }
 
-export function table(header: readonly string[], rows: readonly (readonly (string | number | undefined)[])[]): string {
+export function table(
+  header: readonly string[],
+  rows: readonly (readonly (string | number | undefined)[])[],
+): string {
   const head = `| ${header.map(cell).join(' | ')} |`;
   const rule = `| ${header.map(() => '---').join(' | ')} |`;
   return [head, rule, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`)].join('\n');

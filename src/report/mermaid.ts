@@ -1,7 +1,15 @@
 /** The DAG shape the renderer needs (what `definitionGraph` in pipeline/graph.ts returns). */
 export interface GraphInput {
-  readonly steps: readonly { readonly name: string; readonly type: string; readonly parent?: { readonly branch: 'if' | 'else' } }[];
-  readonly edges: readonly { readonly from: string; readonly to: string; readonly kind: 'data' | 'depends' | 'branch' }[];
+  readonly steps: readonly {
+    readonly name: string;
+    readonly type: string;
+    readonly parent?: { readonly branch: 'if' | 'else' };
+  }[];
+  readonly edges: readonly {
+    readonly from: string;
+    readonly to: string;
+    readonly kind: 'data' | 'depends' | 'branch';
+  }[];
 }
 
 export interface MermaidOptions {
@@ -35,7 +43,8 @@ const CLASS_STYLES: Readonly<Record<string, string>> = {
 export function renderMermaid(graph: GraphInput, options: MermaidOptions = {}): string {
   const ids = new Map(graph.steps.map((step, index) => [step.name, `s${index}`]));
   const lines = ['flowchart TD'];
-  for (const step of graph.steps) lines.push(`  ${node(ids.get(step.name) ?? '', step, options.notes?.get(step.name))}`);
+  for (const step of graph.steps)
+    lines.push(`  ${node(ids.get(step.name) ?? '', step, options.notes?.get(step.name))}`);
   for (const edge of graph.edges) {
     const from = ids.get(edge.from);
     const to = ids.get(edge.to);
@@ -68,7 +77,11 @@ function arrow(edge: GraphInput['edges'][number], graph: GraphInput): string {
   return '-->';
 }
 
-function statusClasses(graph: GraphInput, ids: ReadonlyMap<string, string>, statuses: ReadonlyMap<string, string>): string[] {
+function statusClasses(
+  graph: GraphInput,
+  ids: ReadonlyMap<string, string>,
+  statuses: ReadonlyMap<string, string>,
+): string[] {
   const members = new Map<string, string[]>();
   for (const step of graph.steps) {
     const status = statuses.get(step.name);

@@ -17,10 +17,16 @@ export interface UpsertSummaryInput {
 /** The job summary of an upsert: what changed, the DAG, the definition diff, the execution started. */
 export function renderUpsertSummary(input: UpsertSummaryInput): string {
   const { upsert } = input;
-  const verdict = upsert.created ? 'created' : upsert.changed ? `updated (${upsert.differences.join(', ')} changed)` : 'unchanged';
+  const verdict = upsert.created
+    ? 'created'
+    : upsert.changed
+      ? `updated (${upsert.differences.join(', ')} changed)`
+      : 'unchanged';
   const facts = [
     `- **Pipeline:** ${inlineCode(upsert.pipelineArn)} — ${verdict}`,
-    input.executionArn ? `- **Execution:** ${inlineCode(input.executionArn)}` : '- **Execution:** not started',
+    input.executionArn
+      ? `- **Execution:** ${inlineCode(input.executionArn)}`
+      : '- **Execution:** not started',
     input.assets
       ? `- **Assets:** ${input.assets.uploaded.length} uploaded, ${input.assets.present.length} already in S3`
       : undefined,

@@ -16,6 +16,7 @@ import { assetObject } from '../../pipeline/assets';
 import { abaloneDefaults, synthesizeAbalone, writeSynthResult } from '../../pipeline/synth';
 import { createClient } from '../../src/aws/clients';
 import { LOCAL_CREDENTIALS, startLocalAws, type LocalAws } from '../../local';
+import { startGitHubStandIn } from './github-stand-in';
 import { githubEnv, runBundle, type BundleRun } from './harness';
 
 // One local AWS for the whole flow, as a workflow would use one account: upsert → wait → gate → deploy.
@@ -40,7 +41,10 @@ beforeAll(async () => {
   sagemaker = createClient(SageMakerClient, clientOptions);
   s3 = createClient(S3Client, clientOptions);
   await s3.send(new CreateBucketCommand({ Bucket: defaults.bucket }));
-  ({ definitionFile, manifestFile } = writeSynthResult(path.join(dir, 'pipeline.json'), synthesizeAbalone(defaults)));
+  ({ definitionFile, manifestFile } = writeSynthResult(
+    path.join(dir, 'pipeline.json'),
+    synthesizeAbalone(defaults),
+  ));
   templateFile = path.join(dir, 'endpoint.template.json');
   fs.writeFileSync(templateFile, JSON.stringify(synthesizeEndpointTemplate()));
 });
@@ -72,7 +76,9 @@ function expectSuccess(run: BundleRun): void {
 }
 
 async function executionStatus(executionArn: string): Promise<string | undefined> {
-  const described = await sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: executionArn }));
+  const described = await sagemaker.send(
+    new DescribePipelineExecutionCommand({ PipelineExecutionArn: executionArn }),
+  );
   return described.PipelineExecutionStatus;
 }
 
@@ -99,7 +105,9 @@ describe('the actions, run from their committed bundles against the local AWS', 
     expect(goodExecution).toMatch(/:pipeline\/abalone-pipeline\/execution\/\w+$/);
     expect(run.summary).toContain('```mermaid');
     expect(run.summary).toContain('created');
-    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { assets: { s3Uri: string; path: string; sha256: string }[] };
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as {
+      assets: { s3Uri: string; path: string; sha256: string }[];
+    };
     for (const asset of manifest.assets) {
       const { bucket, key } = assetObject(asset);
       await expect(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).resolves.toBeDefined();
@@ -108,7 +116,10 @@ describe('the actions, run from their committed bundles against the local AWS', 
     expect(Tags).toEqual(
       expect.arrayContaining([
         { Key: 'github:repository', Value: 'example-org/mlops-demo' },
-        { Key: 'github:run-url', Value: 'https://github.com/example-org/mlops-demo/actions/runs/4242/attempts/1' },
+        {
+          Key: 'github:run-url',
+          Value: 'https://github.com/example-org/mlops-demo/actions/runs/4242/attempts/1',
+        },
       ]),
     );
   });
@@ -151,8 +162,11 @@ describe('the actions, run from their committed bundles against the local AWS', 
     for (const step of Object.values(ABALONE_STEPS).filter((name) => name !== ABALONE_STEPS.rmseTooHigh)) {
       expect(good.stdout).toContain(`✔ ${step}: Succeeded`);
     }
-    evaluationRmse = (JSON.parse(good.outputs['evaluation-report'] ?? '{}') as { regression_metrics: { rmse: { value: number } } })
-      .regression_metrics.rmse.value;
+    evaluationRmse = (
+      JSON.parse(good.outputs['evaluation-report'] ?? '{}') as {
+        regression_metrics: { rmse: { value: number } };
+      }
+    ).regression_metrics.rmse.value;
 
     expect(bad.code).toBe(1);
     expect(bad.outputs.status).toBe('Failed');
@@ -170,8 +184,12 @@ describe('the actions, run from their committed bundles against the local AWS', 
     expect(blocked.code).toBe(1);
     expect(blocked.stdout).toContain('has no Approved model package');
     expect(blocked.stdout).toContain('mlops approve arn:aws:sagemaker:');
-    const { ModelPackageArn } = await sagemaker
-      .send(new UpdateModelPackageCommand({ ModelPackageArn: 'arn:aws:sagemaker:us-east-1:000000000000:model-package/abalone-models/1', ModelApprovalStatus: 'Approved' }));
+    const { ModelPackageArn } = await sagemaker.send(
+      new UpdateModelPackageCommand({
+        ModelPackageArn: 'arn:aws:sagemaker:us-east-1:000000000000:model-package/abalone-models/1',
+        ModelApprovalStatus: 'Approved',
+      }),
+    );
     const passed = await runBundle('approved-model', gate);
     expectSuccess(passed);
     expect(passed.outputs['model-package-arn']).toBe(ModelPackageArn);
@@ -187,9 +205,16 @@ describe('the actions, run from their committed bundles against the local AWS', 
   });
 
   test('deploy-endpoint creates the stack, waits for the endpoint and smoke-tests it with the held-out rows', async () => {
-    const testRows = abaloneTestRowsS3Uri({ bucket: defaults.bucket, prefix: defaults.prefix, execution: goodExecution });
+    const testRows = abaloneTestRowsS3Uri({
+      bucket: defaults.bucket,
+      prefix: defaults.prefix,
+      execution: goodExecution,
+    });
     const run = await runBundle('deploy-endpoint', {
-      inputs: deployInputs('StageName: staging\nInstanceCount: 1', { 'smoke-test-file': testRows, 'smoke-test-has-labels': 'true' }),
+      inputs: deployInputs('StageName: staging\nInstanceCount: 1', {
+        'smoke-test-file': testRows,
+        'smoke-test-has-labels': 'true',
+      }),
       env: env(),
     });
     expectSuccess(run);
@@ -206,7 +231,10 @@ describe('the actions, run from their committed bundles against the local AWS', 
   });
 
   test('deploy-endpoint reports no change for the same template and parameters, and succeeds', async () => {
-    const run = await runBundle('deploy-endpoint', { inputs: deployInputs('StageName: staging\nInstanceCount: 1'), env: env() });
+    const run = await runBundle('deploy-endpoint', {
+      inputs: deployInputs('StageName: staging\nInstanceCount: 1'),
+      env: env(),
+    });
     expectSuccess(run);
     expect(run.outputs.changed).toBe('false');
     expect(run.outputs['endpoint-status']).toBe('InService');
@@ -214,15 +242,63 @@ describe('the actions, run from their committed bundles against the local AWS', 
   });
 
   test('deploy-endpoint updates the stack when a parameter changes', async () => {
-    const run = await runBundle('deploy-endpoint', { inputs: deployInputs('{"StageName": "staging", "InstanceCount": 2}'), env: env() });
+    const run = await runBundle('deploy-endpoint', {
+      inputs: deployInputs('{"StageName": "staging", "InstanceCount": 2}'),
+      env: env(),
+    });
     expectSuccess(run);
     expect(run.outputs.changed).toBe('true');
     expect(run.outputs['stack-status']).toBe('UPDATE_COMPLETE');
     expect(run.summary).toContain('| Modify |');
   });
 
+  test('on a pull request, the sticky PR comment is created once and then updated, one section per action', async () => {
+    const github = await startGitHubStandIn();
+    const eventFile = path.join(dir, 'event.json');
+    fs.writeFileSync(eventFile, JSON.stringify({ pull_request: { number: 7 } }));
+    const prEnv = env({
+      GITHUB_API_URL: github.url,
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: eventFile,
+      GITHUB_REF: 'refs/pull/7/merge',
+    });
+    const comment = { 'pr-comment': 'true', 'github-token': 'test-token' };
+    try {
+      const first = await runBundle('deploy-endpoint', {
+        inputs: deployInputs('{"StageName": "staging", "InstanceCount": 2}', comment),
+        env: prEnv,
+      });
+      expectSuccess(first);
+      expect(first.stdout).toContain('PR comment created');
+      const second = await runBundle('deploy-endpoint', {
+        inputs: deployInputs('{"StageName": "staging", "InstanceCount": 2}', comment),
+        env: prEnv,
+      });
+      expectSuccess(second);
+      expect(second.stdout).toContain('PR comment updated');
+      const wait = await runBundle('wait-for-execution', {
+        inputs: waitInputs(goodExecution, comment),
+        env: prEnv,
+      });
+      expectSuccess(wait);
+      expect(github.comments).toHaveLength(1);
+      const body = github.comments[0]?.body ?? '';
+      expect(body.match(/<!-- mlops-sticky-comment:mlops -->/g)).toHaveLength(1);
+      expect(body.match(/<!-- section:deploy-endpoint-abalone-staging -->/g)).toHaveLength(1);
+      expect(body).toContain('<!-- section:wait-for-execution -->');
+      expect(body).toContain('```mermaid');
+      expect(github.calls.filter((call) => call.startsWith('POST'))).toHaveLength(1);
+      expect(github.calls.filter((call) => call.startsWith('PATCH'))).toHaveLength(2);
+    } finally {
+      await github.close();
+    }
+  });
+
   test('wait-for-execution times out after the given (fractional) minutes and stops the execution when asked', async () => {
-    const start = await runBundle('upsert-sagemaker-pipeline', { inputs: upsertInputs(), env: env({ GITHUB_RUN_ID: '5001' }) });
+    const start = await runBundle('upsert-sagemaker-pipeline', {
+      inputs: upsertInputs(),
+      env: env({ GITHUB_RUN_ID: '5001' }),
+    });
     expectSuccess(start);
     const executionArn = start.outputs['execution-arn'] ?? '';
     const run = await runBundle('wait-for-execution', {
@@ -236,7 +312,10 @@ describe('the actions, run from their committed bundles against the local AWS', 
   });
 
   test('wait-for-execution stops the execution when the workflow is cancelled (SIGTERM)', async () => {
-    const start = await runBundle('upsert-sagemaker-pipeline', { inputs: upsertInputs(), env: env({ GITHUB_RUN_ID: '5002' }) });
+    const start = await runBundle('upsert-sagemaker-pipeline', {
+      inputs: upsertInputs(),
+      env: env({ GITHUB_RUN_ID: '5002' }),
+    });
     expectSuccess(start);
     const executionArn = start.outputs['execution-arn'] ?? '';
     const run = await runBundle('wait-for-execution', {
@@ -254,7 +333,10 @@ describe('the actions, run from their committed bundles against the local AWS', 
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('Received SIGTERM');
     expect(run.stdout).toContain('The workflow was cancelled');
-    await eventually(async () => (await executionStatus(executionArn)) === 'Stopped', 'the execution to stop');
+    await eventually(
+      async () => (await executionStatus(executionArn)) === 'Stopped',
+      'the execution to stop',
+    );
   });
 
   test('with 30% of calls throttled, all three actions still succeed', async () => {
@@ -266,10 +348,16 @@ describe('the actions, run from their committed bundles against the local AWS', 
       });
       expectSuccess(upsert);
       expect(upsert.outputs.changed).toBe('true');
-      const wait = await runBundle('wait-for-execution', { inputs: waitInputs(upsert.outputs['execution-arn'] ?? ''), env: env() });
+      const wait = await runBundle('wait-for-execution', {
+        inputs: waitInputs(upsert.outputs['execution-arn'] ?? ''),
+        env: env(),
+      });
       expectSuccess(wait);
       expect(wait.outputs.status).toBe('Succeeded');
-      const deploy = await runBundle('deploy-endpoint', { inputs: deployInputs('StageName: staging\nInstanceCount: 1'), env: env() });
+      const deploy = await runBundle('deploy-endpoint', {
+        inputs: deployInputs('StageName: staging\nInstanceCount: 1'),
+        env: env(),
+      });
       expectSuccess(deploy);
       expect(deploy.outputs['stack-status']).toBe('UPDATE_COMPLETE');
     } finally {

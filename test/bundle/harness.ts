@@ -8,7 +8,8 @@ import * as path from 'node:path';
 /** The repository root: where the runner's working directory (the workspace) would be. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
-export type ActionName = 'upsert-sagemaker-pipeline' | 'wait-for-execution' | 'deploy-endpoint' | 'approved-model';
+export type ActionName =
+  'upsert-sagemaker-pipeline' | 'wait-for-execution' | 'deploy-endpoint' | 'approved-model';
 
 export interface BundleRun {
   readonly code: number | null;
@@ -45,19 +46,29 @@ export async function runBundle(action: ActionName, options: RunOptions = {}): P
     GITHUB_STEP_SUMMARY: summaryFile,
     ...options.env,
   };
-  for (const [name, value] of Object.entries(options.inputs ?? {})) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  for (const [name, value] of Object.entries(options.inputs ?? {}))
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   try {
     const result = await new Promise<Omit<BundleRun, 'outputs' | 'summary'>>((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', action, 'index.js')], { cwd: REPO_ROOT, env });
+      const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', action, 'index.js')], {
+        cwd: REPO_ROOT,
+        env,
+      });
       const stdout: string[] = [];
       const stderr: string[] = [];
       child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
       child.on('error', reject);
-      child.on('close', (code, signal) => resolve({ code, signal, stdout: stdout.join(''), stderr: stderr.join('') }));
+      child.on('close', (code, signal) =>
+        resolve({ code, signal, stdout: stdout.join(''), stderr: stderr.join('') }),
+      );
       options.onSpawn?.({ kill: (signal) => child.kill(signal), stdout });
     });
-    return { ...result, outputs: parseOutputFile(fs.readFileSync(outputFile, 'utf8')), summary: fs.readFileSync(summaryFile, 'utf8') };
+    return {
+      ...result,
+      outputs: parseOutputFile(fs.readFileSync(outputFile, 'utf8')),
+      summary: fs.readFileSync(summaryFile, 'utf8'),
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -78,7 +89,11 @@ export function parseOutputFile(text: string): Record<string, string> {
 }
 
 /** An HTTP server that counts requests and answers none usefully: proves a bundle called no AWS API. */
-export async function startCountingServer(): Promise<{ url: string; requests(): number; close(): Promise<void> }> {
+export async function startCountingServer(): Promise<{
+  url: string;
+  requests(): number;
+  close(): Promise<void>;
+}> {
   let count = 0;
   const server = http.createServer((request, response) => {
     count += 1;

@@ -15,12 +15,27 @@ import { GitHubOidcStack } from '../../infra/lib/github-oidc-stack';
 
 import cdkJson from '../../infra/cdk.json';
 
-/** The infra app as `cdk synth` builds it (same context), with extra context on top. */
-export function infraStacks(context: Record<string, unknown> = {}) {
-  const app = new App({
-    context: { ...cdkJson.context, ...context },
+let assemblies: string | undefined;
+
+/** An app as the bin/ apps make it, synthesizing into a temporary directory removeAssemblies() deletes. */
+export function testApp(props: AppProps = {}): App {
+  assemblies ??= mkdtempSync(join(tmpdir(), 'cdk-test-'));
+  return new App({
+    ...props,
+    outdir: mkdtempSync(join(assemblies, 'app-')),
     builtinCloudFormationValidation: false,
   });
+}
+
+/** Call in afterAll: the cloud assemblies (and bundled Lambda assets) of every testApp(). */
+export function removeAssemblies(): void {
+  if (assemblies !== undefined) rmSync(assemblies, { recursive: true, force: true });
+  assemblies = undefined;
+}
+
+/** The infra app as `cdk synth` builds it (same context), with extra context on top. */
+export function infraStacks(context: Record<string, unknown> = {}) {
+  const app = testApp({ context: { ...cdkJson.context, ...context } });
   const config = infraConfigFromContext(app.node);
   const foundation = new FoundationStack(app, 'MlopsFoundation', { config });
   const pipeline = new CodePipelineStack(app, 'MlopsCodePipeline', { config });

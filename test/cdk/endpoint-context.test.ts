@@ -1,9 +1,10 @@
-import { App } from 'aws-cdk-lib';
-
 import { endpointPropsFromContext } from '../../cdk-model-deploy/lib/context';
+import { removeAssemblies, testApp } from './apps';
+
+afterAll(removeAssemblies);
 
 const propsFrom = (context: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) =>
-  endpointPropsFromContext(new App({ context }).node, env);
+  endpointPropsFromContext(testApp({ context }).node, env);
 
 describe('endpoint props from CDK context and MLOPS_* variables', () => {
   test('no context keeps every default (SSM source, instances, canary)', () => {

@@ -36,15 +36,24 @@ describe('synthesis', () => {
   }, 120_000);
 
   test('synthesizeEndpointTemplate returns the template in-process and leaves no temporary assembly', () => {
-    const before = readdirSync(tmpdir()).filter((name) => name.startsWith('cdk-model-deploy-'));
-    const template = synthesizeEndpointTemplate({
-      modelSource: { kind: 'modelName', modelName: 'my-model' },
-      stageName: 'production',
-    });
-    expect(template.Parameters.ModelName?.Default).toBe('my-model');
-    expect(template.Parameters.StageName?.Default).toBe('production');
-    expect(Object.keys(template.Outputs)).toEqual(['EndpointName', 'EndpointArn']);
-    expect(readdirSync(tmpdir()).filter((name) => name.startsWith('cdk-model-deploy-'))).toEqual(before);
+    // A private TMPDIR, so other processes' temporary directories cannot disturb the count.
+    const privateTmp = mkdtempSync(join(tmpdir(), 'synth-tmp-'));
+    const savedTmpdir = process.env.TMPDIR;
+    process.env.TMPDIR = privateTmp;
+    try {
+      const template = synthesizeEndpointTemplate({
+        modelSource: { kind: 'modelName', modelName: 'my-model' },
+        stageName: 'production',
+      });
+      expect(template.Parameters.ModelName?.Default).toBe('my-model');
+      expect(template.Parameters.StageName?.Default).toBe('production');
+      expect(Object.keys(template.Outputs)).toEqual(['EndpointName', 'EndpointArn']);
+      expect(readdirSync(privateTmp)).toEqual([]);
+    } finally {
+      if (savedTmpdir === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmpdir;
+      rmSync(privateTmp, { recursive: true, force: true });
+    }
   });
 
   test('synthesizeEndpointTemplate keeps the cloud assembly in a given outdir', () => {

@@ -11,11 +11,17 @@ import { startLocalAws, type LocalAws } from '../../local';
 import { firstFeatureRow, localClients, predict } from './replay/endpoint-check';
 import { assertReplaySucceeded, replayWorkflow, type JobRecord, type ReplayResult } from './replay/replayer';
 
+const T0 = Date.now();
 const ROOT = join(__dirname, '..', '..');
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
 const PROJECT = 'mlops-abalone';
-const VARS = { AWS_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/mlops-github-deploy`, AWS_REGION: REGION };
+/** The two required repository variables, and a quick poll: local executions take seconds, not minutes. */
+const VARS = {
+  AWS_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/mlops-github-deploy`,
+  AWS_REGION: REGION,
+  MLOPS_POLL_INTERVAL_SECONDS: '0.5-2',
+};
 
 /**
  * deploy.yml replayed from its YAML against the local AWS, through the reusable train-and-deploy workflow:
@@ -43,6 +49,7 @@ describe('deploy.yml (replayed against the local AWS)', () => {
       event: { name: 'push', ref: 'refs/heads/main' },
       vars: VARS,
       runAttempt,
+      log: (line) => process.stderr.write(`${((Date.now() - T0) / 1000).toFixed(1)} ${line}\n`),
     });
 
   beforeAll(async () => {
@@ -57,10 +64,13 @@ describe('deploy.yml (replayed against the local AWS)', () => {
       new UpdateModelPackageCommand({ ModelPackageArn: registered, ModelApprovalStatus: 'Approved' }),
     );
     rerun = await replay(2);
+    process.stderr.write(`${((Date.now() - T0) / 1000).toFixed(1)} rerun done\n`);
   }, 400_000);
 
   afterAll(async () => {
+    process.stderr.write(`${((Date.now() - T0) / 1000).toFixed(1)} stopping\n`);
     await aws?.stop();
+    process.stderr.write(`${((Date.now() - T0) / 1000).toFixed(1)} stopped\n`);
     rmSync(work, { recursive: true, force: true });
   });
 

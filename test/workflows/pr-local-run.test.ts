@@ -71,9 +71,10 @@ describe('pr.yml local-run job (replayed against the local AWS)', () => {
   it('ends with the endpoint RMSE, compared with the base branch, in the job summary', () => {
     expect(rmse()).toBeGreaterThan(1);
     expect(rmse()).toBeLessThan(3.5);
-    expect(job.summary).toContain(`### Endpoint RMSE on the held-out rows: ${job.steps.find((step) => step.id === 'deploy')?.outputs['smoke-test-rmse']}`);
+    const delta = rmse() - BASE_RMSE;
+    expect(job.summary).toContain(`### Endpoint RMSE on the held-out rows: ${rmse().toFixed(4)}`);
     expect(job.summary).toContain(`| base \`${BASE_SHA.slice(0, 12)}\` (the base commit) | ${BASE_RMSE} |`);
-    expect(job.summary).toMatch(/against base \|/);
+    expect(job.summary).toContain(`| ${rmse().toFixed(4)} (${delta >= 0 ? '+' : ''}${delta.toFixed(4)} against base) |`);
     expect(job.summary).toContain('```mermaid');
   });
 

@@ -1,7 +1,7 @@
 import type { ServiceDeps } from '../../core/deps';
 import { AwsError } from '../../core/errors';
 import type { LocalAwsEnvironment } from '../../core/service';
-import type { DeploymentEnv } from './deployment';
+import type { DeploymentEnv } from './deployment-env';
 import { cfnValidationError } from './errors';
 import type { StackRecord } from './model';
 import { prepareTemplate, type PreparedTemplate } from './prepare';

@@ -12,6 +12,7 @@ import { JobLog } from '../../runtimes/job-log';
 import { JobFailure, JobStopped, type JobType, type ModelContainer } from '../../runtimes/job-runtime';
 import { findPython } from '../../runtimes/python';
 import { jobRuntimeFor } from '../../runtimes/registry';
+import { SANDBOX_FOLDER } from '../../runtimes/sandbox';
 import { resourceArn, type ArnContext } from './arns';
 import { listPage, type ListRequest } from './pagination';
 
@@ -156,7 +157,7 @@ export class JobService {
       };
     } finally {
       log.close();
-      fs.rmSync(path.join(directory.root, 'host-opt'), { recursive: true, force: true });
+      fs.rmSync(path.join(directory.root, SANDBOX_FOLDER), { recursive: true, force: true });
     }
   }
 

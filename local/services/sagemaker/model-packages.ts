@@ -212,7 +212,10 @@ export class ModelPackageService {
       },
       ListModelPackageGroups: (input) => this.listGroups(input),
       CreateModelPackage: (input) => ({ ModelPackageArn: this.createPackage(input).ModelPackageArn }),
-      DescribeModelPackage: (input) => this.describePackage(input.ModelPackageName),
+      DescribeModelPackage: (input) => {
+        const { ClientToken: _token, ...record } = this.describePackage(input.ModelPackageName);
+        return record;
+      },
       UpdateModelPackage: (input) => ({ ModelPackageArn: this.updatePackage(input).ModelPackageArn }),
       DeleteModelPackage: (input) => {
         const record = this.describePackage(input.ModelPackageName);

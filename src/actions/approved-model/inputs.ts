@@ -9,7 +9,14 @@ export interface ApprovedModelInputs {
 
 export function readApprovedModelInputs(inputs: Inputs): ApprovedModelInputs {
   return {
-    modelPackageGroup: inputs.matching('model-package-group', PATTERNS.modelPackageGroup.pattern, PATTERNS.modelPackageGroup.expected, { required: true }),
-    parameterName: inputs.matching('parameter-name', PATTERNS.parameterName.pattern, PATTERNS.parameterName.expected) ?? 'ModelPackageArn',
+    modelPackageGroup: inputs.matching(
+      'model-package-group',
+      PATTERNS.modelPackageGroup.pattern,
+      PATTERNS.modelPackageGroup.expected,
+      { required: true },
+    ),
+    parameterName:
+      inputs.matching('parameter-name', PATTERNS.parameterName.pattern, PATTERNS.parameterName.expected) ??
+      'ModelPackageArn',
   };
 }

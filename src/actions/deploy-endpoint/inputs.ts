@@ -1,7 +1,11 @@
 import * as fs from 'node:fs';
 
-import { readTemplate, type TemplateFile } from '../../deploy/template';
-import { checkParameterNames, parseParameterValues, type ParameterValues } from '../../deploy/template-parameters';
+import { MAX_INLINE_TEMPLATE_BYTES, readTemplate, type TemplateFile } from '../../deploy/template';
+import {
+  checkParameterNames,
+  parseParameterValues,
+  type ParameterValues,
+} from '../../deploy/template-parameters';
 import { parseS3Uri } from '../../pipeline/s3-objects';
 import { checkFile, InputError, type Inputs } from '../inputs';
 import { PATTERNS } from '../patterns';
@@ -29,19 +33,35 @@ export const DEFAULT_CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'];
 export const DEFAULT_TIMEOUT_MINUTES = 60;
 
 export function readDeployInputs(inputs: Inputs): DeployInputs {
-  const stackName = inputs.matching('stack-name', PATTERNS.stackName.pattern, PATTERNS.stackName.expected, { required: true });
+  const stackName = inputs.matching('stack-name', PATTERNS.stackName.pattern, PATTERNS.stackName.expected, {
+    required: true,
+  });
   const template = loadTemplate(inputs.file('template-file', { required: true }));
   const parameters = readParameters(inputs, template);
   const capabilities = inputs.list('capabilities', DEFAULT_CAPABILITIES);
   const unknown = capabilities.filter((capability) => !CAPABILITIES.includes(capability));
-  if (unknown.length > 0) throw new InputError('capabilities', `expected some of ${CAPABILITIES.join(', ')}; got "${unknown.join(', ')}"`);
+  if (unknown.length > 0)
+    throw new InputError(
+      'capabilities',
+      `expected some of ${CAPABILITIES.join(', ')}; got "${unknown.join(', ')}"`,
+    );
   const roleArn = inputs.matching('cfn-role-arn', PATTERNS.roleArn.pattern, PATTERNS.roleArn.expected);
   const timeoutMinutes = inputs.number(
     'timeout-minutes',
     { above: 0, expected: 'a number of minutes greater than 0 (fractions allowed)' },
     DEFAULT_TIMEOUT_MINUTES,
   );
-  const templateBucket = inputs.matching('template-bucket', PATTERNS.bucketName.pattern, PATTERNS.bucketName.expected);
+  const templateBucket = inputs.matching(
+    'template-bucket',
+    PATTERNS.bucketName.pattern,
+    PATTERNS.bucketName.expected,
+  );
+  if (template.sizeBytes > MAX_INLINE_TEMPLATE_BYTES && templateBucket === undefined) {
+    throw new InputError(
+      'template-bucket',
+      `is required for ${template.path}: it is ${template.sizeBytes} bytes and CloudFormation takes at most ${MAX_INLINE_TEMPLATE_BYTES} inline; expected an S3 bucket name to upload it to`,
+    );
+  }
   const smokeTestFile = readSmokeTestFile(inputs);
   const prComment = readPrCommentInputs(inputs);
   return {
@@ -79,7 +99,10 @@ function readParameters(inputs: Inputs, template: TemplateFile): ParameterValues
   const file = parameterFile(value);
   if (file !== undefined) checkFile('parameters', file);
   try {
-    const values = parseParameterValues(file !== undefined ? fs.readFileSync(file, 'utf8') : value, file ?? 'the map');
+    const values = parseParameterValues(
+      file !== undefined ? fs.readFileSync(file, 'utf8') : value,
+      file ?? 'the map',
+    );
     checkParameterNames(template, values);
     return values;
   } catch (error) {
@@ -89,7 +112,11 @@ function readParameters(inputs: Inputs, template: TemplateFile): ParameterValues
 
 function parameterFile(value: string): string | undefined {
   if (value.startsWith('file://')) return value.slice('file://'.length);
-  const singleLine = !value.includes('\n') && !value.includes(': ') && !value.trimStart().startsWith('{') && !value.trimStart().startsWith('[');
+  const singleLine =
+    !value.includes('\n') &&
+    !value.includes(': ') &&
+    !value.trimStart().startsWith('{') &&
+    !value.trimStart().startsWith('[');
   return singleLine && /\.(json|ya?ml)$/i.test(value) ? value : undefined;
 }
 

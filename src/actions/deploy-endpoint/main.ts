@@ -4,7 +4,12 @@ import * as core from '@actions/core';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 
 import { type AwsClientOptions, createClient } from '../../aws/clients';
-import { createDeployClients, DeployFailedError, deployStack, type DeployResult } from '../../deploy/deploy-stack';
+import {
+  createDeployClients,
+  DeployFailedError,
+  deployStack,
+  type DeployResult,
+} from '../../deploy/deploy-stack';
 import type { EndpointState, SmokeTestResult } from '../../deploy/endpoint';
 import { stackEndpointName } from '../../deploy/stack-endpoint';
 import { readRunContext, runDescription } from '../../github/context';
@@ -49,15 +54,21 @@ export function run(): Promise<void> {
         actionReporter,
       );
     } catch (error) {
-      if (error instanceof DeployFailedError) await report(inputs, { deploy: error.result, error: error.message });
+      if (error instanceof DeployFailedError)
+        await report(inputs, { deploy: error.result, error: error.message });
       throw error;
     }
     setStackOutputs(deploy);
-    const endpointName = await stackEndpointName(clients.cloudformation, { stackName: inputs.stackName, template: inputs.template, outputs: deploy.outputs });
+    const endpointName = await stackEndpointName(clients.cloudformation, {
+      stackName: inputs.stackName,
+      template: inputs.template,
+      outputs: deploy.outputs,
+    });
     const { endpoint, smokeTest } = endpointName
       ? await checkEndpoint(inputs, { endpointName, deadline, clientOptions })
       : { endpoint: undefined, smokeTest: undefined };
-    if (!endpointName && inputs.smokeTestFile) throw new Error(`stack ${inputs.stackName} has no SageMaker endpoint to smoke-test`);
+    if (!endpointName && inputs.smokeTestFile)
+      throw new Error(`stack ${inputs.stackName} has no SageMaker endpoint to smoke-test`);
     await report(inputs, { deploy, ...(endpoint ? { endpoint } : {}), ...(smokeTest ? { smokeTest } : {}) });
   });
 }
@@ -104,13 +115,22 @@ async function checkEndpoint(
     endpointName: options.endpointName,
     csv,
   });
-  core.info(`Smoke test: ${smokeTest.rows} rows answered${smokeTest.rmse !== undefined ? `, RMSE ${smokeTest.rmse.toFixed(4)}` : ''}`);
+  core.info(
+    `Smoke test: ${smokeTest.rows} rows answered${smokeTest.rmse !== undefined ? `, RMSE ${smokeTest.rmse.toFixed(4)}` : ''}`,
+  );
   setOutputs({ 'smoke-test-rows': smokeTest.rows, 'smoke-test-rmse': smokeTest.rmse });
   return { ...(endpoint ? { endpoint } : {}), smokeTest };
 }
 
-async function report(inputs: DeployInputs, summaryInput: Parameters<typeof renderDeploySummary>[0]): Promise<void> {
+async function report(
+  inputs: DeployInputs,
+  summaryInput: Parameters<typeof renderDeploySummary>[0],
+): Promise<void> {
   const summary = renderDeploySummary(summaryInput);
   await writeSummary(summary);
-  await updatePrComment(inputs.prComment, { section: `deploy-endpoint-${inputs.stackName}`, content: summary }, actionReporter);
+  await updatePrComment(
+    inputs.prComment,
+    { section: `deploy-endpoint-${inputs.stackName}`, content: summary },
+    actionReporter,
+  );
 }

@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
 
 import { readAssetsManifest, type AssetsManifest } from '../../../pipeline/assets';
-import { checkExecutionParameters, type ExecutionParameterValues } from '../../../pipeline/execution-parameters';
+import {
+  checkExecutionParameters,
+  type ExecutionParameterValues,
+} from '../../../pipeline/execution-parameters';
 import { validateDefinition } from '../../../pipeline/validate';
 import { tagValue, type Tag } from '../../github/context';
 import { checkFile, InputError, type Inputs } from '../inputs';
@@ -27,18 +30,44 @@ const MAX_PROBLEMS_SHOWN = 20;
 
 /** Every input of upsert-sagemaker-pipeline, checked (definition validated, parameters checked against it). */
 export function readUpsertInputs(inputs: Inputs): UpsertInputs {
-  const pipelineName = inputs.matching('pipeline-name', PATTERNS.pipelineName.pattern, PATTERNS.pipelineName.expected, { required: true });
+  const pipelineName = inputs.matching(
+    'pipeline-name',
+    PATTERNS.pipelineName.pattern,
+    PATTERNS.pipelineName.expected,
+    { required: true },
+  );
   const definition = readDefinition(inputs);
-  const roleArn = inputs.matching('role-arn', PATTERNS.roleArn.pattern, PATTERNS.roleArn.expected, { required: true });
+  const roleArn = inputs.matching('role-arn', PATTERNS.roleArn.pattern, PATTERNS.roleArn.expected, {
+    required: true,
+  });
   const description = inputs.optional('pipeline-description');
   if (description !== undefined && description.length > MAX_DESCRIPTION) {
-    throw new InputError('pipeline-description', `expected at most ${MAX_DESCRIPTION} characters; got ${description.length}`);
+    throw new InputError(
+      'pipeline-description',
+      `expected at most ${MAX_DESCRIPTION} characters; got ${description.length}`,
+    );
   }
-  const displayName = inputs.matching('pipeline-display-name', /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/, 'a display name: letters, digits and hyphens, at most 256 characters');
-  const maxParallelSteps = inputs.number('max-parallel-steps', { atLeast: 1, integer: true, expected: 'a whole number of steps, at least 1' });
+  const displayName = inputs.matching(
+    'pipeline-display-name',
+    /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/,
+    'a display name: letters, digits and hyphens, at most 256 characters',
+  );
+  const maxParallelSteps = inputs.number('max-parallel-steps', {
+    atLeast: 1,
+    integer: true,
+    expected: 'a whole number of steps, at least 1',
+  });
   const executionParameters = readExecutionParameters(inputs, definition);
-  const executionDisplayName = inputs.matching('execution-display-name', PATTERNS.displayName.pattern, PATTERNS.displayName.expected);
-  const clientRequestToken = inputs.matching('client-request-token', PATTERNS.clientRequestToken.pattern, PATTERNS.clientRequestToken.expected);
+  const executionDisplayName = inputs.matching(
+    'execution-display-name',
+    PATTERNS.displayName.pattern,
+    PATTERNS.displayName.expected,
+  );
+  const clientRequestToken = inputs.matching(
+    'client-request-token',
+    PATTERNS.clientRequestToken.pattern,
+    PATTERNS.clientRequestToken.expected,
+  );
   const manifestFile = inputs.file('assets-manifest');
   return {
     pipelineName,
@@ -63,7 +92,10 @@ function readDefinition(inputs: Inputs): unknown {
     throw new InputError('definition', 'set either definition-file or definition, not both');
   }
   if (file === undefined && inline === undefined) {
-    throw new InputError('definition-file', 'is required (or set definition); expected the path of a pipeline definition JSON file, e.g. build/pipeline.json from `mlops pipeline synth`');
+    throw new InputError(
+      'definition-file',
+      'is required (or set definition); expected the path of a pipeline definition JSON file, e.g. build/pipeline.json from `mlops pipeline synth`',
+    );
   }
   const input = file !== undefined ? 'definition-file' : 'definition';
   if (file !== undefined) checkFile(input, file);
@@ -72,13 +104,22 @@ function readDefinition(inputs: Inputs): unknown {
   try {
     definition = JSON.parse(text);
   } catch (error) {
-    throw new InputError(input, `expected pipeline definition JSON; it does not parse: ${(error as Error).message}`);
+    throw new InputError(
+      input,
+      `expected pipeline definition JSON; it does not parse: ${(error as Error).message}`,
+    );
   }
   const problems = validateDefinition(definition);
   if (problems.length > 0) {
-    const shown = problems.slice(0, MAX_PROBLEMS_SHOWN).map((problem) => `  ${problem.path}: ${problem.message}`);
-    const more = problems.length > MAX_PROBLEMS_SHOWN ? [`  ... and ${problems.length - MAX_PROBLEMS_SHOWN} more`] : [];
-    throw new InputError(input, `the pipeline definition has ${problems.length} problem(s):\n${[...shown, ...more].join('\n')}`);
+    const shown = problems
+      .slice(0, MAX_PROBLEMS_SHOWN)
+      .map((problem) => `  ${problem.path}: ${problem.message}`);
+    const more =
+      problems.length > MAX_PROBLEMS_SHOWN ? [`  ... and ${problems.length - MAX_PROBLEMS_SHOWN} more`] : [];
+    throw new InputError(
+      input,
+      `the pipeline definition has ${problems.length} problem(s):\n${[...shown, ...more].join('\n')}`,
+    );
   }
   return definition;
 }
@@ -88,7 +129,10 @@ function readExecutionParameters(inputs: Inputs, definition: unknown): Execution
   const values: Record<string, string | number | boolean> = {};
   for (const [name, value] of Object.entries(map)) {
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-      throw new InputError('execution-parameters', `the value of "${name}" must be a string, number or boolean; got ${JSON.stringify(value)}`);
+      throw new InputError(
+        'execution-parameters',
+        `the value of "${name}" must be a string, number or boolean; got ${JSON.stringify(value)}`,
+      );
     }
     values[name] = value;
   }
@@ -102,10 +146,16 @@ function readExecutionParameters(inputs: Inputs, definition: unknown): Execution
 function readTags(inputs: Inputs): Tag[] {
   return Object.entries(inputs.stringMap('tags')).map(([Key, Value]) => {
     if (!/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u.test(Key) || Key.startsWith('aws:')) {
-      throw new InputError('tags', `tag key "${Key}" is not allowed; expected 1–128 letters, digits, spaces or _.:/=+-@, not starting with aws:`);
+      throw new InputError(
+        'tags',
+        `tag key "${Key}" is not allowed; expected 1–128 letters, digits, spaces or _.:/=+-@, not starting with aws:`,
+      );
     }
     if (tagValue(Value) !== Value) {
-      throw new InputError('tags', `the value of tag "${Key}" must be at most 256 letters, digits, spaces or _.:/=+-@; got "${Value}"`);
+      throw new InputError(
+        'tags',
+        `the value of tag "${Key}" must be at most 256 letters, digits, spaces or _.:/=+-@; got "${Value}"`,
+      );
     }
     return { Key, Value };
   });

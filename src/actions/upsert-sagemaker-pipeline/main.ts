@@ -23,7 +23,11 @@ export function run(): Promise<void> {
     const reporter = actionReporter;
     let assets: AssetUploadResult | undefined;
     if (inputs.assetsManifest) {
-      assets = await uploadMissingAssets(clients, { manifest: inputs.assetsManifest, root: process.cwd() }, reporter);
+      assets = await uploadMissingAssets(
+        clients,
+        { manifest: inputs.assetsManifest, root: process.cwd() },
+        reporter,
+      );
     }
     const userTags = new Set(inputs.tags.map((tag) => tag.Key));
     const tags = [...inputs.tags, ...runTags(context).filter((tag) => !userTags.has(tag.Key))];
@@ -68,7 +72,10 @@ export function run(): Promise<void> {
       ));
       setOutputs({ 'execution-arn': executionArn });
     }
-    const definitionDiff = upsert.previousDefinition !== undefined ? formatDiff(diffDefinitions(upsert.previousDefinition, inputs.definition)) : undefined;
+    const definitionDiff =
+      upsert.previousDefinition !== undefined
+        ? formatDiff(diffDefinitions(upsert.previousDefinition, inputs.definition))
+        : undefined;
     await writeSummary(
       renderUpsertSummary({
         pipelineName: inputs.pipelineName,

@@ -16,7 +16,12 @@ export const DEFAULT_TIMEOUT_MINUTES = 120;
 export const DEFAULT_POLL = '5-30';
 
 export function readWaitInputs(inputs: Inputs): WaitInputs {
-  const executionArn = inputs.matching('execution-arn', PATTERNS.executionArn.pattern, PATTERNS.executionArn.expected, { required: true });
+  const executionArn = inputs.matching(
+    'execution-arn',
+    PATTERNS.executionArn.pattern,
+    PATTERNS.executionArn.expected,
+    { required: true },
+  );
   const timeoutMinutes = inputs.number(
     'timeout-minutes',
     { above: 0, expected: 'a number of minutes greater than 0 (fractions allowed, e.g. 0.5 for 30 seconds)' },
@@ -39,10 +44,12 @@ const BOUNDS = new RegExp(`^${NUMBER}(?:\\s*[-,]\\s*${NUMBER})?$`);
 /** `10` (fixed) or `5-30` / `5,30` (min-max): seconds, fractions allowed, min > 0, max >= min. */
 export function readPollBounds(value: string): PollBounds {
   const match = BOUNDS.exec(value.trim());
-  const expected = 'seconds as "min-max" (e.g. 5-30) or one number; fractions allowed; min greater than 0 and max at least min';
+  const expected =
+    'seconds as "min-max" (e.g. 5-30) or one number; fractions allowed; min greater than 0 and max at least min';
   if (!match) throw new InputError('poll-interval-seconds', `expected ${expected}; got "${value}"`);
   const minSeconds = Number(match[1]);
   const maxSeconds = match[2] !== undefined ? Number(match[2]) : minSeconds;
-  if (!(minSeconds > 0) || maxSeconds < minSeconds) throw new InputError('poll-interval-seconds', `expected ${expected}; got "${value}"`);
+  if (!(minSeconds > 0) || maxSeconds < minSeconds)
+    throw new InputError('poll-interval-seconds', `expected ${expected}; got "${value}"`);
   return { minSeconds, maxSeconds };
 }

@@ -6,7 +6,13 @@ import { waitForExecution, type ExecutionReport } from '../../pipeline/wait';
 import { formatDuration } from '../../report/format';
 import { renderExecutionSummary } from '../../report/execution-summary';
 import { actionReporter } from '../action-reporter';
-import { actionClientOptions, cancellationSignal, runAction, setOutputs, writeSummary } from '../action-runtime';
+import {
+  actionClientOptions,
+  cancellationSignal,
+  runAction,
+  setOutputs,
+  writeSummary,
+} from '../action-runtime';
 import { Inputs } from '../inputs';
 import { updatePrComment } from '../pr-comment';
 import { readWaitInputs, type WaitInputs } from './inputs';
@@ -16,7 +22,9 @@ export function run(): Promise<void> {
   return runAction(async () => {
     const inputs = readWaitInputs(new Inputs((name) => core.getInput(name)));
     const signal = cancellationSignal((received) =>
-      core.warning(`Received ${received}: the workflow was cancelled${inputs.stopOnCancel ? '; stopping the execution' : ''}.`),
+      core.warning(
+        `Received ${received}: the workflow was cancelled${inputs.stopOnCancel ? '; stopping the execution' : ''}.`,
+      ),
     );
     const clients = createPipelineClients(actionClientOptions('wait-for-execution'));
     core.info(`Waiting for ${inputs.executionArn} (timeout ${inputs.timeoutMinutes} minutes)`);
@@ -32,11 +40,22 @@ export function run(): Promise<void> {
       },
       actionReporter,
     );
-    const look = whereToLook(report.failedStep, { executionArn: report.executionArn, local: isLocalEndpoint(), ...localStateDir() });
+    const look = whereToLook(report.failedStep, {
+      executionArn: report.executionArn,
+      local: isLocalEndpoint(),
+      ...localStateDir(),
+    });
     setExecutionOutputs(report);
-    const summary = renderExecutionSummary(report, { whereToLook: look, timeoutMinutes: inputs.timeoutMinutes });
+    const summary = renderExecutionSummary(report, {
+      whereToLook: look,
+      timeoutMinutes: inputs.timeoutMinutes,
+    });
     await writeSummary(summary);
-    await updatePrComment(inputs.prComment, { section: 'wait-for-execution', content: summary }, actionReporter);
+    await updatePrComment(
+      inputs.prComment,
+      { section: 'wait-for-execution', content: summary },
+      actionReporter,
+    );
     const failure = failureMessage(report, inputs, look);
     if (failure) core.setFailed(failure);
     else core.info(`Execution Succeeded in ${formatDuration(report.durationSeconds)}`);
@@ -45,7 +64,8 @@ export function run(): Promise<void> {
 
 function setExecutionOutputs(report: ExecutionReport): void {
   const lambdaOutputs: Record<string, Record<string, string>> = {};
-  for (const output of report.lambdaOutputs) lambdaOutputs[output.step] = { ...lambdaOutputs[output.step], [output.name]: output.value };
+  for (const output of report.lambdaOutputs)
+    lambdaOutputs[output.step] = { ...lambdaOutputs[output.step], [output.name]: output.value };
   setOutputs({
     status: report.outcome === 'timed-out' && !report.stopRequested ? 'TimedOut' : report.status,
     'failed-step': report.failedStep?.name,
@@ -62,9 +82,15 @@ function setExecutionOutputs(report: ExecutionReport): void {
 }
 
 /** Why the action fails, or undefined when the execution Succeeded. */
-function failureMessage(report: ExecutionReport, inputs: WaitInputs, look: readonly string[]): string | undefined {
+function failureMessage(
+  report: ExecutionReport,
+  inputs: WaitInputs,
+  look: readonly string[],
+): string | undefined {
   if (report.outcome === 'timed-out') {
-    const stop = report.stopRequested ? `; the execution was stopped (now ${report.status})` : `; the execution is still ${report.status} (set stop-on-timeout to stop it)`;
+    const stop = report.stopRequested
+      ? `; the execution was stopped (now ${report.status})`
+      : `; the execution is still ${report.status} (set stop-on-timeout to stop it)`;
     return `Execution ${report.executionArn} timed out after ${inputs.timeoutMinutes} minutes${stop}`;
   }
   if (report.outcome === 'cancelled') {

@@ -112,6 +112,7 @@ describe('processing jobs on the local SageMaker', () => {
       'os.makedirs("/opt/ml/processing/output", exist_ok=True)',
       'open("/opt/ml/processing/output/result.txt", "w").write(text.upper())',
       'with tempfile.NamedTemporaryFile(delete=False) as handle: handle.write(b"scratch")',
+      'open("/opt/written-by-the-job.txt", "w").write("stays in the job folder")',
       'print("TMP", tempfile.gettempdir())',
       'print("HOME", os.path.expanduser("~"))',
     ].join('\n');
@@ -145,6 +146,7 @@ describe('processing jobs on the local SageMaker', () => {
     );
 
     expect(fs.existsSync('/opt/ml')).toBe(false);
+    expect(fs.existsSync('/opt/written-by-the-job.txt')).toBe(false);
     for (const step of steps) {
       const log = fs.readFileSync(jobLogPath(sm.stateDir, step.Metadata!.ProcessingJob!.Arn!), 'utf8');
       const folders = [...log.matchAll(/^(TMP|HOME) (.+)$/gm)].map((match) => match[2]!);
