@@ -102,9 +102,7 @@ async function main(): Promise<void> {
 }
 
 /** One execution to Succeeded: wall time, time with a step running, each step's duration, the training hyperparameters. */
-async function execute(
-  local: LocalSageMaker,
-): Promise<{
+async function execute(local: LocalSageMaker): Promise<{
   ms: number;
   busyMs: number;
   steps: Record<string, number>;

@@ -11,9 +11,9 @@ export class JobLog {
     this.fd = fs.openSync(file, 'a');
   }
 
-  /** A line from the local AWS itself (staging, warnings), marked so it is not mistaken for job output. */
+  /** A line from the local AWS itself (staging, warnings), marked and timed so it is not mistaken for job output. */
   note(text: string): void {
-    this.write(`[local-aws] ${text}\n`);
+    this.write(`[local-aws ${new Date().toISOString()}] ${text}\n`);
   }
 
   stdout(chunk: Buffer | string): void {

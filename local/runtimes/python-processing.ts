@@ -59,6 +59,7 @@ export async function runPythonProcessing(context: JobContext): Promise<JobDetai
     log,
     signal: context.signal,
   });
+  log.note(`the process ended (${result.signal ?? `exit code ${result.exitCode}`}) after ${result.ms} ms`);
   if (result.stopped) throw new JobStopped(`processing job ${context.name} was stopped`);
   const exitMessage = readExitMessage(directory.hostPath(`${CONTAINER_OPT_ML}/output/message`));
   const details: JobDetails = exitMessage ? { ExitMessage: exitMessage } : {};

@@ -94,6 +94,8 @@ export interface SandboxResult {
   readonly signal: NodeJS.Signals | null;
   /** True when the run was ended by the abort signal (StopPipelineExecution, shutdown). */
   readonly stopped: boolean;
+  /** Wall time of the process. */
+  readonly ms: number;
 }
 
 const KILL_GRACE_MS = 2000;
@@ -105,7 +107,8 @@ export function runSandboxed(request: SandboxRequest): Promise<SandboxResult> {
   // The host folder is the same directory the namespace shows at /opt/ml.
   const cwd = request.directory.hostPath(request.workingDirectory ?? CONTAINER_OPT_ML);
   return new Promise((resolve, reject) => {
-    if (request.signal.aborted) return resolve({ exitCode: null, signal: null, stopped: true });
+    if (request.signal.aborted) return resolve({ exitCode: null, signal: null, stopped: true, ms: 0 });
+    const started = Date.now();
     const child = spawn(argv[0] ?? '', argv.slice(1), {
       cwd,
       env: { ...request.env },
@@ -127,7 +130,7 @@ export function runSandboxed(request: SandboxRequest): Promise<SandboxResult> {
     });
     child.on('close', (exitCode, signal) => {
       request.signal.removeEventListener('abort', stop);
-      resolve({ exitCode, signal, stopped });
+      resolve({ exitCode, signal, stopped, ms: Date.now() - started });
     });
   });
 }

@@ -79,13 +79,15 @@ export class XgboostServing {
     this.worker = worker;
     worker.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     worker.stdin.on('error', () => undefined);
-    const exited = new Promise<never>((_, reject) =>
-      worker.on('exit', (code, signal) => {
-        this.exited = `the serving worker exited (${signal ?? `code ${code}`})`;
-        this.failAll(new Error(this.exited));
-        reject(new Error(`${this.exited}; see ${this.options.logFile}`));
-      }),
-    );
+    const exited = new Promise<never>((_, reject) => {
+      const end = (reason: string) => {
+        this.exited = reason;
+        this.failAll(new Error(reason));
+        reject(new Error(`${reason}; see ${this.options.logFile}`));
+      };
+      worker.on('exit', (code, signal) => end(`the serving worker exited (${signal ?? `code ${code}`})`));
+      worker.on('error', (error) => end(`the serving worker could not run ${this.options.python}: ${error.message}`));
+    });
     exited.catch(() => undefined);
     const first = await Promise.race([
       this.nextFrame(),

@@ -45,6 +45,7 @@ export async function runXgboostTraining(context: JobContext): Promise<JobDetail
     log,
     signal: context.signal,
   });
+  log.note(`the process ended (${result.signal ?? `exit code ${result.exitCode}`}) after ${result.ms} ms`);
   if (result.stopped) throw new JobStopped(`training job ${name} was stopped`);
   if (result.signal)
     throw new JobFailure('InternalServerError', `the training process was killed by ${result.signal}`);

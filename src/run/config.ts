@@ -68,6 +68,7 @@ const ENV_NAMES = {
   pipelineName: ['MLOPS_PIPELINE_NAME'],
   modelPackageGroup: ['MLOPS_MODEL_PACKAGE_GROUP'],
   stackName: ['MLOPS_STACK_NAME'],
+  modelNameParameter: ['MLOPS_MODEL_NAME_PARAMETER'],
 } as const;
 
 const FLAG_NAMES: Readonly<Record<keyof typeof ENV_NAMES, string>> = {
@@ -78,6 +79,7 @@ const FLAG_NAMES: Readonly<Record<keyof typeof ENV_NAMES, string>> = {
   pipelineName: '--pipeline-name',
   modelPackageGroup: '--model-package-group',
   stackName: '--stack-name',
+  modelNameParameter: '--model-name-parameter',
 };
 
 export function readConfigFile(file: string): RunSettings {
@@ -118,7 +120,7 @@ export function resolveRunConfig(
     lambdaArn: pick('lambdaArn') ?? defaults.lambdaFunctionArn,
     pipelineName,
     modelPackageGroup: pick('modelPackageGroup') ?? defaults.modelPackageGroupName,
-    modelNameParameter: flags.modelNameParameter ?? file.modelNameParameter ?? defaults.modelNameParameter,
+    modelNameParameter: pick('modelNameParameter') ?? defaults.modelNameParameter,
     stackName: pick('stackName') ?? (target === 'local' ? 'abalone-endpoint-local' : 'abalone-endpoint'),
     dataFile: path.resolve(cwd, flags.data ?? file.data ?? path.join(__dirname, '..', '..', 'data', 'abalone.csv')),
     buildDir: path.resolve(cwd, flags.buildDir ?? file.buildDir ?? 'build'),

@@ -4,14 +4,17 @@ import { join } from 'node:path';
 
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { CreateModelPackageGroupCommand, SageMakerClient, UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
+import {
+  CreateModelPackageGroupCommand,
+  SageMakerClient,
+  UpdateModelPackageCommand,
+} from '@aws-sdk/client-sagemaker';
 
 import { createClient } from '../../src/aws/clients';
 import { startLocalAws, type LocalAws } from '../../local';
 import { firstFeatureRow, localClients, predict } from './replay/endpoint-check';
 import { assertReplaySucceeded, replayWorkflow, type JobRecord, type ReplayResult } from './replay/replayer';
 
-const T0 = Date.now();
 const ROOT = join(__dirname, '..', '..');
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
@@ -36,7 +39,10 @@ describe('deploy.yml (replayed against the local AWS)', () => {
 
   const job = (result: ReplayResult, key: string): JobRecord => {
     const found = result.jobs.find((candidate) => candidate.key === key);
-    if (!found) throw new Error(`no job ${key} in the replay (jobs: ${result.jobs.map((record) => record.key).join(', ')})`);
+    if (!found)
+      throw new Error(
+        `no job ${key} in the replay (jobs: ${result.jobs.map((record) => record.key).join(', ')})`,
+      );
     return found;
   };
 
@@ -49,7 +55,6 @@ describe('deploy.yml (replayed against the local AWS)', () => {
       event: { name: 'push', ref: 'refs/heads/main' },
       vars: VARS,
       runAttempt,
-      log: (line) => process.stderr.write(`${((Date.now() - T0) / 1000).toFixed(1)} ${line}\n`),
     });
 
   beforeAll(async () => {
@@ -57,20 +62,18 @@ describe('deploy.yml (replayed against the local AWS)', () => {
     aws = await startLocalAws({ port: 0, stateDir: join(work, 'aws'), region: REGION, quiet: true });
     await provisionFoundation(aws.endpoint);
     firstRun = await replay(1);
-    const registered = job(firstRun, 'train-and-deploy/train').steps.find((step) => step.id === 'wait')?.outputs['model-package-arn'];
+    const registered = job(firstRun, 'train-and-deploy/train').steps.find((step) => step.id === 'wait')
+      ?.outputs['model-package-arn'];
     // A reviewer approves the package (what `mlops approve` or the console does), then re-runs the workflow.
     const { options } = localClients(aws.endpoint, REGION);
     await createClient(SageMakerClient, options).send(
       new UpdateModelPackageCommand({ ModelPackageArn: registered, ModelApprovalStatus: 'Approved' }),
     );
     rerun = await replay(2);
-    process.stderr.write(`${((Date.now() - T0) / 1000).toFixed(1)} rerun done\n`);
   }, 400_000);
 
   afterAll(async () => {
-    process.stderr.write(`${((Date.now() - T0) / 1000).toFixed(1)} stopping\n`);
     await aws?.stop();
-    process.stderr.write(`${((Date.now() - T0) / 1000).toFixed(1)} stopped\n`);
     rmSync(work, { recursive: true, force: true });
   });
 
@@ -98,14 +101,17 @@ describe('deploy.yml (replayed against the local AWS)', () => {
       'train-and-deploy/template',
       'train-and-deploy/train',
     ]);
-    const after = (later: string, earlier: string) => expect(job(rerun, later).started).toBeGreaterThan(job(rerun, earlier).finished);
+    const after = (later: string, earlier: string) =>
+      expect(job(rerun, later).started).toBeGreaterThan(job(rerun, earlier).finished);
     after('train-and-deploy/train', 'definition');
     after('train-and-deploy/staging', 'train-and-deploy/train');
     after('train-and-deploy/staging', 'train-and-deploy/template');
     after('train-and-deploy/production', 'train-and-deploy/staging');
     expect(job(rerun, 'train-and-deploy/staging').environment).toBe('staging');
     expect(job(rerun, 'train-and-deploy/production').environment).toBe('production');
-    const actions = rerun.jobs.flatMap((record) => record.steps.filter((step) => step.uses?.startsWith('./')).map((step) => step.uses));
+    const actions = rerun.jobs.flatMap((record) =>
+      record.steps.filter((step) => step.uses?.startsWith('./')).map((step) => step.uses),
+    );
     expect(actions).toEqual([
       './.mlops-actions/actions/upsert-sagemaker-pipeline',
       './.mlops-actions/actions/wait-for-execution',
@@ -120,7 +126,9 @@ describe('deploy.yml (replayed against the local AWS)', () => {
     const registeredFirst = job(firstRun, 'train-and-deploy/train').outputs['registered-model-package-arn'];
     expect(call.outputs['model-package-arn']).toBe(registeredFirst);
     expect(call.outputs['registered-model-package-arn']).not.toBe(registeredFirst);
-    expect(job(rerun, 'train-and-deploy/train').summary).toContain('is PendingManualApproval, so the newest Approved package');
+    expect(job(rerun, 'train-and-deploy/train').summary).toContain(
+      'is PendingManualApproval, so the newest Approved package',
+    );
   });
 
   it('deploys staging with a smoke test, then production, and both endpoints answer', async () => {
@@ -131,7 +139,10 @@ describe('deploy.yml (replayed against the local AWS)', () => {
     expect(Number(call.outputs['smoke-test-rmse'])).toBeLessThan(3.5);
     const clients = localClients(aws.endpoint, REGION);
     const executionId = call.outputs['execution-arn']?.split('/').pop();
-    const row = await firstFeatureRow(clients.s3, `s3://${PROJECT}-artifacts-${ACCOUNT}-${REGION}/${PROJECT}/${executionId}/Preprocess/test/test.csv`);
+    const row = await firstFeatureRow(
+      clients.s3,
+      `s3://${PROJECT}-artifacts-${ACCOUNT}-${REGION}/${PROJECT}/${executionId}/Preprocess/test/test.csv`,
+    );
     for (const endpoint of ['abalone-staging', 'abalone-production']) {
       expect(await predict(clients.runtime, endpoint, row)).toBeGreaterThan(0);
     }
@@ -152,5 +163,7 @@ async function provisionFoundation(endpoint: string): Promise<void> {
       Environment: { Variables: { MODEL_NAME_PARAMETER: '/mlops/abalone/model-name' } },
     }),
   );
-  await createClient(SageMakerClient, options).send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: PROJECT }));
+  await createClient(SageMakerClient, options).send(
+    new CreateModelPackageGroupCommand({ ModelPackageGroupName: PROJECT }),
+  );
 }

@@ -11,7 +11,12 @@ import {
 import { parseFileCommand } from './replay/file-commands';
 
 const contexts: Record<string, Value> = {
-  github: { event_name: 'push', ref: 'refs/heads/main', sha: 'abc123', event: { pull_request: { base: { sha: 'base1' } } } },
+  github: {
+    event_name: 'push',
+    ref: 'refs/heads/main',
+    sha: 'abc123',
+    event: { pull_request: { base: { sha: 'base1' } } },
+  },
   steps: { 'wait-run': { outputs: { status: 'Succeeded', 'model-package-arn': 'arn:pkg/1' } } },
   needs: { train: { result: 'success', outputs: { 'execution-arn': 'arn:exec' } } },
   inputs: { 'dry-run': false, count: 3, name: 'abalone' },
@@ -48,7 +53,7 @@ describe('evaluateExpression', () => {
     ["endsWith(github.ref, '/MAIN')", true],
     ["format('{0}-{1}{{x}}', env.STACK, 'staging')", 'abalone-endpoint-staging{x}'],
     ["join(list, ', ')", 'Staging, production'],
-    ["fromJSON('{\"a\":[1,2]}').a[1]", 2],
+    ['fromJSON(\'{"a":[1,2]}\').a[1]', 2],
     ['toJSON(inputs.count)', '3'],
     ["'it''s'", "it's"],
     ['0x10 == 16', true],
@@ -75,9 +80,9 @@ describe('evaluateExpression', () => {
 
 describe('interpolate and evaluateTemplate', () => {
   it('replaces each ${{ }} with its string form', () => {
-    expect(interpolate('${{ env.STACK }}-${{ inputs.count }} ${{ inputs.dry-run }} [${{ vars.NONE }}]', scope)).toBe(
-      'abalone-endpoint-3 false []',
-    );
+    expect(
+      interpolate('${{ env.STACK }}-${{ inputs.count }} ${{ inputs.dry-run }} [${{ vars.NONE }}]', scope),
+    ).toBe('abalone-endpoint-3 false []');
   });
 
   it("honours '}}' inside a string literal", () => {
@@ -102,7 +107,9 @@ describe('evaluateCondition', () => {
     expect(evaluateCondition("vars.AWS_REGION == 'eu-west-1'", failedScope)).toBe(false);
     expect(evaluateCondition('${{ always() }}', failedScope)).toBe(true);
     expect(evaluateCondition('failure()', failedScope)).toBe(true);
-    expect(evaluateCondition("${{ vars.AWS_REGION == 'eu-west-1' }}", { contexts, status: status(false) })).toBe(true);
+    expect(
+      evaluateCondition("${{ vars.AWS_REGION == 'eu-west-1' }}", { contexts, status: status(false) }),
+    ).toBe(true);
     expect(evaluateCondition(false, { contexts, status: status(false) })).toBe(false);
   });
 });
@@ -110,7 +117,11 @@ describe('evaluateCondition', () => {
 describe('parseFileCommand', () => {
   it('reads name=value lines and heredoc blocks', () => {
     const text = 'a=1\nsummary<<EOF_1\nline one\nline=two\nEOF_1\nempty=\n';
-    expect(parseFileCommand(text, 'GITHUB_OUTPUT')).toEqual({ a: '1', summary: 'line one\nline=two', empty: '' });
+    expect(parseFileCommand(text, 'GITHUB_OUTPUT')).toEqual({
+      a: '1',
+      summary: 'line one\nline=two',
+      empty: '',
+    });
   });
 
   it('names the file and the bad line', () => {

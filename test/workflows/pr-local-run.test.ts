@@ -28,7 +28,10 @@ describe('pr.yml local-run job (replayed against the local AWS)', () => {
     github = await startFakeGitHubApi();
     const baseMetrics = join(work, 'base-metrics');
     mkdirSync(baseMetrics);
-    writeFileSync(join(baseMetrics, 'metrics.json'), JSON.stringify({ sha: BASE_SHA, rmse: BASE_RMSE, pipeline: null }));
+    writeFileSync(
+      join(baseMetrics, 'metrics.json'),
+      JSON.stringify({ sha: BASE_SHA, rmse: BASE_RMSE, pipeline: null }),
+    );
     const result = await replayWorkflow({
       workflow: '.github/workflows/pr.yml',
       repoRoot: ROOT,
@@ -39,7 +42,10 @@ describe('pr.yml local-run job (replayed against the local AWS)', () => {
       event: {
         name: 'pull_request',
         ref: 'refs/pull/7/merge',
-        payload: { number: 7, pull_request: { number: 7, base: { ref: 'main', sha: BASE_SHA }, head: { ref: 'feature' } } },
+        payload: {
+          number: 7,
+          pull_request: { number: 7, base: { ref: 'main', sha: BASE_SHA }, head: { ref: 'feature' } },
+        },
       },
       // What the push run on main at the base commit saved (pr.yml's last steps on push).
       caches: [{ key: `mlops-metrics-${BASE_SHA}`, path: 'build/metrics', source: baseMetrics }],
@@ -54,7 +60,8 @@ describe('pr.yml local-run job (replayed against the local AWS)', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  const rmse = (): number => Number(job.steps.find((step) => step.id === 'deploy')?.outputs['smoke-test-rmse']);
+  const rmse = (): number =>
+    Number(job.steps.find((step) => step.id === 'deploy')?.outputs['smoke-test-rmse']);
 
   it('runs the repository’s own actions in order', () => {
     expect(job.key).toBe('local-run');
@@ -74,7 +81,9 @@ describe('pr.yml local-run job (replayed against the local AWS)', () => {
     const delta = rmse() - BASE_RMSE;
     expect(job.summary).toContain(`### Endpoint RMSE on the held-out rows: ${rmse().toFixed(4)}`);
     expect(job.summary).toContain(`| base \`${BASE_SHA.slice(0, 12)}\` (the base commit) | ${BASE_RMSE} |`);
-    expect(job.summary).toContain(`| ${rmse().toFixed(4)} (${delta >= 0 ? '+' : ''}${delta.toFixed(4)} against base) |`);
+    expect(job.summary).toContain(
+      `| ${rmse().toFixed(4)} (${delta >= 0 ? '+' : ''}${delta.toFixed(4)} against base) |`,
+    );
     expect(job.summary).toContain('```mermaid');
   });
 
@@ -92,7 +101,11 @@ describe('pr.yml local-run job (replayed against the local AWS)', () => {
     const smokeFile = job.steps.find((step) => step.id === 'smoke-test')?.outputs.file ?? '';
     const endpointName = job.steps.find((step) => step.id === 'deploy')?.outputs['endpoint-name'] ?? '';
     expect(endpointName).toBe('abalone-pr');
-    const prediction = await predict(clients.runtime, endpointName, await firstFeatureRow(clients.s3, smokeFile));
+    const prediction = await predict(
+      clients.runtime,
+      endpointName,
+      await firstFeatureRow(clients.s3, smokeFile),
+    );
     expect(prediction).toBeGreaterThan(0);
   });
 });

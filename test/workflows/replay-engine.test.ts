@@ -172,7 +172,9 @@ describe('replayWorkflow (engine)', () => {
       'after:success',
     ]);
     const after = result.jobs.find((job) => job.key === 'after');
-    expect(after?.outputs.result).toBe('top/job-top/added/hello-push|true|payload|http://127.0.0.1:1|eu-west-1');
+    expect(after?.outputs.result).toBe(
+      'top/job-top/added/hello-push|true|payload|http://127.0.0.1:1|eu-west-1',
+    );
     const build = result.jobs.find((job) => job.key === 'build');
     expect(build?.steps.find((step) => step.id === 'never')?.outcome).toBe('skipped');
     expect(build?.summary).toContain('### echoed top/job-top/added/hello');
@@ -191,16 +193,21 @@ describe('replayWorkflow (engine)', () => {
     expect(step('typo')?.error).toContain("Unexpected input(s) 'txt'");
     expect(step('creds')?.error).toContain('id-token: write');
     expect(second?.result).toBe('skipped');
-    expect(() => assertReplaySucceeded(result)).toThrow("job first, step 'Run echo \"::error::it broke\"; exit 3' failed");
+    expect(() => assertReplaySucceeded(result)).toThrow(
+      'job first, step \'Run echo "::error::it broke"; exit 3\' failed',
+    );
   });
 
   it('refuses inputs a workflow does not declare and jobs whose needs were left out', async () => {
     await expect(
-      replayWorkflow({ ...options('.github/workflows/main.yml'), event: { name: 'workflow_dispatch', inputs: { nope: 'x' } } }),
+      replayWorkflow({
+        ...options('.github/workflows/main.yml'),
+        event: { name: 'workflow_dispatch', inputs: { nope: 'x' } },
+      }),
     ).rejects.toThrow("workflow_dispatch input 'nope' is not declared");
-    await expect(replayWorkflow({ ...options('.github/workflows/main.yml'), jobs: ['after'] })).rejects.toThrow(
-      "job 'after' needs call, which the replay was told to leave out",
-    );
+    await expect(
+      replayWorkflow({ ...options('.github/workflows/main.yml'), jobs: ['after'] }),
+    ).rejects.toThrow("job 'after' needs call, which the replay was told to leave out");
     expect(existsSync(join(work, 'artifacts'))).toBe(false);
   });
 });

@@ -29,7 +29,10 @@ function validate(file: string): { status: number | null; output: string } {
   const dir = mkdtempSync(join(tmpdir(), 'action-validator-'));
   try {
     const copy = join(dir, basename(file));
-    writeFileSync(copy, readFileSync(file, 'utf8').replace(/^(\s*using:\s*['"]?)node24(['"]?\s*)$/m, '$1node20$2'));
+    writeFileSync(
+      copy,
+      readFileSync(file, 'utf8').replace(/^(\s*using:\s*['"]?)node24(['"]?\s*)$/m, '$1node20$2'),
+    );
     const result = spawnSync(process.execPath, [VALIDATOR, copy], { encoding: 'utf8' });
     return { status: result.status, output: `${result.stdout}${result.stderr}` };
   } finally {
@@ -68,9 +71,17 @@ describe('workflow files', () => {
   });
 
   it('has an action.yml for every local action the workflows use', () => {
-    const local = workflowFiles.flatMap((file) => usesReferences(file).map(({ uses }) => uses)).filter((uses) => uses.startsWith('./'));
+    const local = workflowFiles
+      .flatMap((file) => usesReferences(file).map(({ uses }) => uses))
+      .filter((uses) => uses.startsWith('./'));
     // The reusable workflow checks this repository out into .mlops-actions.
-    const actions = [...new Set(local.filter((uses) => !uses.startsWith('./.github/')).map((uses) => uses.replace(/^\.\/(\.mlops-actions\/)?/, '')))];
+    const actions = [
+      ...new Set(
+        local
+          .filter((uses) => !uses.startsWith('./.github/'))
+          .map((uses) => uses.replace(/^\.\/(\.mlops-actions\/)?/, '')),
+      ),
+    ];
     expect(actions.sort()).toEqual([
       'actions/approved-model',
       'actions/deploy-endpoint',
@@ -94,13 +105,19 @@ describe('workflow files', () => {
     }
   });
 
-  it.each(workflowFiles.map((file) => [rel(file), file]))('%s passes @action-validator/cli with zero findings', (_name, file) => {
-    expect(validate(file)).toEqual({ status: 0, output: '' });
-  });
+  it.each(workflowFiles.map((file) => [rel(file), file]))(
+    '%s passes @action-validator/cli with zero findings',
+    (_name, file) => {
+      expect(validate(file)).toEqual({ status: 0, output: '' });
+    },
+  );
 
-  it.each(actionFiles.map((file) => [rel(file), file]))('%s passes @action-validator/cli with zero findings', (_name, file) => {
-    expect(validate(file)).toEqual({ status: 0, output: '' });
-  });
+  it.each(actionFiles.map((file) => [rel(file), file]))(
+    '%s passes @action-validator/cli with zero findings',
+    (_name, file) => {
+      expect(validate(file)).toEqual({ status: 0, output: '' });
+    },
+  );
 
   it.each(workflowFiles.map((file) => [rel(file), file]))(
     '%s uses only local actions or third-party actions pinned to a full commit SHA with a version comment',
@@ -108,20 +125,25 @@ describe('workflow files', () => {
       const references = usesReferences(file);
       expect(references.length).toBeGreaterThan(0);
       const offending = references.filter(
-        ({ uses, comment }) => !uses.startsWith('./') && !(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(uses) && /^v\d+(\.\d+)*$/.test(comment)),
+        ({ uses, comment }) =>
+          !uses.startsWith('./') &&
+          !(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(uses) && /^v\d+(\.\d+)*$/.test(comment)),
       );
       expect(offending).toEqual([]);
     },
   );
 
-  it.each(workflowFiles.map((file) => [rel(file), file]))('%s declares least permissions (never write-all)', (_name, file) => {
-    const settings = permissionSettings(file);
-    expect(settings.filter((setting) => typeof setting === 'string')).toEqual([]);
-    const workflow = loadWorkflow(file);
-    const reusable = workflow.on.workflow_call !== undefined;
-    // A reusable workflow inherits its caller's token; everything else states its permissions at the top.
-    if (!reusable) expect(workflow.permissions).toEqual(expect.any(Object));
-  });
+  it.each(workflowFiles.map((file) => [rel(file), file]))(
+    '%s declares least permissions (never write-all)',
+    (_name, file) => {
+      const settings = permissionSettings(file);
+      expect(settings.filter((setting) => typeof setting === 'string')).toEqual([]);
+      const workflow = loadWorkflow(file);
+      const reusable = workflow.on.workflow_call !== undefined;
+      // A reusable workflow inherits its caller's token; everything else states its permissions at the top.
+      if (!reusable) expect(workflow.permissions).toEqual(expect.any(Object));
+    },
+  );
 });
 
 describe('deploy.yml', () => {
@@ -134,12 +156,15 @@ describe('deploy.yml', () => {
     expect(deploy.on.push).toEqual({ branches: ['main'] });
     expect(deploy.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
     for (const job of Object.values(deploy.jobs)) {
-      if (job.permissions !== undefined) expect(job.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
+      if (job.permissions !== undefined)
+        expect(job.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
     }
   });
 
   it('deploys through the reusable workflow with role and region from repository variables', () => {
-    const call = Object.values(deploy.jobs).find((job) => job.uses === './.github/workflows/train-and-deploy.yml');
+    const call = Object.values(deploy.jobs).find(
+      (job) => job.uses === './.github/workflows/train-and-deploy.yml',
+    );
     expect(call).toBeDefined();
     expect(call?.with?.['aws-region']).toBe('${{ vars.AWS_REGION }}');
     expect(call?.secrets).toEqual(expect.objectContaining({ 'aws-role-arn': '${{ vars.AWS_ROLE_ARN }}' }));
@@ -158,11 +183,22 @@ describe('deploy.yml', () => {
   it('declares the reusable workflow inputs, secrets and outputs another repository needs', () => {
     const call = workflowCall(reusable, reusableFile);
     expect(Object.keys(call.inputs ?? {})).toEqual(
-      expect.arrayContaining(['pipeline-name', 'definition-file', 'stack-name', 'aws-region', 'pipeline-role-arn']),
+      expect.arrayContaining([
+        'pipeline-name',
+        'definition-file',
+        'stack-name',
+        'aws-region',
+        'pipeline-role-arn',
+      ]),
     );
     expect(call.secrets?.['aws-role-arn']?.required).toBe(true);
     expect(Object.keys(call.outputs ?? {})).toEqual(
-      expect.arrayContaining(['execution-arn', 'model-package-arn', 'staging-endpoint-name', 'production-endpoint-name']),
+      expect.arrayContaining([
+        'execution-arn',
+        'model-package-arn',
+        'staging-endpoint-name',
+        'production-endpoint-name',
+      ]),
     );
   });
 });

@@ -23,19 +23,15 @@ export const BUILD_MODEL_ENVIRONMENT = {
   bucket: 'MLOPS_BUCKET',
   modelPackageGroup: 'MLOPS_MODEL_PACKAGE_GROUP',
   lambdaArn: 'MLOPS_LAMBDA_ARN',
+  modelNameParameter: 'MLOPS_MODEL_NAME_PARAMETER',
 } as const;
 
 /**
  * Runs the pipeline and stops once the model is registered and its name recorded (`--manual-approval`):
- * the approval and the deploy are the CodePipeline's own later stages. The model name parameter has no
- * environment variable, so it goes through the run's settings file.
+ * the approval and the deploy are the CodePipeline's own later stages. Settings come from the
+ * MLOPS_* environment variables above.
  */
-function buildModelCommands(modelNameParameter: string): string[] {
-  return [
-    `echo '${JSON.stringify({ modelNameParameter })}' > mlops.config.json`,
-    'npx mlops run --target aws --manual-approval',
-  ];
-}
+const BUILD_MODEL_COMMANDS = ['npx mlops run --target aws --manual-approval'];
 
 export interface BuildProjectsProps {
   readonly config: InfraConfig;
@@ -61,6 +57,7 @@ export class BuildProjects extends Construct {
       bucket: props.bucket.bucketName,
       modelPackageGroup: config.modelPackageGroupName,
       lambdaArn: props.recordModelNameFunctionArn,
+      modelNameParameter: config.modelNameParameter,
     };
     this.buildModel = new PipelineProject(this, 'BuildSageMakerModel', {
       description:
@@ -74,7 +71,7 @@ export class BuildProjects extends Construct {
       ),
       buildSpec: BuildSpec.fromObject({
         version: '0.2',
-        phases: { install: INSTALL, build: { commands: buildModelCommands(config.modelNameParameter) } },
+        phases: { install: INSTALL, build: { commands: BUILD_MODEL_COMMANDS } },
       }),
     });
     pipelineOperatorStatements({

@@ -118,7 +118,9 @@ export class JobService {
     const log = new JobLog(directory.logFile);
     try {
       const model = job.kind === 'Transform' ? this.modelOf(job) : undefined;
-      const image = jobRuntimeFor(model?.Image ?? this.imageOf(job), shape.type, this.options.env);
+      const imageUri = model?.Image ?? this.imageOf(job);
+      log.note(`${shape.type} job ${job.name} on image ${imageUri}`);
+      const image = jobRuntimeFor(imageUri, shape.type, this.options.env);
       if (image.warning) log.note(`warning: ${image.warning}`);
       if (job.kind === 'Training') record.SecondaryStatus = 'Training';
       const details = await image.runtime({

@@ -38,6 +38,7 @@ export function registerRunCommand(program: Command): void {
     .option('--lambda-arn <arn>', 'record-model-name function (aws: required, or MLOPS_LAMBDA_ARN)')
     .option('--pipeline-name <name>', 'pipeline name (default abalone-pipeline)')
     .option('--model-package-group <name>', 'model package group (default abalone-models)')
+    .option('--model-name-parameter <name>', 'SSM parameter the Lambda writes the model name to (default /mlops/abalone/model-name)')
     .option('--stack-name <name>', 'endpoint stack (default abalone-endpoint-local / abalone-endpoint)')
     .option('--data <csv>', 'the abalone data (default data/abalone.csv)')
     .option('--build-dir <dir>', 'where definition, manifest and endpoint template are written (default build)')

@@ -16,8 +16,11 @@ import {
 import {
   InvokeEndpointCommand,
   ModelError,
+  SageMakerRuntimeClient,
   type InvokeEndpointCommandInput,
 } from '@aws-sdk/client-sagemaker-runtime';
+
+import { createClient } from '../../../src/aws/clients';
 
 import { buildAbaloneModel, type AbaloneModel } from './abalone-model';
 import { XGBOOST_IMAGE, poll, startTestAws, type TestAws } from './local-aws';
@@ -312,10 +315,39 @@ describe('local SageMaker endpoints and SageMaker Runtime', () => {
 
     await createModel('good-again', 'good');
     await createConfig('good-again-config', 'good-again');
+    // Callers without retries keep invoking while traffic moves to the new containers.
+    const strict = createClient(SageMakerRuntimeClient, {
+      endpoint: t.aws.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+    let switching = true;
+    const errors: unknown[] = [];
+    let calls = 0;
+    const caller = async () => {
+      while (switching) {
+        await strict
+          .send(
+            new InvokeEndpointCommand({
+              EndpointName: 'serving',
+              ContentType: 'text/csv',
+              Body: model.testRows[1]!,
+            }),
+          )
+          .catch((error: unknown) => errors.push(error));
+        calls++;
+      }
+    };
+    const callers = [caller(), caller(), caller(), caller()];
     await t.sagemaker.send(
       new UpdateEndpointCommand({ EndpointName: 'serving', EndpointConfigName: 'good-again-config' }),
     );
     const updated = await settled('serving');
+    switching = false;
+    await Promise.all(callers);
+    expect(errors).toEqual([]);
+    expect(calls).toBeGreaterThan(10);
     expect(updated).toMatchObject({ EndpointStatus: 'InService', EndpointConfigName: 'good-again-config' });
     expect(updated.FailureReason).toBeUndefined();
     expect(servingWorkers()).toHaveLength(1);

@@ -18,14 +18,26 @@ export function localClients(endpoint: string, region = 'us-east-1') {
 export async function firstFeatureRow(s3: S3Client, uri: string): Promise<string> {
   const [, bucket = '', key = ''] = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri) ?? [];
   const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  const [firstLine = ''] = (await object.Body?.transformToString('utf8') ?? '').split('\n');
+  const [firstLine = ''] = ((await object.Body?.transformToString('utf8')) ?? '').split('\n');
   return firstLine.split(',').slice(1).join(',');
 }
 
 /** Invokes an endpoint with one CSV row and returns the prediction. */
-export async function predict(runtime: SageMakerRuntimeClient, endpointName: string, row: string): Promise<number> {
+export async function predict(
+  runtime: SageMakerRuntimeClient,
+  endpointName: string,
+  row: string,
+): Promise<number> {
   const response = await runtime.send(
-    new InvokeEndpointCommand({ EndpointName: endpointName, ContentType: 'text/csv', Body: Buffer.from(row) }),
+    new InvokeEndpointCommand({
+      EndpointName: endpointName,
+      ContentType: 'text/csv',
+      Body: Buffer.from(row),
+    }),
   );
-  return Number(Buffer.from(response.Body ?? new Uint8Array()).toString('utf8').trim());
+  return Number(
+    Buffer.from(response.Body ?? new Uint8Array())
+      .toString('utf8')
+      .trim(),
+  );
 }

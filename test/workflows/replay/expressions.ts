@@ -217,7 +217,8 @@ function toNumber(value: Value): number {
 }
 
 function looselyEqual(left: Value, right: Value): boolean {
-  if (typeof left === 'string' && typeof right === 'string') return left.toLowerCase() === right.toLowerCase();
+  if (typeof left === 'string' && typeof right === 'string')
+    return left.toLowerCase() === right.toLowerCase();
   if (typeof left === 'object' || typeof right === 'object') {
     if (left === null && right === null) return true;
     if (left !== null && right !== null && typeof left === 'object' && typeof right === 'object')
@@ -250,7 +251,8 @@ function format(source: string, args: Value[]): string {
     if (match === '{{') return '{';
     if (match === '}}') return '}';
     const position = Number(index);
-    if (position >= args.length) throw new ExpressionError(`format('${source}') has no argument {${position}}`);
+    if (position >= args.length)
+      throw new ExpressionError(`format('${source}') has no argument {${position}}`);
     return toText(args[position] ?? null);
   });
 }

@@ -56,12 +56,17 @@ export async function startFakeGitHubApi(): Promise<FakeGitHubApi> {
     url: `http://127.0.0.1:${port}`,
     comments,
     requests,
-    close: () => new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+    close: () =>
+      new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
 }
 
 function view(comment: FakeComment): Record<string, unknown> {
-  return { id: comment.id, body: comment.body, html_url: `https://github.com/local/pull/${comment.issue}#issuecomment-${comment.id}` };
+  return {
+    id: comment.id,
+    body: comment.body,
+    html_url: `https://github.com/local/pull/${comment.issue}#issuecomment-${comment.id}`,
+  };
 }
 
 async function readJson(req: IncomingMessage): Promise<{ body: string }> {

@@ -13,7 +13,9 @@ export function parseFileCommand(text: string, file: string): Record<string, str
     const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
     if (heredoc) {
       const [, name = '', delimiter = ''] = heredoc;
-      const end = lines.findIndex((candidate, index) => index > i && candidate.replace(/\r$/, '') === delimiter);
+      const end = lines.findIndex(
+        (candidate, index) => index > i && candidate.replace(/\r$/, '') === delimiter,
+      );
       if (end === -1) throw new Error(`${file}: no closing delimiter '${delimiter}' for '${name}'`);
       values[name] = lines.slice(i + 1, end).join('\n');
       i = end;

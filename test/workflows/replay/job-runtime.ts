@@ -104,9 +104,15 @@ export class JobRuntime {
   }
 
   /** The full environment of a step's process, in the runner's order of precedence. */
-  processEnv(stepEnv: Readonly<Record<string, string>>, files: StepFiles, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  processEnv(
+    stepEnv: Readonly<Record<string, string>>,
+    files: StepFiles,
+    extra: Record<string, string> = {},
+  ): NodeJS.ProcessEnv {
     const machine = Object.fromEntries(
-      MACHINE_VARIABLES.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]]])),
+      MACHINE_VARIABLES.flatMap((name) =>
+        process.env[name] === undefined ? [] : [[name, process.env[name]]],
+      ),
     ) as Record<string, string>;
     const path = [...this.addedPath, machine.PATH ?? ''].join(delimiter);
     return {
@@ -150,10 +156,19 @@ export class JobRuntime {
   }
 
   /** Runs a process without blocking the event loop (the local AWS answers from this same process). */
-  exec(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<ExecResult> {
-    if (!existsSync(options.cwd)) return Promise.reject(new Error(`working directory ${options.cwd} does not exist`));
+  exec(
+    command: string,
+    args: string[],
+    options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number },
+  ): Promise<ExecResult> {
+    if (!existsSync(options.cwd))
+      return Promise.reject(new Error(`working directory ${options.cwd} does not exist`));
     return new Promise((resolve, reject) => {
-      const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(command, args, {
+        cwd: options.cwd,
+        env: options.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let output = '';
       const append = (chunk: Buffer): void => {
         output = (output + chunk.toString('utf8')).slice(-MAX_LOG_CHARS);

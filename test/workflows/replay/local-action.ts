@@ -18,13 +18,17 @@ export interface ActionMetadata {
 }
 
 export function readActionMetadata(directory: string): ActionMetadata {
-  const file = ['action.yml', 'action.yaml'].map((name) => join(directory, name)).find((path) => existsSync(path));
+  const file = ['action.yml', 'action.yaml']
+    .map((name) => join(directory, name))
+    .find((path) => existsSync(path));
   if (!file) throw new Error(`Can't find 'action.yml' or 'action.yaml' under '${directory}'`);
   const metadata = parse(readFileSync(file, 'utf8')) as unknown;
   if (!isRecord(metadata) || !isRecord(metadata.runs)) throw new Error(`${file}: expected 'runs'`);
   const { using, main, post, pre } = metadata.runs;
   if (typeof using !== 'string' || !/^node\d+$/.test(using) || typeof main !== 'string') {
-    throw new Error(`${file}: the replay runs JavaScript actions (runs.using nodeNN with runs.main), got using=${String(using)}`);
+    throw new Error(
+      `${file}: the replay runs JavaScript actions (runs.using nodeNN with runs.main), got using=${String(using)}`,
+    );
   }
   if (pre !== undefined) throw new Error(`${file}: runs.pre is not supported by the replay`);
   return {
@@ -60,7 +64,8 @@ export function actionInputs(
   }
   const values: Record<string, string> = {};
   for (const [name, spec] of Object.entries(metadata.inputs)) {
-    const value = given[name] ?? (spec.default === undefined ? undefined : interpolate(String(spec.default), scope));
+    const value =
+      given[name] ?? (spec.default === undefined ? undefined : interpolate(String(spec.default), scope));
     if (value !== undefined) values[name] = value;
   }
   return values;
@@ -71,7 +76,12 @@ export function errorAnnotations(output: string): string[] {
   return output
     .split('\n')
     .filter((line) => line.startsWith('::error'))
-    .map((line) => line.replace(/^::error[^:]*::/, '').replace(/%0A/g, '\n').replace(/%25/g, '%'))
+    .map((line) =>
+      line
+        .replace(/^::error[^:]*::/, '')
+        .replace(/%0A/g, '\n')
+        .replace(/%25/g, '%'),
+    )
     .slice(0, 3);
 }
 
@@ -84,10 +94,17 @@ export interface NodeActionRun {
 }
 
 /** Runs the action's committed bundle like the runner: `node <main>` with INPUT_* and the file commands. */
-export async function runNodeAction(run: NodeActionRun): Promise<{ outputs: Record<string, string>; log: string; exitCode: number }> {
+export async function runNodeAction(
+  run: NodeActionRun,
+): Promise<{ outputs: Record<string, string>; log: string; exitCode: number }> {
   const { job, metadata } = run;
-  if (!existsSync(metadata.main)) throw new Error(`${metadata.directory}: runs.main ${metadata.main} does not exist (is the bundle built?)`);
-  const inputEnv = Object.fromEntries(Object.entries(run.inputs).map(([name, value]) => [inputVariable(name), value]));
+  if (!existsSync(metadata.main))
+    throw new Error(
+      `${metadata.directory}: runs.main ${metadata.main} does not exist (is the bundle built?)`,
+    );
+  const inputEnv = Object.fromEntries(
+    Object.entries(run.inputs).map(([name, value]) => [inputVariable(name), value]),
+  );
   const actionEnv = { ...inputEnv, GITHUB_ACTION: run.stepId, GITHUB_ACTION_PATH: metadata.directory };
   const files = job.newStepFiles();
   const result = await job.exec(process.execPath, [metadata.main], {
@@ -109,9 +126,13 @@ function schedulePost(run: NodeActionRun, script: string, env: Record<string, st
     name: `Post ${run.stepId}`,
     run: async () => {
       const files = job.newStepFiles();
-      const result = await job.exec(process.execPath, [script], { cwd: job.workspace, env: job.processEnv(run.stepEnv, files, env) });
+      const result = await job.exec(process.execPath, [script], {
+        cwd: job.workspace,
+        env: job.processEnv(run.stepEnv, files, env),
+      });
       job.collect(files);
-      if (result.exitCode !== 0) throw new Error(`post step of ${run.stepId} failed: ${result.output.slice(-2000)}`);
+      if (result.exitCode !== 0)
+        throw new Error(`post step of ${run.stepId} failed: ${result.output.slice(-2000)}`);
     },
   });
 }

@@ -1,4 +1,13 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 
 import type { JobRuntime } from './job-runtime';
@@ -40,19 +49,29 @@ export interface LocalEquivalent {
 }
 
 /** Credentials the local AWS accepts; they stand in for the session OIDC would give. */
-export const LOCAL_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'replay', AWS_SECRET_ACCESS_KEY: 'replay', AWS_SESSION_TOKEN: 'replay' };
+export const LOCAL_CREDENTIALS = {
+  AWS_ACCESS_KEY_ID: 'replay',
+  AWS_SECRET_ACCESS_KEY: 'replay',
+  AWS_SESSION_TOKEN: 'replay',
+};
 
 function workspacePath(job: JobRuntime, path: string | undefined): string {
   if (path === undefined || path === '') return job.workspace;
-  if (path.startsWith('~')) throw new Error(`path '${path}': '~' is not supported by the replay; use \${{ runner.temp }}`);
+  if (path.startsWith('~'))
+    throw new Error(`path '${path}': '~' is not supported by the replay; use \${{ runner.temp }}`);
   return isAbsolute(path) ? path : resolve(job.workspace, path);
 }
 
 function singlePath(name: string, value: string | undefined): string {
-  const paths = (value ?? '').split('\n').map((line) => line.trim()).filter((line) => line !== '');
-  if (paths.length !== 1) throw new Error(`${name}: the replay supports exactly one path, got ${JSON.stringify(value)}`);
+  const paths = (value ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  if (paths.length !== 1)
+    throw new Error(`${name}: the replay supports exactly one path, got ${JSON.stringify(value)}`);
   const [path = ''] = paths;
-  if (/[*?[]/.test(path)) throw new Error(`${name}: glob patterns are not supported by the replay, got '${path}'`);
+  if (/[*?[]/.test(path))
+    throw new Error(`${name}: glob patterns are not supported by the replay, got '${path}'`);
   return path;
 }
 
@@ -63,11 +82,22 @@ function copyInto(source: string, destination: string): void {
 }
 
 const checkout: LocalEquivalent = {
-  inputs: ['repository', 'ref', 'path', 'fetch-depth', 'persist-credentials', 'token', 'sparse-checkout', 'clean'],
+  inputs: [
+    'repository',
+    'ref',
+    'path',
+    'fetch-depth',
+    'persist-credentials',
+    'token',
+    'sparse-checkout',
+    'clean',
+  ],
   run({ job, inputs }) {
     const own = String(job.replay.github.repository);
     if (inputs.repository && inputs.repository !== own) {
-      throw new Error(`actions/checkout: the replay can only check out ${own} (the working tree), not '${inputs.repository}'`);
+      throw new Error(
+        `actions/checkout: the replay can only check out ${own} (the working tree), not '${inputs.repository}'`,
+      );
     }
     const destination = workspacePath(job, inputs.path);
     if (relative(job.workspace, destination).startsWith('..')) {
@@ -79,27 +109,46 @@ const checkout: LocalEquivalent = {
 };
 
 const setupNode: LocalEquivalent = {
-  inputs: ['node-version', 'node-version-file', 'cache', 'cache-dependency-path', 'registry-url', 'check-latest'],
+  inputs: [
+    'node-version',
+    'node-version-file',
+    'cache',
+    'cache-dependency-path',
+    'registry-url',
+    'check-latest',
+  ],
   run({ inputs }) {
     const local = Number(process.versions.node.split('.')[0]);
     const wanted = Number(/^\d+/.exec(inputs['node-version'] ?? '')?.[0] ?? local);
-    if (wanted > local + 4) throw new Error(`actions/setup-node: node ${wanted} requested, the replay runs node ${local}`);
+    if (wanted > local + 4)
+      throw new Error(`actions/setup-node: node ${wanted} requested, the replay runs node ${local}`);
     return { 'node-version': process.version };
   },
 };
 
 const configureAwsCredentials: LocalEquivalent = {
-  inputs: ['role-to-assume', 'aws-region', 'role-session-name', 'role-duration-seconds', 'mask-aws-account-id', 'output-credentials', 'audience'],
+  inputs: [
+    'role-to-assume',
+    'aws-region',
+    'role-session-name',
+    'role-duration-seconds',
+    'mask-aws-account-id',
+    'output-credentials',
+    'audience',
+  ],
   run({ job, inputs, idTokenWritable }) {
     const role = inputs['role-to-assume'] ?? '';
     if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(role)) {
       throw new Error(`configure-aws-credentials: role-to-assume must be an IAM role ARN, got '${role}'`);
     }
     if (!idTokenWritable) {
-      throw new Error('configure-aws-credentials: OIDC needs `permissions: id-token: write` on the job or workflow');
+      throw new Error(
+        'configure-aws-credentials: OIDC needs `permissions: id-token: write` on the job or workflow',
+      );
     }
     const region = inputs['aws-region'] ?? '';
-    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new Error(`configure-aws-credentials: aws-region must be a region, got '${region}'`);
+    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+      throw new Error(`configure-aws-credentials: aws-region must be a region, got '${region}'`);
     Object.entries(LOCAL_CREDENTIALS).forEach(([name, value]) => job.setEnv(name, value));
     job.setEnv('AWS_REGION', region);
     job.setEnv('AWS_DEFAULT_REGION', region);
@@ -109,17 +158,27 @@ const configureAwsCredentials: LocalEquivalent = {
 };
 
 const uploadArtifact: LocalEquivalent = {
-  inputs: ['name', 'path', 'if-no-files-found', 'retention-days', 'compression-level', 'overwrite', 'include-hidden-files'],
+  inputs: [
+    'name',
+    'path',
+    'if-no-files-found',
+    'retention-days',
+    'compression-level',
+    'overwrite',
+    'include-hidden-files',
+  ],
   run({ job, inputs }) {
     const name = inputs.name || 'artifact';
     const source = workspacePath(job, singlePath('actions/upload-artifact path', inputs.path));
     if (!existsSync(source)) {
-      if ((inputs['if-no-files-found'] ?? 'warn') === 'error') throw new Error(`actions/upload-artifact: no files at ${source}`);
+      if ((inputs['if-no-files-found'] ?? 'warn') === 'error')
+        throw new Error(`actions/upload-artifact: no files at ${source}`);
       return {};
     }
     const destination = join(job.replay.artifactsDir, name);
     if (existsSync(destination)) {
-      if (inputs.overwrite !== 'true') throw new Error(`actions/upload-artifact: an artifact named '${name}' already exists in this run`);
+      if (inputs.overwrite !== 'true')
+        throw new Error(`actions/upload-artifact: an artifact named '${name}' already exists in this run`);
       rmSync(destination, { recursive: true });
     }
     copyInto(source, destination);
@@ -130,9 +189,13 @@ const uploadArtifact: LocalEquivalent = {
 const downloadArtifact: LocalEquivalent = {
   inputs: ['name', 'path', 'pattern', 'merge-multiple', 'run-id', 'github-token'],
   run({ job, inputs }) {
-    if (!inputs.name) throw new Error('actions/download-artifact: the replay needs a `name` (downloading all artifacts is not supported)');
+    if (!inputs.name)
+      throw new Error(
+        'actions/download-artifact: the replay needs a `name` (downloading all artifacts is not supported)',
+      );
     const source = join(job.replay.artifactsDir, inputs.name);
-    if (!existsSync(source)) throw new Error(`actions/download-artifact: Artifact not found for name: ${inputs.name}`);
+    if (!existsSync(source))
+      throw new Error(`actions/download-artifact: Artifact not found for name: ${inputs.name}`);
     const destination = workspacePath(job, inputs.path);
     mkdirSync(destination, { recursive: true });
     cpSync(source, destination, { recursive: true });
@@ -155,17 +218,31 @@ export function seedCache(cacheDir: string, entry: { key: string; path: string; 
   writeFileSync(join(directory, 'path'), entry.path);
 }
 
-function restoreCache(job: JobRuntime, inputs: Readonly<Record<string, string>>): { hit: boolean; matched: string } {
+function restoreCache(
+  job: JobRuntime,
+  inputs: Readonly<Record<string, string>>,
+): { hit: boolean; matched: string } {
   const key = inputs.key ?? '';
   if (key === '') throw new Error('actions/cache: `key` is required');
   const path = singlePath('actions/cache path', inputs.path);
-  const prefixes = [key, ...(inputs['restore-keys'] ?? '').split('\n').map((line) => line.trim()).filter(Boolean)];
-  const entries = (existsSync(job.replay.cacheDir) ? readdirSync(job.replay.cacheDir).map(decodeURIComponent) : []).filter(
-    (entry) => readFileSync(join(cacheEntry(job, entry), 'path'), 'utf8') === path,
+  const prefixes = [
+    key,
+    ...(inputs['restore-keys'] ?? '')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean),
+  ];
+  const entries = (
+    existsSync(job.replay.cacheDir) ? readdirSync(job.replay.cacheDir).map(decodeURIComponent) : []
+  ).filter((entry) => readFileSync(join(cacheEntry(job, entry), 'path'), 'utf8') === path);
+  const newestFirst = entries.sort(
+    (a, b) => statSync(cacheEntry(job, b)).mtimeMs - statSync(cacheEntry(job, a)).mtimeMs,
   );
-  const newestFirst = entries.sort((a, b) => statSync(cacheEntry(job, b)).mtimeMs - statSync(cacheEntry(job, a)).mtimeMs);
   for (const prefix of prefixes) {
-    const matched = prefix === key ? entries.find((entry) => entry === key) : newestFirst.find((entry) => entry.startsWith(prefix));
+    const matched =
+      prefix === key
+        ? entries.find((entry) => entry === key)
+        : newestFirst.find((entry) => entry.startsWith(prefix));
     if (matched !== undefined) {
       const content = join(cacheEntry(job, matched), 'content');
       const target = workspacePath(job, path);
@@ -185,7 +262,14 @@ function saveCache(job: JobRuntime, inputs: Readonly<Record<string, string>>): v
   seedCache(job.replay.cacheDir, { key, path, source });
 }
 
-const CACHE_INPUTS = ['key', 'path', 'restore-keys', 'enableCrossOsArchive', 'fail-on-cache-miss', 'lookup-only'];
+const CACHE_INPUTS = [
+  'key',
+  'path',
+  'restore-keys',
+  'enableCrossOsArchive',
+  'fail-on-cache-miss',
+  'lookup-only',
+];
 
 const cache: LocalEquivalent = {
   inputs: [...CACHE_INPUTS, 'upload-chunk-size', 'save-always'],
@@ -207,8 +291,13 @@ const cacheRestore: LocalEquivalent = {
   inputs: CACHE_INPUTS,
   run({ job, inputs }) {
     const restored = restoreCache(job, inputs);
-    if (!restored.matched && inputs['fail-on-cache-miss'] === 'true') throw new Error(`actions/cache/restore: no cache for key ${inputs.key}`);
-    return { 'cache-hit': String(restored.hit), 'cache-primary-key': inputs.key ?? '', 'cache-matched-key': restored.matched };
+    if (!restored.matched && inputs['fail-on-cache-miss'] === 'true')
+      throw new Error(`actions/cache/restore: no cache for key ${inputs.key}`);
+    return {
+      'cache-hit': String(restored.hit),
+      'cache-primary-key': inputs.key ?? '',
+      'cache-matched-key': restored.matched,
+    };
   },
 };
 

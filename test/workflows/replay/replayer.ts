@@ -150,7 +150,8 @@ export async function replayWorkflow(options: ReplayOptions): Promise<ReplayResu
 function githubContext(options: ReplayOptions, spec: WorkflowSpec): Record<string, Value> {
   const payload = options.event.payload ?? {};
   const pullRequest = (payload.pull_request ?? {}) as Record<string, Value>;
-  const branch = (side: string): string => String(((pullRequest[side] ?? {}) as Record<string, Value>).ref ?? '');
+  const branch = (side: string): string =>
+    String(((pullRequest[side] ?? {}) as Record<string, Value>).ref ?? '');
   const ref = options.event.ref ?? 'refs/heads/main';
   return {
     event_name: options.event.name,
@@ -180,7 +181,8 @@ function dispatchInputs(spec: WorkflowSpec, event: ReplayEvent): Record<string, 
   const inputs: Record<string, Value> = {};
   for (const [name, input] of Object.entries(declared.inputs ?? {})) inputs[name] = input.default ?? '';
   for (const [name, value] of Object.entries(event.inputs ?? {})) {
-    if (!(name in inputs)) throw new Error(`workflow_dispatch input '${name}' is not declared by the workflow`);
+    if (!(name in inputs))
+      throw new Error(`workflow_dispatch input '${name}' is not declared by the workflow`);
     inputs[name] = value;
   }
   return inputs;
@@ -190,16 +192,25 @@ function dispatchInputs(spec: WorkflowSpec, event: ReplayEvent): Record<string, 
  * Runs the selected jobs like GitHub: each starts once the jobs it needs have finished, so independent
  * jobs run at the same time.
  */
-async function runJobs(replay: Replay, scope: WorkflowScope, only?: readonly string[]): Promise<Record<string, JobRecord>> {
+async function runJobs(
+  replay: Replay,
+  scope: WorkflowScope,
+  only?: readonly string[],
+): Promise<Record<string, JobRecord>> {
   const done: Record<string, JobRecord> = {};
   const pending = jobOrder(scope.spec, scope.file).filter((jobId) => !only || only.includes(jobId));
   for (const jobId of pending) {
     const missing = jobNeeds(scope.spec.jobs[jobId] as JobSpec).filter((need) => !pending.includes(need));
-    if (missing.length > 0) throw new Error(`${scope.file}: job '${jobId}' needs ${missing.join(', ')}, which the replay was told to leave out`);
+    if (missing.length > 0)
+      throw new Error(
+        `${scope.file}: job '${jobId}' needs ${missing.join(', ')}, which the replay was told to leave out`,
+      );
   }
   const running = new Map<string, Promise<void>>();
   while (pending.length > 0 || running.size > 0) {
-    const ready = pending.filter((jobId) => jobNeeds(scope.spec.jobs[jobId] as JobSpec).every((need) => need in done));
+    const ready = pending.filter((jobId) =>
+      jobNeeds(scope.spec.jobs[jobId] as JobSpec).every((need) => need in done),
+    );
     for (const jobId of ready) {
       pending.splice(pending.indexOf(jobId), 1);
       const started = ++replay.clock;
@@ -222,7 +233,10 @@ async function runJobs(replay: Replay, scope: WorkflowScope, only?: readonly str
 
 function needsContext(job: JobSpec, done: Readonly<Record<string, JobRecord>>): Record<string, Value> {
   return Object.fromEntries(
-    jobNeeds(job).map((need) => [need, { result: done[need]?.result ?? 'skipped', outputs: { ...done[need]?.outputs } }]),
+    jobNeeds(job).map((need) => [
+      need,
+      { result: done[need]?.result ?? 'skipped', outputs: { ...done[need]?.outputs } },
+    ]),
   );
 }
 
@@ -256,7 +270,8 @@ async function runJob(
     return { ...base, result: 'skipped', outputs: {}, steps: [], summary: '' };
   }
   replay.environment.log(`[replay] job ${key}${environment ? ` (environment ${environment})` : ''}`);
-  if (job.uses !== undefined) return { ...base, ...(await callReusableWorkflow(replay, scope, jobId, job, contexts)) };
+  if (job.uses !== undefined)
+    return { ...base, ...(await callReusableWorkflow(replay, scope, jobId, job, contexts)) };
   return { ...base, ...(await runSteps(replay, scope, key, job, contexts)) };
 }
 
@@ -266,11 +281,20 @@ function effectivePermissions(job: JobSpec, scope: WorkflowScope): unknown {
 
 function grantsIdToken(permissions: unknown): boolean {
   if (permissions === 'write-all') return true;
-  return typeof permissions === 'object' && permissions !== null && (permissions as Record<string, unknown>)['id-token'] === 'write';
+  return (
+    typeof permissions === 'object' &&
+    permissions !== null &&
+    (permissions as Record<string, unknown>)['id-token'] === 'write'
+  );
 }
 
-function evaluateEnv(values: Readonly<Record<string, Scalar>> | undefined, scope: EvaluationScope): Record<string, string> {
-  return Object.fromEntries(Object.entries(values ?? {}).map(([name, value]) => [name, interpolate(String(value), scope)]));
+function evaluateEnv(
+  values: Readonly<Record<string, Scalar>> | undefined,
+  scope: EvaluationScope,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(values ?? {}).map(([name, value]) => [name, interpolate(String(value), scope)]),
+  );
 }
 
 async function runSteps(
@@ -281,10 +305,15 @@ async function runSteps(
   baseContexts: Readonly<Record<string, Value>>,
 ): Promise<Omit<JobRun, 'key' | 'environment'>> {
   const workflowEnv = evaluateEnv(scope.spec.env, { contexts: baseContexts });
-  const jobEnv = { ...workflowEnv, ...evaluateEnv(job.env, { contexts: { ...baseContexts, env: workflowEnv } }) };
+  const jobEnv = {
+    ...workflowEnv,
+    ...evaluateEnv(job.env, { contexts: { ...baseContexts, env: workflowEnv } }),
+  };
   const runtime = new JobRuntime(key, replay.environment, jobEnv);
   const permissions = effectivePermissions(job, scope);
-  const idTokenWritable = grantsIdToken(permissions) && (scope.callerPermissions === undefined || grantsIdToken(scope.callerPermissions));
+  const idTokenWritable =
+    grantsIdToken(permissions) &&
+    (scope.callerPermissions === undefined || grantsIdToken(scope.callerPermissions));
   const records: StepRecord[] = [];
   const contextsFor = (stepEnv: Record<string, string> = {}): Record<string, Value> => ({
     ...baseContexts,
@@ -307,14 +336,27 @@ async function runSteps(
       await post.run();
     } catch (error) {
       runtime.failed = true;
-      records.push({ job: key, name: post.name, inputs: {}, outcome: 'failure', outputs: {}, log: '', error: message(error) });
+      records.push({
+        job: key,
+        name: post.name,
+        inputs: {},
+        outcome: 'failure',
+        outputs: {},
+        log: '',
+        error: message(error),
+      });
     }
   }
   const outputsScope = { contexts: contextsFor() };
   const outputs = Object.fromEntries(
     Object.entries(job.outputs ?? {}).map(([name, value]) => [name, interpolate(value, outputsScope)]),
   );
-  return { result: runtime.failed ? 'failure' : 'success', outputs, steps: records, summary: runtime.summaries.join('\n') };
+  return {
+    result: runtime.failed ? 'failure' : 'success',
+    outputs,
+    steps: records,
+    summary: runtime.summaries.join('\n'),
+  };
 }
 
 interface StepRun {
@@ -334,7 +376,12 @@ function stepName(step: StepSpec): string {
 async function runStep(run: StepRun): Promise<StepRecord> {
   const { runtime, step } = run;
   const id = step.id ?? `__step${run.index + 1}`;
-  const base = { job: runtime.key, ...(step.id ? { id: step.id } : {}), name: stepName(step), ...(step.uses ? { uses: step.uses } : {}) };
+  const base = {
+    job: runtime.key,
+    ...(step.id ? { id: step.id } : {}),
+    name: stepName(step),
+    ...(step.uses ? { uses: step.uses } : {}),
+  };
   const stepEnvScope = { contexts: run.contextsFor(), status: run.status };
   if (!evaluateCondition(step.if, stepEnvScope)) {
     runtime.steps[id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };
@@ -346,7 +393,9 @@ async function runStep(run: StepRun): Promise<StepRecord> {
   try {
     const stepEnv = evaluateEnv(step.env, stepEnvScope);
     const scope: EvaluationScope = { contexts: run.contextsFor(stepEnv) };
-    inputs = Object.fromEntries(Object.entries(step.with ?? {}).map(([name, value]) => [name, interpolate(String(value), scope)]));
+    inputs = Object.fromEntries(
+      Object.entries(step.with ?? {}).map(([name, value]) => [name, interpolate(String(value), scope)]),
+    );
     result = await dispatchStep(run, id, stepEnv, scope, inputs);
   } catch (error) {
     result = { outputs: {}, log: '', error: message(error) };
@@ -355,7 +404,14 @@ async function runStep(run: StepRun): Promise<StepRecord> {
   const continueOnError = step['continue-on-error'] === true;
   if (outcome === 'failure' && !continueOnError) runtime.failed = true;
   runtime.steps[id] = { outputs: result.outputs, outcome, conclusion: continueOnError ? 'success' : outcome };
-  return { ...base, inputs, outcome, outputs: result.outputs, log: result.log, ...(result.error ? { error: result.error } : {}) };
+  return {
+    ...base,
+    inputs,
+    outcome,
+    outputs: result.outputs,
+    log: result.log,
+    ...(result.error ? { error: result.error } : {}),
+  };
 }
 
 async function dispatchStep(
@@ -374,13 +430,21 @@ async function dispatchStep(
     const result = await runNodeAction({ job: runtime, metadata, inputs: values, stepEnv, stepId: id });
     if (result.exitCode === 0) return { outputs: result.outputs, log: result.log };
     const errors = errorAnnotations(result.log);
-    return { outputs: result.outputs, log: result.log, error: `${uses} exited with ${result.exitCode}: ${errors.join(' | ') || result.log.slice(-2000)}` };
+    return {
+      outputs: result.outputs,
+      log: result.log,
+      error: `${uses} exited with ${result.exitCode}: ${errors.join(' | ') || result.log.slice(-2000)}`,
+    };
   }
   const action = uses.replace(/@.*$/, '');
   const equivalent = THIRD_PARTY_EQUIVALENTS[action];
-  if (!equivalent) throw new Error(`no local equivalent for '${uses}' (known: ${Object.keys(THIRD_PARTY_EQUIVALENTS).join(', ')})`);
+  if (!equivalent)
+    throw new Error(
+      `no local equivalent for '${uses}' (known: ${Object.keys(THIRD_PARTY_EQUIVALENTS).join(', ')})`,
+    );
   const unknown = Object.keys(inputs).filter((name) => !equivalent.inputs.includes(name));
-  if (unknown.length > 0) throw new Error(`${action}: input(s) ${unknown.join(', ')} are not known to its local equivalent`);
+  if (unknown.length > 0)
+    throw new Error(`${action}: input(s) ${unknown.join(', ')} are not known to its local equivalent`);
   const outputs = await equivalent.run({ job: runtime, inputs, idTokenWritable: run.idTokenWritable });
   return { outputs, log: '' };
 }
@@ -396,7 +460,9 @@ async function runShell(
   const replacement = step.id === undefined ? undefined : RUN_STEP_EQUIVALENTS[step.id];
   if (replacement) {
     if (!script.includes(replacement.mustContain)) {
-      throw new Error(`step '${step.id}' is replaced by the replay on the assumption that it runs '${replacement.mustContain}'; it now runs: ${script}`);
+      throw new Error(
+        `step '${step.id}' is replaced by the replay on the assumption that it runs '${replacement.mustContain}'; it now runs: ${script}`,
+      );
     }
     replacement.run(runtime);
     return { outputs: {}, log: `[replay] replaced by its local equivalent: ${replacement.mustContain}` };
@@ -415,7 +481,11 @@ async function runShell(
   });
   const { outputs } = runtime.collect(files);
   if (result.exitCode === 0) return { outputs, log: result.output };
-  return { outputs, log: result.output, error: `run step exited with ${result.exitCode} in ${relative(runtime.workspace, cwd) || '.'}: ${result.output.slice(-2000)}` };
+  return {
+    outputs,
+    log: result.output,
+    error: `run step exited with ${result.exitCode} in ${relative(runtime.workspace, cwd) || '.'}: ${result.output.slice(-2000)}`,
+  };
 }
 
 async function callReusableWorkflow(
@@ -426,7 +496,10 @@ async function callReusableWorkflow(
   contexts: Record<string, Value>,
 ): Promise<Omit<JobRun, 'key' | 'environment'>> {
   const uses = job.uses ?? '';
-  if (!uses.startsWith('./.github/workflows/')) throw new Error(`${scope.file}: job '${jobId}' calls '${uses}'; the replay follows only ./.github/workflows/ files`);
+  if (!uses.startsWith('./.github/workflows/'))
+    throw new Error(
+      `${scope.file}: job '${jobId}' calls '${uses}'; the replay follows only ./.github/workflows/ files`,
+    );
   const file = uses.slice(2);
   const spec = loadWorkflow(resolve(replay.environment.repoRoot, file));
   const call = workflowCall(spec, file);
@@ -443,10 +516,18 @@ async function callReusableWorkflow(
     ...(callerPermissions === undefined ? {} : { callerPermissions }),
     keyPrefix: `${scope.keyPrefix}${jobId}/`,
   });
-  const jobsContext = Object.fromEntries(Object.entries(inner).map(([id, record]) => [id, { result: record.result, outputs: { ...record.outputs } }]));
+  const jobsContext = Object.fromEntries(
+    Object.entries(inner).map(([id, record]) => [
+      id,
+      { result: record.result, outputs: { ...record.outputs } },
+    ]),
+  );
   const outputScope: EvaluationScope = { contexts: { ...contexts, inputs, jobs: jobsContext } };
   const outputs = Object.fromEntries(
-    Object.entries(call.outputs ?? {}).map(([name, output]) => [name, interpolate(output.value, outputScope)]),
+    Object.entries(call.outputs ?? {}).map(([name, output]) => [
+      name,
+      interpolate(output.value, outputScope),
+    ]),
   );
   const failed = Object.values(inner).some((record) => record.result === 'failure');
   return { result: failed ? 'failure' : 'success', outputs, steps: [], summary: '' };
@@ -459,7 +540,8 @@ function callInputs(
   scope: EvaluationScope,
 ): Record<string, Value> {
   const unknown = Object.keys(given).filter((name) => !(name in declared));
-  if (unknown.length > 0) throw new Error(`${file}: input(s) ${unknown.join(', ')} are not declared under on.workflow_call.inputs`);
+  if (unknown.length > 0)
+    throw new Error(`${file}: input(s) ${unknown.join(', ')} are not declared under on.workflow_call.inputs`);
   const inputs: Record<string, Value> = {};
   for (const [name, spec] of Object.entries(declared)) {
     const raw = name in given ? evaluateTemplate(String(given[name]), scope) : (spec.default ?? null);
@@ -478,7 +560,8 @@ function coerceInput(file: string, name: string, type: string, raw: Value): Valu
     throw new Error(`${file}: input '${name}' is a boolean, got ${JSON.stringify(raw)}`);
   }
   const number = Number(raw);
-  if (type !== 'number' || Number.isNaN(number)) throw new Error(`${file}: input '${name}' (type ${type}) got ${JSON.stringify(raw)}`);
+  if (type !== 'number' || Number.isNaN(number))
+    throw new Error(`${file}: input '${name}' (type ${type}) got ${JSON.stringify(raw)}`);
   return number;
 }
 
@@ -492,11 +575,15 @@ function callSecrets(
   if (given === 'inherit') return { ...caller.secrets };
   const secrets: Record<string, string> = {};
   for (const [name, value] of Object.entries(given ?? {})) {
-    if (!(name in declared)) throw new Error(`${file}: secret '${name}' is not declared under on.workflow_call.secrets`);
+    if (!(name in declared))
+      throw new Error(`${file}: secret '${name}' is not declared under on.workflow_call.secrets`);
     secrets[name] = interpolate(value, scope);
   }
-  const missing = Object.entries(declared).filter(([name, spec]) => spec.required && !isTruthy(secrets[name] ?? ''));
-  if (missing.length > 0) throw new Error(`${file}: required secret(s) ${missing.map(([name]) => name).join(', ')} not provided`);
+  const missing = Object.entries(declared).filter(
+    ([name, spec]) => spec.required && !isTruthy(secrets[name] ?? ''),
+  );
+  if (missing.length > 0)
+    throw new Error(`${file}: required secret(s) ${missing.map(([name]) => name).join(', ')} not provided`);
   return secrets;
 }
 
@@ -510,5 +597,7 @@ export function assertReplaySucceeded(result: ReplayResult): void {
   const failedJob = result.jobs.find((job) => job.result === 'failure');
   if (!failed && !failedJob) return;
   if (!failed) throw new Error(`job ${failedJob?.key} failed`);
-  throw new Error(`job ${failed.job}, step '${failed.name}' failed: ${failed.error ?? ''}\n--- log tail ---\n${failed.log.slice(-4000)}`);
+  throw new Error(
+    `job ${failed.job}, step '${failed.name}' failed: ${failed.error ?? ''}\n--- log tail ---\n${failed.log.slice(-4000)}`,
+  );
 }

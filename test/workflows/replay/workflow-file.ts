@@ -61,7 +61,18 @@ export interface WorkflowSpec {
 
 /** Job keys the replay ignores on purpose: they schedule or restrict a job but do not change its steps. */
 const IGNORED_JOB_KEYS = ['name', 'runs-on', 'permissions', 'concurrency', 'timeout-minutes'];
-const HANDLED_JOB_KEYS = ['needs', 'if', 'environment', 'env', 'defaults', 'outputs', 'steps', 'uses', 'with', 'secrets'];
+const HANDLED_JOB_KEYS = [
+  'needs',
+  'if',
+  'environment',
+  'env',
+  'defaults',
+  'outputs',
+  'steps',
+  'uses',
+  'with',
+  'secrets',
+];
 const HANDLED_STEP_KEYS = ['id', 'name', 'uses', 'run', 'with', 'env', 'if', 'shell', 'working-directory'];
 const IGNORED_STEP_KEYS = ['continue-on-error', 'timeout-minutes'];
 
@@ -84,16 +95,24 @@ function triggers(on: unknown): Record<string, unknown> {
 
 function checkJob(file: string, jobId: string, job: unknown): void {
   if (!isRecord(job)) throw new Error(`${file}: job '${jobId}' is not a map`);
-  const unknownKeys = Object.keys(job).filter((key) => ![...IGNORED_JOB_KEYS, ...HANDLED_JOB_KEYS].includes(key));
+  const unknownKeys = Object.keys(job).filter(
+    (key) => ![...IGNORED_JOB_KEYS, ...HANDLED_JOB_KEYS].includes(key),
+  );
   if (unknownKeys.length > 0) {
-    throw new Error(`${file}: job '${jobId}' uses ${unknownKeys.join(', ')}, which the replay does not support`);
+    throw new Error(
+      `${file}: job '${jobId}' uses ${unknownKeys.join(', ')}, which the replay does not support`,
+    );
   }
   const steps: unknown[] = Array.isArray(job.steps) ? job.steps : [];
   steps.forEach((step, index) => {
     if (!isRecord(step)) throw new Error(`${file}: job '${jobId}' step ${index + 1} is not a map`);
-    const stepKeys = Object.keys(step).filter((key) => ![...HANDLED_STEP_KEYS, ...IGNORED_STEP_KEYS].includes(key));
+    const stepKeys = Object.keys(step).filter(
+      (key) => ![...HANDLED_STEP_KEYS, ...IGNORED_STEP_KEYS].includes(key),
+    );
     if (stepKeys.length > 0) {
-      throw new Error(`${file}: job '${jobId}' step ${index + 1} uses ${stepKeys.join(', ')}, which the replay does not support`);
+      throw new Error(
+        `${file}: job '${jobId}' step ${index + 1} uses ${stepKeys.join(', ')}, which the replay does not support`,
+      );
     }
     if ((step.uses === undefined) === (step.run === undefined)) {
       throw new Error(`${file}: job '${jobId}' step ${index + 1} must have exactly one of uses/run`);
@@ -103,7 +122,8 @@ function checkJob(file: string, jobId: string, job: unknown): void {
 
 export function workflowCall(workflow: WorkflowSpec, file: string): WorkflowCallSpec {
   const call = workflow.on.workflow_call;
-  if (call === undefined) throw new Error(`${file} has no 'on: workflow_call' trigger, so it cannot be called`);
+  if (call === undefined)
+    throw new Error(`${file} has no 'on: workflow_call' trigger, so it cannot be called`);
   return (call ?? {}) as WorkflowCallSpec;
 }
 

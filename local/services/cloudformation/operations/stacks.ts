@@ -124,9 +124,7 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
         stackId: StackId,
         notificationArns,
       });
-      const onFailure =
-        optionalString(input, 'OnFailure') ??
-        (booleanMember(input, 'DisableRollback') ? 'DO_NOTHING' : 'ROLLBACK');
+      const onFailure = failureMode(input);
       const timeout = numberMember(input, 'TimeoutInMinutes');
       const roleArn = optionalString(input, 'RoleARN');
       const stack: StackRecord = {
@@ -335,6 +333,19 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
       return { Exports: exports };
     },
   };
+}
+
+/** CreateStack's OnFailure (ROLLBACK, DO_NOTHING, DELETE) or its older spelling DisableRollback, not both. */
+function failureMode(input: Record<string, unknown>): string {
+  const onFailure = optionalString(input, 'OnFailure');
+  const disableRollback = booleanMember(input, 'DisableRollback');
+  if (onFailure !== undefined && disableRollback !== undefined) {
+    throw cfnValidationError('You can specify either DisableRollback or OnFailure, but not both.');
+  }
+  if (onFailure !== undefined && !['ROLLBACK', 'DO_NOTHING', 'DELETE'].includes(onFailure)) {
+    throw cfnValidationError(`OnFailure must be ROLLBACK, DO_NOTHING or DELETE, got ${onFailure}`);
+  }
+  return onFailure ?? (disableRollback ? 'DO_NOTHING' : 'ROLLBACK');
 }
 
 function stackForResources(ctx: CloudFormationContext, input: Record<string, unknown>): StackRecord {
