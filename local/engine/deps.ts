@@ -17,7 +17,6 @@ export interface JobRequest {
   readonly name: string;
   /** The Create*Job request (resolved step arguments plus the job name). */
   readonly request: Record<string, unknown>;
-  readonly pipelineExecutionArn: string;
   readonly signal: AbortSignal;
   /** Called once the job exists (its ARN is known), before it runs. */
   readonly onCreated?: (arn: string) => void;

@@ -18,7 +18,7 @@ import { resolveValue, type ExpressionScope } from './expressions';
 import { stepResourceName } from './resource-names';
 import { retryDelayMs } from './retry';
 import { stepHandler } from './steps';
-import { StepFailure, type StepHandler, type StepResult } from './steps/types';
+import { StepFailure, type StepResult } from './steps/types';
 
 /** Step types whose CacheConfig the service honours (and the local AWS can run). */
 const CACHEABLE_TYPES = new Set(['Processing', 'Training', 'Transform']);
@@ -34,8 +34,6 @@ export interface ExecutionRunOptions {
   readonly record: ExecutionRecord;
   readonly deps: EngineDeps;
   readonly persist: (record: ExecutionRecord) => void;
-  /** Step handlers by type (tests pass fakes); defaults to the local AWS's handlers. */
-  readonly handlers?: (type: string) => StepHandler;
 }
 
 type Phase = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'stopped';
@@ -49,7 +47,6 @@ export class ExecutionRun {
   private readonly record: ExecutionRecord;
   private readonly deps: EngineDeps;
   private readonly persist: (record: ExecutionRecord) => void;
-  private readonly handlers: (type: string) => StepHandler;
   private readonly abort = new AbortController();
   private readonly phases = new Map<string, Phase>();
   private readonly states = new Map<string, StepState>();
@@ -67,7 +64,6 @@ export class ExecutionRun {
     this.record = options.record;
     this.deps = options.deps;
     this.persist = options.persist;
-    this.handlers = options.handlers ?? stepHandler;
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
     for (const state of this.record.Steps) this.states.set(state.StepName, state);
     this.scope = {
@@ -225,7 +221,7 @@ export class ExecutionRun {
     state: StepState,
     prepared: { args: unknown; resourceName: string; scope: ExpressionScope },
   ): Promise<StepResult> {
-    const handler = this.handlers(step.Type);
+    const handler = stepHandler(step.Type);
     const firstStart = Date.now();
     for (;;) {
       state.AttemptCount = (state.AttemptCount ?? 0) + 1;
@@ -236,13 +232,6 @@ export class ExecutionRun {
           args: prepared.args,
           resourceName: prepared.resourceName,
           resolve: (value) => resolveValue(value, prepared.scope),
-          execution: {
-            pipelineName: this.record.PipelineName,
-            pipelineArn: this.record.PipelineArn,
-            pipelineExecutionArn: this.record.PipelineExecutionArn,
-            executionId: this.record.ExecutionId,
-          },
-          attempt: state.AttemptCount,
           signal: this.abort.signal,
           deps: this.deps,
           reportMetadata: (metadata) => {

@@ -86,7 +86,9 @@ export class XgboostServing {
         reject(new Error(`${reason}; see ${this.options.logFile}`));
       };
       worker.on('exit', (code, signal) => end(`the serving worker exited (${signal ?? `code ${code}`})`));
-      worker.on('error', (error) => end(`the serving worker could not run ${this.options.python}: ${error.message}`));
+      worker.on('error', (error) =>
+        end(`the serving worker could not run ${this.options.python}: ${error.message}`),
+      );
     });
     exited.catch(() => undefined);
     const first = await Promise.race([

@@ -23,7 +23,6 @@ export function jobStep(kind: JobKind): StepHandler {
       kind,
       name,
       request: { ...args, [NAME_MEMBER[kind]]: name },
-      pipelineExecutionArn: context.execution.pipelineExecutionArn,
       signal: context.signal,
       onCreated: (arn) => context.reportMetadata({ [METADATA_MEMBER[kind]]: { Arn: arn } }),
     });

@@ -1,14 +1,6 @@
 import type { StepDefinition } from '../definition';
 import type { EngineDeps } from '../deps';
 
-/** Identity of the execution a step runs in. */
-export interface ExecutionIdentity {
-  readonly pipelineName: string;
-  readonly pipelineArn: string;
-  readonly pipelineExecutionArn: string;
-  readonly executionId: string;
-}
-
 export interface StepContext {
   readonly step: StepDefinition;
   /** The step's Arguments with every expression resolved (undefined for Condition steps, which resolve lazily). */
@@ -17,8 +9,6 @@ export interface StepContext {
   readonly resourceName: string;
   /** Resolves expressions elsewhere in the step (FunctionArn, conditions). */
   resolve(value: unknown): Promise<unknown>;
-  readonly execution: ExecutionIdentity;
-  readonly attempt: number;
   readonly signal: AbortSignal;
   readonly deps: EngineDeps;
   /** Shows Metadata while the step still runs (e.g. the job ARN as soon as the job exists). */

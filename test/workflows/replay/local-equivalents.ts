@@ -11,7 +11,7 @@ import {
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 
 import type { JobRuntime } from './job-runtime';
-import { checkoutWorkingTree } from './workspace';
+import { checkoutWorkingTree, linkNodeModules } from './workspace';
 
 /**
  * How the replay stands in for what only exists on GitHub. Each third-party action is mapped to a
@@ -19,7 +19,7 @@ import { checkoutWorkingTree } from './workspace';
  *
  * | action                                  | local equivalent                                                                 |
  * |-----------------------------------------|----------------------------------------------------------------------------------|
- * | actions/checkout                        | copies the working tree (tracked + new files) into the workspace (or `path`), links node_modules; only the workflow's own repository can be checked out |
+ * | actions/checkout                        | copies the working tree (tracked + new files) into the workspace (or `path`); only the workflow's own repository can be checked out |
  * | actions/setup-node                      | checks the requested major version is not newer than the local `node`             |
  * | aws-actions/configure-aws-credentials   | requires `id-token: write` and a role ARN, then exports static credentials, the region and AWS_ENDPOINT_URL of the local AWS |
  * | actions/upload-artifact                 | copies `path` (one file or folder) to the replay's artifact store; a name can be uploaded once |
@@ -33,7 +33,7 @@ import { checkoutWorkingTree } from './workspace';
  * | step id     | must contain        | local equivalent                                                      |
  * |-------------|---------------------|-----------------------------------------------------------------------|
  * | python      | `python3-xgboost`   | nothing: scripts/setup.sh installed the Python ML libraries here       |
- * | install     | `npm ci`            | nothing: checkout linked the installed node_modules                    |
+ * | install     | `npm ci`            | links the working tree's installed node_modules into its directory     |
  * | local-aws   | `mlops.js local start` | the test's in-process local AWS; exports AWS_ENDPOINT_URL pointing at it |
  */
 export interface ThirdPartyStep {
@@ -323,13 +323,17 @@ export const THIRD_PARTY_EQUIVALENTS: Readonly<Record<string, LocalEquivalent>> 
 
 export interface RunStepEquivalent {
   readonly mustContain: string;
-  run(job: JobRuntime): void;
+  /** `directory` is the step's working directory. */
+  run(job: JobRuntime, directory: string): void;
 }
 
 /** `run:` steps the replay replaces, keyed by step id (see the table above). */
 export const RUN_STEP_EQUIVALENTS: Readonly<Record<string, RunStepEquivalent>> = {
   python: { mustContain: 'python3-xgboost', run: () => undefined },
-  install: { mustContain: 'npm ci', run: () => undefined },
+  install: {
+    mustContain: 'npm ci',
+    run: (job, directory) => linkNodeModules(job.replay.repoRoot, directory),
+  },
   'local-aws': {
     mustContain: 'mlops.js local start',
     run: (job) => job.setEnv('AWS_ENDPOINT_URL', job.replay.awsEndpoint),

@@ -16,8 +16,7 @@ export function repositoryFiles(repoRoot: string): string[] {
 
 /**
  * The local `actions/checkout`: copies the working tree (uncommitted changes included, which is what a
- * test of them needs) into the job's workspace and links node_modules, so `npm ci` is not needed and never
- * touches the shared installation.
+ * test of them needs) into the job's workspace.
  */
 export function checkoutWorkingTree(repoRoot: string, destination: string): void {
   for (const file of repositoryFiles(repoRoot)) {
@@ -27,8 +26,17 @@ export function checkoutWorkingTree(repoRoot: string, destination: string): void
     if (lstatSync(source).isSymbolicLink()) symlinkSync(readlinkSync(source), target);
     else copyFileSync(source, target);
   }
-  const modules = join(destination, 'node_modules');
-  if (!existsSync(modules)) symlinkSync(join(repoRoot, 'node_modules'), modules, 'dir');
+}
+
+/**
+ * The local `npm ci`: links the working tree's installed node_modules into a checkout, so nothing is
+ * installed and the shared installation is never written to.
+ */
+export function linkNodeModules(repoRoot: string, directory: string): void {
+  const modules = join(directory, 'node_modules');
+  if (existsSync(modules))
+    throw new Error(`${modules} already exists; the replay links node_modules only into a fresh checkout`);
+  symlinkSync(join(repoRoot, 'node_modules'), modules, 'dir');
 }
 
 /** The commit the working tree is on, used as `github.sha`. */
