@@ -28,6 +28,11 @@ export interface WaitOptions {
   readonly signal?: AbortSignal;
   /** Stop the execution when `signal` aborts. */
   readonly stopOnCancel: boolean;
+  /**
+   * After a stop on cancellation, keep polling until the execution has ended. The CLI wants that (it shuts
+   * the local AWS down next); an action does not, as the runner kills it seconds after a cancel.
+   */
+  readonly watchStopOnCancel?: boolean;
   readonly clock?: Clock;
   readonly random?: () => number;
 }
@@ -94,7 +99,7 @@ export async function waitForExecution(
         clock,
         reporter,
         progress,
-        watch: outcome === 'timed-out',
+        watch: outcome === 'timed-out' || options.watchStopOnCancel === true,
       })) ?? state;
   return buildReport(clients, options, { state, outcome, stopRequested, clock, reporter });
 }

@@ -183,6 +183,7 @@ async function runExecution(context: MainJobContext, clients: PipelineClients): 
       stopOnTimeout: true,
       signal: context.signal,
       stopOnCancel: true,
+      watchStopOnCancel: true,
     },
     context.reporter,
   );

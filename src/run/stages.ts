@@ -6,13 +6,20 @@ export interface StageTiming {
   readonly ok: boolean;
 }
 
-/** Runs the main job's stages one after another, announcing each and recording how long it took. */
+/**
+ * Runs the main job's stages one after another, announcing each and recording how long it took. Once
+ * `signal` aborts (Ctrl-C), no further stage starts.
+ */
 export class StageTimer {
   readonly timings: StageTiming[] = [];
 
-  constructor(private readonly terminal: Terminal) {}
+  constructor(
+    private readonly terminal: Terminal,
+    private readonly signal?: AbortSignal,
+  ) {}
 
   async run<T>(name: string, work: () => Promise<T> | T): Promise<T> {
+    this.signal?.throwIfAborted();
     const started = performance.now();
     this.terminal.line(`▸ ${name}`);
     let ok = false;

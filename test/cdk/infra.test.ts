@@ -191,6 +191,7 @@ describe('CodePipeline stack', () => {
     ).toEqual([
       'MLOPS_BUCKET',
       'MLOPS_LAMBDA_ARN',
+      'MLOPS_MODEL_NAME_PARAMETER',
       'MLOPS_MODEL_PACKAGE_GROUP',
       'MLOPS_PIPELINE_NAME',
       'MLOPS_ROLE_ARN',

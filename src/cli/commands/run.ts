@@ -92,8 +92,8 @@ interface Lifecycle {
 
 /** Starts the local AWS when needed, runs the job, reports, and shuts everything down on any exit path. */
 async function runWithLifecycle({ config, flags, terminal, externalEndpoint }: Lifecycle): Promise<void> {
-  const stages = new StageTimer(terminal);
   const abort = new AbortController();
+  const stages = new StageTimer(terminal, abort.signal);
   let local: LocalAws | undefined;
   const interrupt = onInterrupt(terminal, abort, () => local?.stop());
   const interrupted = () => interrupt.count() > 0;

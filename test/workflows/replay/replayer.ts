@@ -1,30 +1,31 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
-import {
-  evaluateCondition,
-  evaluateTemplate,
-  interpolate,
-  isTruthy,
-  type EvaluationScope,
-  type StatusFunctions,
-  type Value,
-} from './expressions';
-import { JobRuntime, type ReplayEnvironment } from './job-runtime';
-import { actionInputs, errorAnnotations, readActionMetadata, runNodeAction } from './local-action';
-import { RUN_STEP_EQUIVALENTS, seedCache, THIRD_PARTY_EQUIVALENTS } from './local-equivalents';
+import { evaluateCondition, type StatusFunctions, type Value } from './expressions';
+import type { ReplayEnvironment } from './job-runtime';
+import { seedCache } from './local-equivalents';
+import type { JobRecord, JobRun, ReplayResult } from './records';
+import { callReusableWorkflow } from './reusable-workflow';
+import type { Replay, WorkflowScope } from './workflow-scope';
+import { runSteps } from './steps';
 import { headCommit } from './workspace';
 import {
   environmentName,
   jobNeeds,
   jobOrder,
   loadWorkflow,
-  workflowCall,
   type JobSpec,
   type Scalar,
-  type StepSpec,
   type WorkflowSpec,
 } from './workflow-file';
+
+export {
+  assertReplaySucceeded,
+  type JobRecord,
+  type Outcome,
+  type ReplayResult,
+  type StepRecord,
+} from './records';
 
 /** The repository name the replay gives `github.repository` (checkout accepts only this one). */
 export const REPLAY_REPOSITORY = 'local/sagemaker-mlops-actions';
@@ -219,7 +220,6 @@ async function runJob(
   }
   replay.environment.log(`[replay] job ${key}${environment ? ` (environment ${environment})` : ''}`);
   if (job.uses !== undefined)
-    return { ...base, ...(await callReusableWorkflow(replay, scope, jobId, job, contexts)) };
+    return { ...base, ...(await callReusableWorkflow({ replay, scope, jobId, job, contexts, runJobs })) };
   return { ...base, ...(await runSteps(replay, scope, key, job, contexts)) };
 }
-

@@ -2,19 +2,29 @@ import { resolve } from 'node:path';
 
 import { evaluateTemplate, interpolate, isTruthy, type EvaluationScope, type Value } from './expressions';
 import type { JobRecord, JobRun } from './records';
-import { effectivePermissions, type Replay, type WorkflowScope } from './scope';
+import { effectivePermissions, type Replay, type WorkflowScope } from './workflow-scope';
 import { loadWorkflow, workflowCall, type JobSpec, type Scalar } from './workflow-file';
 
 /** Runs a workflow file's jobs (the replayer's scheduler, passed in to keep the modules acyclic). */
 export type RunJobs = (replay: Replay, scope: WorkflowScope) => Promise<Record<string, JobRecord>>;
 
-export async function callReusableWorkflow(
-  replay: Replay,
-  scope: WorkflowScope,
-  jobId: string,
-  job: JobSpec,
-  contexts: Record<string, Value>,
-): Promise<Omit<JobRun, 'key' | 'environment'>> {
+export interface ReusableCall {
+  readonly replay: Replay;
+  /** The calling workflow. */
+  readonly scope: WorkflowScope;
+  readonly jobId: string;
+  readonly job: JobSpec;
+  /** The contexts `with:` and `secrets:` are evaluated in. */
+  readonly contexts: Record<string, Value>;
+  readonly runJobs: RunJobs;
+}
+
+/**
+ * A job with `uses: ./.github/workflows/<file>`: its `with:` and `secrets:` checked against the called
+ * workflow's declarations, its jobs run, its declared outputs evaluated over their results.
+ */
+export async function callReusableWorkflow(call: ReusableCall): Promise<Omit<JobRun, 'key' | 'environment'>> {
+  const { replay, scope, jobId, job, contexts } = call;
   const uses = job.uses ?? '';
   if (!uses.startsWith('./.github/workflows/'))
     throw new Error(
@@ -22,12 +32,12 @@ export async function callReusableWorkflow(
     );
   const file = uses.slice(2);
   const spec = loadWorkflow(resolve(replay.environment.repoRoot, file));
-  const call = workflowCall(spec, file);
+  const declared = workflowCall(spec, file);
   const evaluationScope: EvaluationScope = { contexts };
-  const inputs = callInputs(file, call.inputs ?? {}, job.with ?? {}, evaluationScope);
-  const secrets = callSecrets(file, call.secrets ?? {}, job.secrets, scope, evaluationScope);
+  const inputs = callInputs(file, declared.inputs ?? {}, job.with ?? {}, evaluationScope);
+  const secrets = callSecrets(file, declared.secrets ?? {}, job.secrets, scope, evaluationScope);
   const callerPermissions = effectivePermissions(job, scope);
-  const inner = await runJobs(replay, {
+  const inner = await call.runJobs(replay, {
     file,
     spec,
     inputs,
@@ -44,7 +54,7 @@ export async function callReusableWorkflow(
   );
   const outputScope: EvaluationScope = { contexts: { ...contexts, inputs, jobs: jobsContext } };
   const outputs = Object.fromEntries(
-    Object.entries(call.outputs ?? {}).map(([name, output]) => [
+    Object.entries(declared.outputs ?? {}).map(([name, output]) => [
       name,
       interpolate(output.value, outputScope),
     ]),
@@ -106,4 +116,3 @@ function callSecrets(
     throw new Error(`${file}: required secret(s) ${missing.map(([name]) => name).join(', ')} not provided`);
   return secrets;
 }
-

@@ -1,12 +1,18 @@
 import { writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
-import { evaluateCondition, interpolate, type EvaluationScope, type StatusFunctions, type Value } from './expressions';
+import {
+  evaluateCondition,
+  interpolate,
+  type EvaluationScope,
+  type StatusFunctions,
+  type Value,
+} from './expressions';
 import { JobRuntime } from './job-runtime';
 import { actionInputs, errorAnnotations, readActionMetadata, runNodeAction } from './local-action';
 import { RUN_STEP_EQUIVALENTS, THIRD_PARTY_EQUIVALENTS } from './local-equivalents';
 import type { JobRun, Outcome, StepRecord } from './records';
-import { effectivePermissions, grantsIdToken, message, type Replay, type WorkflowScope } from './scope';
+import { effectivePermissions, grantsIdToken, type Replay, type WorkflowScope } from './workflow-scope';
 import type { JobSpec, Scalar, StepSpec } from './workflow-file';
 
 export function evaluateEnv(
@@ -214,3 +220,6 @@ async function runShell(
   };
 }
 
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -22,10 +22,12 @@ export interface Replay {
   clock: number;
 }
 
+/** A job's permissions: its own, else its workflow's, else (in a called workflow) its caller's. */
 export function effectivePermissions(job: JobSpec, scope: WorkflowScope): unknown {
   return job.permissions ?? scope.spec.permissions ?? scope.callerPermissions;
 }
 
+/** Whether permissions let a job request an OIDC token (what configure-aws-credentials needs). */
 export function grantsIdToken(permissions: unknown): boolean {
   if (permissions === 'write-all') return true;
   return (
@@ -34,9 +36,3 @@ export function grantsIdToken(permissions: unknown): boolean {
     (permissions as Record<string, unknown>)['id-token'] === 'write'
   );
 }
-
-
-export function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
