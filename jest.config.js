@@ -1,6 +1,11 @@
 /** Jest runs the TypeScript sources directly through ts-jest (transpile only, because tsconfig sets isolatedModules; `npm run typecheck` does the type checking). */
 const transform = { '^.+\\.ts$': ['ts-jest', {}] };
-const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+const common = {
+  testEnvironment: 'node',
+  transform,
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  setupFiles: ['<rootDir>/test/setup/quiet-warnings.ts'],
+};
 
 module.exports = {
   projects: [

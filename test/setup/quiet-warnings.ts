@@ -1,0 +1,3 @@
+import { quietNodeVersionWarning } from '../../src/aws/quiet-node-version-warning';
+
+quietNodeVersionWarning();
