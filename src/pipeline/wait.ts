@@ -77,7 +77,8 @@ export async function waitForExecution(
   let state: Observation | undefined;
   let outcome: WaitOutcome | undefined;
   while (!outcome) {
-    state = (await observe(clients, options, clock, reporter)) ?? state;
+    // Until one poll has worked, an error means a wrong ARN, endpoint or credentials: fail at once.
+    state = (await observe(clients, options, { clock, reporter, tolerateTransient: state !== undefined })) ?? state;
     const transitions = state ? progress.observe(state.steps) : [];
     for (const transition of transitions) reporter.stepTransition(transition);
     if (state && TERMINAL_EXECUTION_STATUSES.has(state.status)) outcome = 'finished';
@@ -110,13 +111,13 @@ interface Observation {
   readonly steps: StepView[];
 }
 
-/** One poll; a transient failure (already retried by the SDK) is reported and yields undefined. */
+/** One poll; a transient failure (already retried by the SDK) is reported and yields undefined when tolerated. */
 async function observe(
   clients: PipelineClients,
   options: WaitOptions,
-  clock: Clock,
-  reporter: Reporter,
+  context: { clock: Clock; reporter: Reporter; tolerateTransient: boolean },
 ): Promise<Observation | undefined> {
+  const { clock, reporter } = context;
   try {
     const execution = await clients.sagemaker.send(
       new DescribePipelineExecutionCommand({ PipelineExecutionArn: options.executionArn }),
@@ -124,7 +125,7 @@ async function observe(
     const steps = await listExecutionSteps(clients.sagemaker, options.executionArn, clock.now());
     return { execution, status: execution.PipelineExecutionStatus ?? 'Unknown', steps };
   } catch (error) {
-    if (!isTransientError(error)) throw error;
+    if (!context.tolerateTransient || !isTransientError(error)) throw error;
     reporter.warning(
       `Polling the execution failed for now (${describeError(error)}); trying again at the next poll.`,
     );
@@ -151,7 +152,7 @@ async function stopExecution(
   const until = clock.now() + STOP_GRACE_MS;
   let state: Observation | undefined;
   while (clock.now() < until) {
-    state = (await observe(clients, options, clock, reporter)) ?? state;
+    state = (await observe(clients, options, { clock, reporter, tolerateTransient: true })) ?? state;
     for (const transition of state ? context.progress.observe(state.steps) : [])
       reporter.stepTransition(transition);
     if (state && TERMINAL_EXECUTION_STATUSES.has(state.status)) return state;

@@ -191,7 +191,7 @@ class Parser {
   }
 }
 
-export function parseExpression(source: string): Node {
+function parseExpression(source: string): Node {
   return new Parser(tokenize(source), source).parse();
 }
 
@@ -201,7 +201,7 @@ export function isTruthy(value: Value): boolean {
 }
 
 /** The string form GitHub gives a value when it is interpolated into text. */
-export function toText(value: Value): string {
+function toText(value: Value): string {
   if (value === null) return '';
   if (Array.isArray(value)) return 'Array';
   if (typeof value === 'object') return 'Object';

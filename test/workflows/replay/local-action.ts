@@ -42,7 +42,7 @@ export function readActionMetadata(directory: string): ActionMetadata {
 }
 
 /** `INPUT_<NAME>` as the runner names it: upper case, spaces to underscores, hyphens kept. */
-export function inputVariable(name: string): string {
+function inputVariable(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 }
 

@@ -28,7 +28,7 @@ export {
 } from './records';
 
 /** The repository name the replay gives `github.repository` (checkout accepts only this one). */
-export const REPLAY_REPOSITORY = 'local/sagemaker-mlops-actions';
+const REPLAY_REPOSITORY = 'local/sagemaker-mlops-actions';
 
 export interface ReplayEvent {
   /** `push`, `pull_request`, `workflow_dispatch`, ... */
@@ -221,5 +221,5 @@ async function runJob(
   replay.environment.log(`[replay] job ${key}${environment ? ` (environment ${environment})` : ''}`);
   if (job.uses !== undefined)
     return { ...base, ...(await callReusableWorkflow({ replay, scope, jobId, job, contexts, runJobs })) };
-  return { ...base, ...(await runSteps(replay, scope, key, job, contexts)) };
+  return { ...base, ...(await runSteps({ replay, scope, key, job, contexts })) };
 }

@@ -15,7 +15,8 @@ import type { JobRun, Outcome, StepRecord } from './records';
 import { effectivePermissions, grantsIdToken, type Replay, type WorkflowScope } from './workflow-scope';
 import type { JobSpec, Scalar, StepSpec } from './workflow-file';
 
-export function evaluateEnv(
+/** `env:` values with their expressions evaluated. */
+function evaluateEnv(
   values: Readonly<Record<string, Scalar>> | undefined,
   scope: EvaluationScope,
 ): Record<string, string> {
@@ -24,13 +25,19 @@ export function evaluateEnv(
   );
 }
 
-export async function runSteps(
-  replay: Replay,
-  scope: WorkflowScope,
-  key: string,
-  job: JobSpec,
-  baseContexts: Readonly<Record<string, Value>>,
-): Promise<Omit<JobRun, 'key' | 'environment'>> {
+export interface StepsJob {
+  readonly replay: Replay;
+  readonly scope: WorkflowScope;
+  /** The job's key in the records, e.g. `train-and-deploy/train`. */
+  readonly key: string;
+  readonly job: JobSpec;
+  /** github, vars, secrets, inputs and needs. */
+  readonly contexts: Readonly<Record<string, Value>>;
+}
+
+/** Runs a job's steps on a fresh runtime, then its post steps, and evaluates its outputs. */
+export async function runSteps(stepsJob: StepsJob): Promise<Omit<JobRun, 'key' | 'environment'>> {
+  const { replay, scope, key, job, contexts: baseContexts } = stepsJob;
   const workflowEnv = evaluateEnv(scope.spec.env, { contexts: baseContexts });
   const jobEnv = {
     ...workflowEnv,
@@ -116,14 +123,14 @@ async function runStep(run: StepRun): Promise<StepRecord> {
   }
   runtime.replay.log(`[replay]   step ${base.name}`);
   let inputs: Record<string, string> = {};
-  let result: { outputs: Record<string, string>; log: string; error?: string };
+  let result: StepResult;
   try {
     const stepEnv = evaluateEnv(step.env, stepEnvScope);
     const scope: EvaluationScope = { contexts: run.contextsFor(stepEnv) };
     inputs = Object.fromEntries(
       Object.entries(step.with ?? {}).map(([name, value]) => [name, interpolate(String(value), scope)]),
     );
-    result = await dispatchStep(run, id, stepEnv, scope, inputs);
+    result = await dispatchStep({ run, id, stepEnv, scope, inputs });
   } catch (error) {
     result = { outputs: {}, log: '', error: message(error) };
   }
@@ -141,47 +148,56 @@ async function runStep(run: StepRun): Promise<StepRecord> {
   };
 }
 
-async function dispatchStep(
-  run: StepRun,
-  id: string,
-  stepEnv: Record<string, string>,
-  scope: EvaluationScope,
-  inputs: Record<string, string>,
-): Promise<{ outputs: Record<string, string>; log: string; error?: string }> {
-  const { runtime, step } = run;
-  if (step.run !== undefined) return runShell(run, id, stepEnv, scope);
-  const uses = step.uses ?? '';
-  if (uses.startsWith('./')) {
-    const metadata = readActionMetadata(resolve(runtime.workspace, uses));
-    const values = actionInputs(metadata, inputs, scope);
-    const result = await runNodeAction({ job: runtime, metadata, inputs: values, stepEnv, stepId: id });
-    if (result.exitCode === 0) return { outputs: result.outputs, log: result.log };
-    const errors = errorAnnotations(result.log);
-    return {
-      outputs: result.outputs,
-      log: result.log,
-      error: `${uses} exited with ${result.exitCode}: ${errors.join(' | ') || result.log.slice(-2000)}`,
-    };
-  }
+/** A step whose `if:` passed, with its env, `with:` inputs and evaluation scope worked out. */
+interface PreparedStep {
+  readonly run: StepRun;
+  readonly id: string;
+  readonly stepEnv: Record<string, string>;
+  readonly scope: EvaluationScope;
+  readonly inputs: Record<string, string>;
+}
+
+type StepResult = { outputs: Record<string, string>; log: string; error?: string };
+
+function dispatchStep(prepared: PreparedStep): Promise<StepResult> {
+  const { step } = prepared.run;
+  if (step.run !== undefined) return runShell(prepared);
+  if ((step.uses ?? '').startsWith('./')) return runLocalAction(prepared);
+  return runThirdParty(prepared);
+}
+
+async function runLocalAction({ run, id, stepEnv, scope, inputs }: PreparedStep): Promise<StepResult> {
+  const uses = run.step.uses ?? '';
+  const metadata = readActionMetadata(resolve(run.runtime.workspace, uses));
+  const values = actionInputs(metadata, inputs, scope);
+  const result = await runNodeAction({ job: run.runtime, metadata, inputs: values, stepEnv, stepId: id });
+  if (result.exitCode === 0) return { outputs: result.outputs, log: result.log };
+  const errors = errorAnnotations(result.log);
+  return {
+    outputs: result.outputs,
+    log: result.log,
+    error: `${uses} exited with ${result.exitCode}: ${errors.join(' | ') || result.log.slice(-2000)}`,
+  };
+}
+
+async function runThirdParty({ run, inputs }: PreparedStep): Promise<StepResult> {
+  const uses = run.step.uses ?? '';
   const action = uses.replace(/@.*$/, '');
   const equivalent = THIRD_PARTY_EQUIVALENTS[action];
-  if (!equivalent)
+  if (!equivalent) {
     throw new Error(
       `no local equivalent for '${uses}' (known: ${Object.keys(THIRD_PARTY_EQUIVALENTS).join(', ')})`,
     );
+  }
   const unknown = Object.keys(inputs).filter((name) => !equivalent.inputs.includes(name));
-  if (unknown.length > 0)
+  if (unknown.length > 0) {
     throw new Error(`${action}: input(s) ${unknown.join(', ')} are not known to its local equivalent`);
-  const outputs = await equivalent.run({ job: runtime, inputs, idTokenWritable: run.idTokenWritable });
+  }
+  const outputs = await equivalent.run({ job: run.runtime, inputs, idTokenWritable: run.idTokenWritable });
   return { outputs, log: '' };
 }
 
-async function runShell(
-  run: StepRun,
-  id: string,
-  stepEnv: Record<string, string>,
-  scope: EvaluationScope,
-): Promise<{ outputs: Record<string, string>; log: string; error?: string }> {
+async function runShell({ run, id, stepEnv, scope }: PreparedStep): Promise<StepResult> {
   const { runtime, step, job } = run;
   const script = step.run ?? '';
   const directory = step['working-directory'] ?? job.defaults?.run?.['working-directory'] ?? '.';
@@ -213,10 +229,11 @@ async function runShell(
   });
   const { outputs } = runtime.collect(files);
   if (result.exitCode === 0) return { outputs, log: result.output };
+  const where = relative(runtime.workspace, cwd) || '.';
   return {
     outputs,
     log: result.output,
-    error: `run step exited with ${result.exitCode} in ${relative(runtime.workspace, cwd) || '.'}: ${result.output.slice(-2000)}`,
+    error: `run step exited with ${result.exitCode} in ${where}: ${result.output.slice(-2000)}`,
   };
 }
 

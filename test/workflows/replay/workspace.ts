@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, lstatSync, mkdirSync, readlinkSync, symlinkSy
 import { dirname, join } from 'node:path';
 
 /** The working tree's files as `actions/checkout` would deliver them: tracked plus new, minus ignored. */
-export function repositoryFiles(repoRoot: string): string[] {
+function repositoryFiles(repoRoot: string): string[] {
   const listing = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
     cwd: repoRoot,
     encoding: 'utf8',
