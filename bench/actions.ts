@@ -2,8 +2,10 @@
  * The actions' bundles as the runner sees them: size on disk, cold start to the first AWS request
  * (median of 7 runs of `node dist/<action>/index.js`, against a server that records when the request
  * arrives and answers with an error so the process ends), and the API calls per minute wait-for-execution
- * makes while a long execution runs on the local AWS (default poll settings). Run with
- * `npm run bench:actions`; figures go to bench/results/actions.json.
+ * makes while a long execution runs on the local AWS (default poll settings). For a fair comparison on a
+ * busy machine, the same measurement runs on a floor bundle built alongside: @actions/core and the SageMaker
+ * client only, sending one request (what the reference figures describe). Run with `npm run bench:actions`;
+ * figures go to bench/results/actions.json.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -12,7 +14,11 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { CreatePipelineCommand, SageMakerClient, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
+import {
+  CreatePipelineCommand,
+  SageMakerClient,
+  StartPipelineExecutionCommand,
+} from '@aws-sdk/client-sagemaker';
 
 import { LOCAL_CREDENTIALS, startLocalAws } from '../local';
 import { abaloneDefaults, synthesizeAbalone, writeSynthResult } from '../pipeline/synth';
@@ -24,26 +30,42 @@ const RESULTS = path.join(__dirname, 'results', 'actions.json');
 const RUNS = 7;
 const LONG_STEP_SECONDS = 150;
 /** aws-actions/aws-cloudformation-github-deploy, measured on this machine (reference/github-actions.md). */
-const REFERENCE = { action: 'aws-cloudformation-github-deploy', bundleBytes: 3.75e6, files: 12, firstRequestMs: 255 };
+const REFERENCE = {
+  action: 'aws-cloudformation-github-deploy',
+  bundleBytes: 3.75e6,
+  files: 12,
+  firstRequestMs: 255,
+};
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 const round = (value: number) => Math.round(value * 10) / 10;
 
 function bundleSize(action: string): { bytes: number; files: number } {
   const dir = path.join(DIST, action);
   const files = fs.readdirSync(dir);
-  return { files: files.length, bytes: files.reduce((total, file) => total + fs.statSync(path.join(dir, file)).size, 0) };
+  return {
+    files: files.length,
+    bytes: files.reduce((total, file) => total + fs.statSync(path.join(dir, file)).size, 0),
+  };
 }
 
 /** A server that notes the first request's arrival and answers every request with a 400 error. */
-async function firstRequestServer(): Promise<{ url: string; next(): Promise<bigint>; close(): Promise<void> }> {
+async function firstRequestServer(): Promise<{
+  url: string;
+  next(): Promise<bigint>;
+  close(): Promise<void>;
+}> {
   let waiting: ((at: bigint) => void) | undefined;
   const server = http.createServer((request, response) => {
     const at = process.hrtime.bigint();
     waiting?.(at);
     waiting = undefined;
     request.resume();
-    response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'ValidationException' });
+    response.writeHead(400, {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amzn-errortype': 'ValidationException',
+    });
     response.end('{"__type":"ValidationException","message":"bench"}');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -63,7 +85,36 @@ function runOnce(script: string[], env: Record<string, string>): Promise<void> {
   });
 }
 
-async function coldStarts(inputsFor: Record<string, Record<string, string>>): Promise<Record<string, number>> {
+/** The least an action that talks to SageMaker loads: @actions/core and the client, one request. */
+const FLOOR_SOURCE = `
+const core = require('@actions/core');
+const { SageMakerClient, DescribePipelineCommand } = require('@aws-sdk/client-sagemaker');
+new SageMakerClient({}).send(new DescribePipelineCommand({ PipelineName: 'floor' })).catch((error) => core.info(String(error)));
+`;
+
+async function buildFloorBundle(dir: string): Promise<string> {
+  const entry = path.join(ROOT, 'build', 'bench-floor-entry.js');
+  fs.mkdirSync(path.dirname(entry), { recursive: true });
+  fs.writeFileSync(entry, FLOOR_SOURCE);
+  try {
+    const ncc = require('@vercel/ncc') as (file: string, options: object) => Promise<{ code: string }>;
+    const { transformSync } = await import('esbuild');
+    const { code } = await ncc(entry, { cache: false, minify: false, quiet: true, target: 'es2022' });
+    const file = path.join(dir, 'floor.js');
+    fs.writeFileSync(
+      file,
+      transformSync(code, { minify: true, format: 'cjs', platform: 'node', target: 'node20' }).code,
+    );
+    return file;
+  } finally {
+    fs.rmSync(entry, { force: true });
+  }
+}
+
+async function coldStarts(
+  inputsFor: Record<string, Record<string, string>>,
+  floorBundle: string,
+): Promise<Record<string, number>> {
   const server = await firstRequestServer();
   const env = (inputs: Record<string, string>) => ({
     PATH: process.env.PATH ?? '',
@@ -72,7 +123,9 @@ async function coldStarts(inputsFor: Record<string, Record<string, string>>): Pr
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
     AWS_MAX_ATTEMPTS: '1',
-    ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])),
+    ...Object.fromEntries(
+      Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
+    ),
   });
   const results: Record<string, number> = {};
   try {
@@ -87,6 +140,15 @@ async function coldStarts(inputsFor: Record<string, Record<string, string>>): Pr
       }
       results[action] = round(median(times));
     }
+    const floor: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const arrival = server.next();
+      const started = process.hrtime.bigint();
+      const exited = runOnce([floorBundle], env({}));
+      floor.push(Number((await arrival) - started) / 1e6);
+      await exited;
+    }
+    results['(floor: @actions/core + SageMaker client, one request)'] = round(median(floor));
     const empty: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       const started = process.hrtime.bigint();
@@ -104,9 +166,18 @@ async function coldStarts(inputsFor: Record<string, Record<string, string>>): Pr
 async function callsPerMinute(dir: string): Promise<{ calls: number; minutes: number; perMinute: number }> {
   let calls = 0;
   let counting = false;
-  const aws = await startLocalAws({ port: 0, stateDir: path.join(dir, 'state'), quiet: true, log: (line) => counting && line.startsWith('sagemaker ') && (calls += 1) });
+  const aws = await startLocalAws({
+    port: 0,
+    stateDir: path.join(dir, 'state'),
+    quiet: true,
+    log: (line) => counting && line.startsWith('sagemaker ') && (calls += 1),
+  });
   try {
-    const sagemaker = createClient(SageMakerClient, { endpoint: aws.endpoint, region: aws.region, credentials: { ...LOCAL_CREDENTIALS } });
+    const sagemaker = createClient(SageMakerClient, {
+      endpoint: aws.endpoint,
+      region: aws.region,
+      credentials: { ...LOCAL_CREDENTIALS },
+    });
     const definition = {
       Version: '2020-12-01',
       Steps: [
@@ -114,7 +185,9 @@ async function callsPerMinute(dir: string): Promise<{ calls: number; minutes: nu
           Name: 'LongStep',
           Type: 'Processing',
           Arguments: {
-            ProcessingResources: { ClusterConfig: { InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 1 } },
+            ProcessingResources: {
+              ClusterConfig: { InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 1 },
+            },
             AppSpecification: {
               ImageUri: '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3',
               ContainerEntrypoint: ['python3', '-c', `import time; time.sleep(${LONG_STEP_SECONDS})`],
@@ -124,8 +197,16 @@ async function callsPerMinute(dir: string): Promise<{ calls: number; minutes: nu
         },
       ],
     };
-    await sagemaker.send(new CreatePipelineCommand({ PipelineName: 'long', PipelineDefinition: JSON.stringify(definition), RoleArn: definition.Steps[0]!.Arguments.RoleArn }));
-    const { PipelineExecutionArn } = await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: 'long' }));
+    await sagemaker.send(
+      new CreatePipelineCommand({
+        PipelineName: 'long',
+        PipelineDefinition: JSON.stringify(definition),
+        RoleArn: definition.Steps[0]!.Arguments.RoleArn,
+      }),
+    );
+    const { PipelineExecutionArn } = await sagemaker.send(
+      new StartPipelineExecutionCommand({ PipelineName: 'long' }),
+    );
     counting = true;
     const started = Date.now();
     await runOnce([path.join(DIST, 'wait-for-execution', 'index.js')], {
@@ -144,17 +225,30 @@ async function callsPerMinute(dir: string): Promise<{ calls: number; minutes: nu
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-actions-'));
   try {
-    const { definitionFile } = writeSynthResult(path.join(dir, 'pipeline.json'), synthesizeAbalone(abaloneDefaults()));
+    const { definitionFile } = writeSynthResult(
+      path.join(dir, 'pipeline.json'),
+      synthesizeAbalone(abaloneDefaults()),
+    );
     const template = path.join(dir, 'template.json');
     fs.writeFileSync(template, JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' } } }));
     const sizes = Object.fromEntries(ACTIONS.map((action) => [action, bundleSize(action)]));
     console.log('bundle sizes', sizes);
-    const firstRequestMs = await coldStarts({
-      'upsert-sagemaker-pipeline': { 'PIPELINE-NAME': 'bench', 'DEFINITION-FILE': definitionFile, 'ROLE-ARN': 'arn:aws:iam::000000000000:role/R' },
-      'wait-for-execution': { 'EXECUTION-ARN': 'arn:aws:sagemaker:us-east-1:000000000000:pipeline/p/execution/e1' },
-      'deploy-endpoint': { 'STACK-NAME': 'bench', 'TEMPLATE-FILE': template },
-      'approved-model': { 'MODEL-PACKAGE-GROUP': 'bench' },
-    });
+    const floorBundle = await buildFloorBundle(dir);
+    const firstRequestMs = await coldStarts(
+      {
+        'upsert-sagemaker-pipeline': {
+          'PIPELINE-NAME': 'bench',
+          'DEFINITION-FILE': definitionFile,
+          'ROLE-ARN': 'arn:aws:iam::000000000000:role/R',
+        },
+        'wait-for-execution': {
+          'EXECUTION-ARN': 'arn:aws:sagemaker:us-east-1:000000000000:pipeline/p/execution/e1',
+        },
+        'deploy-endpoint': { 'STACK-NAME': 'bench', 'TEMPLATE-FILE': template },
+        'approved-model': { 'MODEL-PACKAGE-GROUP': 'bench' },
+      },
+      floorBundle,
+    );
     console.log('cold start to first AWS request (ms, median of 7)', firstRequestMs);
     const waiting = await callsPerMinute(dir);
     console.log('wait-for-execution API calls per minute on a long step', waiting);

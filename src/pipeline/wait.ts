@@ -78,7 +78,8 @@ export async function waitForExecution(
   let outcome: WaitOutcome | undefined;
   while (!outcome) {
     // Until one poll has worked, an error means a wrong ARN, endpoint or credentials: fail at once.
-    state = (await observe(clients, options, { clock, reporter, tolerateTransient: state !== undefined })) ?? state;
+    state =
+      (await observe(clients, options, { clock, reporter, tolerateTransient: state !== undefined })) ?? state;
     const transitions = state ? progress.observe(state.steps) : [];
     for (const transition of transitions) reporter.stepTransition(transition);
     if (state && TERMINAL_EXECUTION_STATUSES.has(state.status)) outcome = 'finished';

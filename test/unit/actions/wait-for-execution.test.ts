@@ -150,6 +150,7 @@ test('throttling and 5xx while polling are ridden out with a warning', async () 
   });
   sagemaker
     .on(DescribePipelineExecutionCommand)
+    .resolvesOnce({ PipelineExecutionStatus: 'Executing' })
     .rejectsOnce(throttled)
     .rejectsOnce(internal)
     .resolves({ PipelineExecutionStatus: 'Succeeded' });
@@ -164,6 +165,13 @@ test('throttling and 5xx while polling are ridden out with a warning', async () 
     expect.stringContaining('ThrottlingException: Rate exceeded'),
     expect.stringContaining('InternalFailure: oops'),
   ]);
+});
+
+test('before the first successful poll, even a dropped connection fails the wait (wrong endpoint or credentials)', async () => {
+  sagemaker
+    .on(DescribePipelineExecutionCommand)
+    .rejects(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }));
+  await expect(waitForExecution(clients(), options(), recordingReporter())).rejects.toThrow('ECONNREFUSED');
 });
 
 test('any other error fails the wait (e.g. an execution that does not exist)', async () => {
