@@ -36,6 +36,8 @@ export function findPython(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 function importsMlLibraries(python: string): boolean {
-  const probe = spawnSync(python, ['-c', `import ${REQUIRED_PYTHON_MODULES.join(', ')}`], { stdio: 'ignore' });
+  const probe = spawnSync(python, ['-c', `import ${REQUIRED_PYTHON_MODULES.join(', ')}`], {
+    stdio: 'ignore',
+  });
   return probe.status === 0;
 }

@@ -14,7 +14,10 @@ export function buildProgram(): Command {
     .version(version(), '-V, --version')
     .showHelpAfterError()
     .configureOutput({ outputError: (text, write) => write(text) })
-    .addHelpText('after', `\nExit codes: ${EXIT.ok} success, ${EXIT.failed} failed (pipeline, gate, deploy, validation), ${EXIT.badInput} bad input or setup, ${EXIT.interrupted} interrupted.`)
+    .addHelpText(
+      'after',
+      `\nExit codes: ${EXIT.ok} success, ${EXIT.failed} failed (pipeline, gate, deploy, validation), ${EXIT.badInput} bad input or setup, ${EXIT.interrupted} interrupted.`,
+    )
     // Usage errors exit with the documented "bad input" code; help and --version exit 0.
     .exitOverride((error) => process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.badInput));
   program.commands.forEach((command) => command.exitOverride());

@@ -12,7 +12,8 @@ export function parsePort(value: string): number {
 
 export function parsePositiveNumber(value: string): number {
   const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
+  if (!Number.isFinite(number) || number <= 0)
+    throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
   return number;
 }
 

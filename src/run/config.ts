@@ -86,7 +86,8 @@ export function readConfigFile(file: string): RunSettings {
   if (!existsSync(file)) return {};
   try {
     const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('expected a JSON object');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new Error('expected a JSON object');
     return parsed as RunSettings;
   } catch (error) {
     throw new ConfigError(`could not read ${file}: ${(error as Error).message}`);
@@ -94,7 +95,9 @@ export function readConfigFile(file: string): RunSettings {
 }
 
 function fromEnv(name: keyof typeof ENV_NAMES, env: NodeJS.ProcessEnv): string | undefined {
-  return ENV_NAMES[name].map((variable) => env[variable]).find((value) => value !== undefined && value !== '');
+  return ENV_NAMES[name]
+    .map((variable) => env[variable])
+    .find((value) => value !== undefined && value !== '');
 }
 
 export function resolveRunConfig(
@@ -105,10 +108,17 @@ export function resolveRunConfig(
   const file = options.file ?? {};
   const cwd = options.cwd ?? process.cwd();
   const target = parseTarget(flags.target ?? file.target ?? 'local');
-  const pick = (name: keyof typeof ENV_NAMES): string | undefined => flags[name] ?? fromEnv(name, env) ?? file[name];
+  const pick = (name: keyof typeof ENV_NAMES): string | undefined =>
+    flags[name] ?? fromEnv(name, env) ?? file[name];
 
   const region = pick('region') ?? (target === 'local' ? 'us-east-1' : undefined);
-  if (target === 'aws') requireAwsSettings({ region, roleArn: pick('roleArn'), bucket: pick('bucket'), lambdaArn: pick('lambdaArn') });
+  if (target === 'aws')
+    requireAwsSettings({
+      region,
+      roleArn: pick('roleArn'),
+      bucket: pick('bucket'),
+      lambdaArn: pick('lambdaArn'),
+    });
   const defaults = abaloneDefaults(region);
   const pipelineName = pick('pipelineName') ?? 'abalone-pipeline';
   return {
@@ -122,7 +132,10 @@ export function resolveRunConfig(
     modelPackageGroup: pick('modelPackageGroup') ?? defaults.modelPackageGroupName,
     modelNameParameter: pick('modelNameParameter') ?? defaults.modelNameParameter,
     stackName: pick('stackName') ?? (target === 'local' ? 'abalone-endpoint-local' : 'abalone-endpoint'),
-    dataFile: path.resolve(cwd, flags.data ?? file.data ?? path.join(__dirname, '..', '..', 'data', 'abalone.csv')),
+    dataFile: path.resolve(
+      cwd,
+      flags.data ?? file.data ?? path.join(__dirname, '..', '..', 'data', 'abalone.csv'),
+    ),
     buildDir: path.resolve(cwd, flags.buildDir ?? file.buildDir ?? 'build'),
     port: flags.port ?? file.port ?? 0,
     stateDir: path.resolve(cwd, flags.stateDir ?? file.stateDir ?? path.join('.mlops', 'local')),
@@ -138,9 +151,13 @@ function parseTarget(value: string): Target {
   throw new ConfigError(`--target must be "local" or "aws"; got "${value}"`);
 }
 
-function requireAwsSettings(values: Readonly<Record<'region' | 'roleArn' | 'bucket' | 'lambdaArn', string | undefined>>): void {
+function requireAwsSettings(
+  values: Readonly<Record<'region' | 'roleArn' | 'bucket' | 'lambdaArn', string | undefined>>,
+): void {
   const missing = (Object.keys(values) as (keyof typeof values)[]).filter((name) => !values[name]);
   if (missing.length === 0) return;
-  const how = missing.map((name) => `${FLAG_NAMES[name]} (or ${ENV_NAMES[name].join('/')}, or "${name}" in ${DEFAULT_CONFIG_FILE})`);
+  const how = missing.map(
+    (name) => `${FLAG_NAMES[name]} (or ${ENV_NAMES[name].join('/')}, or "${name}" in ${DEFAULT_CONFIG_FILE})`,
+  );
   throw new ConfigError(`--target aws needs ${how.join(', ')}`);
 }

@@ -6,11 +6,18 @@ import type { RunConfig } from './config';
  * package). Locally one instance, all traffic at once and no bake time, so a run finishes in seconds; on
  * AWS the stack's own blue/green defaults apply.
  */
-export function synthesizeEndpointForRun(options: { config: RunConfig; modelPackageArn: string }): EndpointTemplate {
+export function synthesizeEndpointForRun(options: {
+  config: RunConfig;
+  modelPackageArn: string;
+}): EndpointTemplate {
   const { config } = options;
   const local = config.target === 'local';
   return synthesizeEndpointTemplate({
-    modelSource: { kind: 'modelPackage', modelPackageArn: options.modelPackageArn, executionRoleArn: config.roleArn },
+    modelSource: {
+      kind: 'modelPackage',
+      modelPackageArn: options.modelPackageArn,
+      executionRoleArn: config.roleArn,
+    },
     stageName: local ? 'local' : 'staging',
     ...(local
       ? {

@@ -72,12 +72,19 @@ export async function runMainJob(context: MainJobContext): Promise<RunResult> {
   const pipelineClients = createPipelineClients(context.clientOptions);
   const artifacts: Record<string, string> = {};
 
-  const synth = await stages.run('synthesize and validate the pipeline', () => synthesizePipeline(config, artifacts));
+  const synth = await stages.run('synthesize and validate the pipeline', () =>
+    synthesizePipeline(config, artifacts),
+  );
   await stages.run('upload data and scripts', () => uploadInputs(context, pipelineClients, synth.manifest));
   const upsert = await stages.run('create or update the pipeline', () =>
     upsertPipeline(
       pipelineClients,
-      { pipelineName: config.pipelineName, definition: synth.definition, roleArn: config.roleArn, tags: runTags(config) },
+      {
+        pipelineName: config.pipelineName,
+        definition: synth.definition,
+        roleArn: config.roleArn,
+        tags: runTags(config),
+      },
       context.reporter,
     ),
   );
@@ -85,22 +92,36 @@ export async function runMainJob(context: MainJobContext): Promise<RunResult> {
 
   const execution = await stages.run('run the pipeline', () => runExecution(context, pipelineClients));
   const executionResult = summarizeExecution(execution);
-  if (execution.status !== 'Succeeded') return { ...base, ...executionResult, outcome: failureOutcome(execution) };
+  if (execution.status !== 'Succeeded')
+    return { ...base, ...executionResult, outcome: failureOutcome(execution) };
 
   const modelPackageArn = execution.modelPackageArn;
-  if (!modelPackageArn) throw new Error(`execution ${execution.executionArn} succeeded but registered no model package`);
+  if (!modelPackageArn)
+    throw new Error(`execution ${execution.executionArn} succeeded but registered no model package`);
   const ssmParameter = await readModelNameParameter(context);
   const registered = { ...base, ...executionResult, modelPackageArn, ssmParameter };
   if (config.manualApproval) {
-    return { ...registered, outcome: 'awaiting-approval', modelPackageStatus: execution.modelPackageStatus ?? 'PendingManualApproval' };
+    return {
+      ...registered,
+      outcome: 'awaiting-approval',
+      modelPackageStatus: execution.modelPackageStatus ?? 'PendingManualApproval',
+    };
   }
-  const choose = config.target === 'local' ? 'approve the model package' : 'find the newest approved model package';
+  const choose =
+    config.target === 'local' ? 'approve the model package' : 'find the newest approved model package';
   const deployArn = await stages.run(choose, () => packageToDeploy(context, modelPackageArn));
 
   const deployed = await deployEndpoint(context, { modelPackageArn: deployArn, artifacts });
-  const testRowsUri = abaloneTestRowsS3Uri({ bucket: config.bucket, prefix: config.prefix, execution: execution.executionArn });
+  const testRowsUri = abaloneTestRowsS3Uri({
+    bucket: config.bucket,
+    prefix: config.prefix,
+    execution: execution.executionArn,
+  });
   const smoke = await stages.run('score the endpoint on the held-out rows', async () => {
-    const csv = readCsvRows(await readS3Text(await pipelineClients.s3(), testRowsUri), { hasLabels: true, source: testRowsUri });
+    const csv = readCsvRows(await readS3Text(await pipelineClients.s3(), testRowsUri), {
+      hasLabels: true,
+      source: testRowsUri,
+    });
     artifacts.testFeatures = writeArtifact(config, 'test-features.csv', `${csv.rows.join('\n')}\n`);
     const runtime = createClient(SageMakerRuntimeClient, context.clientOptions);
     return smokeTestEndpoint(runtime, { endpointName: deployed.endpointName, csv });
@@ -132,7 +153,9 @@ async function synthesizePipeline(config: RunConfig, artifacts: Record<string, s
   });
   const issues = validateDefinition(result.definition);
   if (issues.length > 0) {
-    throw new Error(`the synthesized definition is invalid:\n${issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n')}`);
+    throw new Error(
+      `the synthesized definition is invalid:\n${issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n')}`,
+    );
   }
   const files = writeSynthResult(path.join(config.buildDir, 'pipeline.json'), result);
   artifacts.definition = files.definitionFile;
@@ -140,11 +163,17 @@ async function synthesizePipeline(config: RunConfig, artifacts: Record<string, s
   return result;
 }
 
-async function uploadInputs(context: MainJobContext, clients: PipelineClients, manifest: ReturnType<typeof synthesizeAbalone>['manifest']) {
+async function uploadInputs(
+  context: MainJobContext,
+  clients: PipelineClients,
+  manifest: ReturnType<typeof synthesizeAbalone>['manifest'],
+) {
   await ensureBucket(await clients.s3(), context.config);
   const root = path.resolve(__dirname, '..', '..');
   const result = await uploadMissingAssets(clients, { manifest, root }, context.reporter);
-  context.reporter.info(`${result.uploaded.length} uploaded, ${result.present.length} already in s3://${context.config.bucket}`);
+  context.reporter.info(
+    `${result.uploaded.length} uploaded, ${result.present.length} already in s3://${context.config.bucket}`,
+  );
 }
 
 /** The local AWS starts empty, so the run creates its bucket; on AWS the bucket comes from infra/ and must exist. */
@@ -156,7 +185,9 @@ async function ensureBucket(s3: S3Client, config: RunConfig): Promise<void> {
     return;
   }
   await s3.send(new HeadBucketCommand({ Bucket: config.bucket })).catch((error: Error) => {
-    throw new Error(`bucket ${config.bucket} is not reachable (${error.name}); deploy the infra/ foundation stack or pass --bucket`);
+    throw new Error(
+      `bucket ${config.bucket} is not reachable (${error.name}); deploy the infra/ foundation stack or pass --bucket`,
+    );
   });
 }
 
@@ -167,7 +198,10 @@ async function runExecution(context: MainJobContext, clients: PipelineClients): 
     {
       pipelineName: config.pipelineName,
       parameters: config.parameters,
-      displayName: `mlops-run-${new Date().toISOString().replace(/[^0-9]/g, '').slice(0, 14)}`,
+      displayName: `mlops-run-${new Date()
+        .toISOString()
+        .replace(/[^0-9]/g, '')
+        .slice(0, 14)}`,
       description: `Started by mlops run (${config.target})`,
       clientRequestToken: randomUUID(),
       tags: runTags(config),
@@ -179,7 +213,8 @@ async function runExecution(context: MainJobContext, clients: PipelineClients): 
     {
       executionArn: started.executionArn,
       timeoutMinutes: config.timeoutMinutes,
-      poll: config.target === 'local' ? { minSeconds: 0.25, maxSeconds: 1 } : { minSeconds: 5, maxSeconds: 30 },
+      poll:
+        config.target === 'local' ? { minSeconds: 0.25, maxSeconds: 1 } : { minSeconds: 5, maxSeconds: 30 },
       stopOnTimeout: true,
       signal: context.signal,
       stopOnCancel: true,
@@ -230,7 +265,10 @@ async function packageToDeploy(context: MainJobContext, newPackageArn: string): 
     return newPackageArn;
   }
   const sagemaker = createPipelineClients(context.clientOptions).sagemaker;
-  const approved = await findApprovedModelPackage(sagemaker, context.config.parameters.ModelPackageGroupName ?? context.config.modelPackageGroup);
+  const approved = await findApprovedModelPackage(
+    sagemaker,
+    context.config.parameters.ModelPackageGroupName ?? context.config.modelPackageGroup,
+  );
   if (approved.arn !== newPackageArn) {
     context.reporter.warning(
       `${newPackageArn} awaits approval (npx mlops approve ${newPackageArn} --target aws); deploying the newest approved package ${approved.arn}`,
@@ -239,7 +277,10 @@ async function packageToDeploy(context: MainJobContext, newPackageArn: string): 
   return approved.arn;
 }
 
-export async function approve(context: Pick<MainJobContext, 'clientOptions' | 'reporter'>, modelPackageArn: string): Promise<void> {
+export async function approve(
+  context: Pick<MainJobContext, 'clientOptions' | 'reporter'>,
+  modelPackageArn: string,
+): Promise<void> {
   const sagemaker = createPipelineClients(context.clientOptions).sagemaker;
   await sagemaker.send(
     new UpdateModelPackageCommand({
@@ -259,7 +300,11 @@ export async function deployEndpoint(
   const { config, stages } = context;
   const templateFile = await stages.run('synthesize the endpoint stack (cdk-model-deploy)', () => {
     const template = synthesizeEndpointForRun({ config, modelPackageArn: options.modelPackageArn });
-    options.artifacts.endpointTemplate = writeArtifact(config, 'endpoint.template.json', `${JSON.stringify(template, null, 1)}\n`);
+    options.artifacts.endpointTemplate = writeArtifact(
+      config,
+      'endpoint.template.json',
+      `${JSON.stringify(template, null, 1)}\n`,
+    );
     return options.artifacts.endpointTemplate;
   });
   const clients = createDeployClients(context.clientOptions);
@@ -281,7 +326,11 @@ export async function deployEndpoint(
       },
       context.reporter,
     );
-    const endpointName = await stackEndpointName(clients.cloudformation, { stackName: config.stackName, template, outputs: deploy.outputs });
+    const endpointName = await stackEndpointName(clients.cloudformation, {
+      stackName: config.stackName,
+      template,
+      outputs: deploy.outputs,
+    });
     if (!endpointName) throw new Error(`stack ${config.stackName} has no SageMaker endpoint`);
     const sagemaker = createPipelineClients(context.clientOptions).sagemaker;
     await waitForEndpoint(sagemaker, {
@@ -309,5 +358,10 @@ function runTags(config: RunConfig): { Key: string; Value: string }[] {
 }
 
 function readJsonPath(value: unknown, jsonPath: string): unknown {
-  return jsonPath.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), value);
+  return jsonPath
+    .split('.')
+    .reduce<unknown>(
+      (node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
+      value,
+    );
 }

@@ -16,7 +16,10 @@ export class PrerequisiteError extends Error {
  * Checks everything the run needs before it touches anything, so a bad setup fails at once with one
  * clear line and nothing half-written.
  */
-export async function checkPrerequisites(config: RunConfig, options: { startsLocalAws: boolean }): Promise<void> {
+export async function checkPrerequisites(
+  config: RunConfig,
+  options: { startsLocalAws: boolean },
+): Promise<void> {
   checkReadable(config.dataFile);
   if (config.target === 'aws') return checkAwsCredentials(config.region);
   if (!options.startsLocalAws) return;

@@ -19,26 +19,47 @@ export function renderRunReport(input: ReportInput): string[] {
   const { result, config } = input;
   const rel = (file: string) => path.relative(process.cwd(), file) || file;
   const lines: string[] = ['', headline(result), ''];
-  const row = (label: string, value: string | undefined) => value !== undefined && lines.push(`  ${label.padEnd(15)}${value}`);
+  const row = (label: string, value: string | undefined) =>
+    value !== undefined && lines.push(`  ${label.padEnd(15)}${value}`);
 
-  row('pipeline', result.pipelineArn && `${result.pipelineArn} (${result.pipelineChanged ? 'created or updated' : 'unchanged'})`);
+  row(
+    'pipeline',
+    result.pipelineArn &&
+      `${result.pipelineArn} (${result.pipelineChanged ? 'created or updated' : 'unchanged'})`,
+  );
   row('execution', result.executionArn && `${result.executionArn} — ${result.executionStatus}`);
   if (result.failedStep) row('failed step', `${result.failedStep}: ${result.failureReason ?? ''}`);
   row('RMSE', rmseLine(result));
   row('model package', result.modelPackageArn && `${result.modelPackageArn} — ${approvalText(result)}`);
-  row('SSM parameter', result.ssmParameter && `${result.ssmParameter.name} = ${result.ssmParameter.value ?? '(not set)'}`);
-  row('endpoint', result.endpointName && `${result.endpointName} (stack ${result.stackName}, ${result.stackChanged ? 'deployed' : 'no change'})`);
+  row(
+    'SSM parameter',
+    result.ssmParameter && `${result.ssmParameter.name} = ${result.ssmParameter.value ?? '(not set)'}`,
+  );
+  row(
+    'endpoint',
+    result.endpointName &&
+      `${result.endpointName} (stack ${result.stackName}, ${result.stackChanged ? 'deployed' : 'no change'})`,
+  );
   if (result.endpointName) row('call it', invokeCommand(input, rel));
   if (result.outcome === 'awaiting-approval' && result.modelPackageArn) {
-    row('next', `npx mlops approve ${result.modelPackageArn} --deploy${config.target === 'aws' ? ' --target aws' : ''}`);
+    row(
+      'next',
+      `npx mlops approve ${result.modelPackageArn} --deploy${config.target === 'aws' ? ' --target aws' : ''}`,
+    );
   }
   lines.push('', '  stage times');
-  for (const timing of input.timings) lines.push(`    ${timing.seconds.toFixed(1).padStart(6)}s  ${timing.name}${timing.ok ? '' : ' (failed)'}`);
+  for (const timing of input.timings)
+    lines.push(
+      `    ${timing.seconds.toFixed(1).padStart(6)}s  ${timing.name}${timing.ok ? '' : ' (failed)'}`,
+    );
   const total = input.timings.reduce((sum, timing) => sum + timing.seconds, 0);
   lines.push(`    ${total.toFixed(1).padStart(6)}s  total`, '');
   row('artifacts', Object.values(result.artifacts).map(rel).join(', '));
   if (config.target === 'local') {
-    row('job logs', `${rel(config.stateDir)} — read them with: npx mlops logs ${result.executionArn ?? '<execution-arn>'} --state-dir ${rel(config.stateDir)}`);
+    row(
+      'job logs',
+      `${rel(config.stateDir)} — read them with: npx mlops logs ${result.executionArn ?? '<execution-arn>'} --state-dir ${rel(config.stateDir)}`,
+    );
   }
   return lines;
 }
@@ -61,7 +82,9 @@ function headline(result: RunResult): string {
 function rmseLine(result: RunResult): string | undefined {
   const parts = [
     result.pipelineRmse !== undefined ? `pipeline evaluation ${result.pipelineRmse.toFixed(4)}` : undefined,
-    result.endpointRmse !== undefined ? `live endpoint ${result.endpointRmse.toFixed(4)} (${result.testRows} held-out rows)` : undefined,
+    result.endpointRmse !== undefined
+      ? `live endpoint ${result.endpointRmse.toFixed(4)} (${result.testRows} held-out rows)`
+      : undefined,
   ].filter(Boolean);
   return parts.length > 0 ? parts.join(' · ') : undefined;
 }

@@ -23,13 +23,25 @@ interface CliResult {
 
 /** The environment of a fresh shell: no AWS settings leaking in from the developer's machine. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && !name.startsWith('MLOPS_')));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && !name.startsWith('MLOPS_')),
+  );
   return { ...env, CI: 'true', AWS_EC2_METADATA_DISABLED: 'true', ...extra };
 }
 
-function runCli(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; onStdout?: (text: string, child: ReturnType<typeof spawn>) => void }): Promise<CliResult> {
+function runCli(
+  args: readonly string[],
+  options: {
+    cwd: string;
+    env?: NodeJS.ProcessEnv;
+    onStdout?: (text: string, child: ReturnType<typeof spawn>) => void;
+  },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: options.env ?? cleanEnv() });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: options.cwd,
+      env: options.env ?? cleanEnv(),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -65,7 +77,12 @@ describe('mlops run (the README main command) against the in-process local AWS',
     fs.rmSync(work, { recursive: true, force: true });
   });
 
-  const dirs = (name: string) => ['--state-dir', path.join(work, name, 'state'), '--build-dir', path.join(work, name, 'build')];
+  const dirs = (name: string) => [
+    '--state-dir',
+    path.join(work, name, 'state'),
+    '--build-dir',
+    path.join(work, name, 'build'),
+  ];
 
   it('trains, gates, registers, deploys and scores the endpoint; a second run updates in place', async () => {
     const first = await runCli(['run', ...dirs('twice')], { cwd: ROOT });
@@ -75,7 +92,9 @@ describe('mlops run (the README main command) against the in-process local AWS',
     expect(rmse).toBeGreaterThan(1.9);
     expect(rmse).toBeLessThan(2.6);
     expect(first.stdout).toMatch(/pipeline evaluation (\d+\.\d+)/);
-    expect(first.stdout).toMatch(/model package\s+arn:aws:sagemaker:us-east-1:000000000000:model-package\/abalone-models\/1 — Approved \(approved automatically/);
+    expect(first.stdout).toMatch(
+      /model package\s+arn:aws:sagemaker:us-east-1:000000000000:model-package\/abalone-models\/1 — Approved \(approved automatically/,
+    );
     expect(first.stdout).toMatch(/SSM parameter\s+\/mlops\/abalone\/model-name = pipelines-/);
     expect(first.stdout).toMatch(/call it\s+npx mlops invoke --endpoint abalone-local/);
     expect(first.stdout).toContain('stage times');
@@ -87,7 +106,9 @@ describe('mlops run (the README main command) against the in-process local AWS',
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/abalone-pipeline \(unchanged\)/);
     expect(second.stdout).toMatch(/model-package\/abalone-models\/2/);
-    expect(second.stdout).toMatch(/endpoint\s+abalone-local \(stack abalone-endpoint-local, (deployed|no change)\)/);
+    expect(second.stdout).toMatch(
+      /endpoint\s+abalone-local \(stack abalone-endpoint-local, (deployed|no change)\)/,
+    );
     const executions = second.stdout.match(/execution\/[a-z0-9]+/g) ?? [];
     expect(first.stdout).not.toContain(executions[0]);
     expect(liveEndpointRmse(second.stdout)).toBeLessThan(2.6);
@@ -123,7 +144,9 @@ describe('mlops run (the README main command) against the in-process local AWS',
     const local = await startLocalAws({ port: 0, stateDir, quiet: true });
     try {
       const sagemaker = createClient(SageMakerClient, localClientOptions('us-east-1', local.endpoint));
-      const described = await sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: executionArn }));
+      const described = await sagemaker.send(
+        new DescribePipelineExecutionCommand({ PipelineExecutionArn: executionArn }),
+      );
       expect(described.PipelineExecutionStatus).toBe('Stopped');
     } finally {
       await local.stop();
@@ -131,7 +154,12 @@ describe('mlops run (the README main command) against the in-process local AWS',
   }, 120_000);
 
   describe('bad setups give one clear line, a non-zero exit and write nothing', () => {
-    const expectCleanFailure = async (name: string, args: readonly string[], env: NodeJS.ProcessEnv, message: RegExp) => {
+    const expectCleanFailure = async (
+      name: string,
+      args: readonly string[],
+      env: NodeJS.ProcessEnv,
+      message: RegExp,
+    ) => {
       const result = await runCli(['run', ...dirs(name), ...args], { cwd: ROOT, env });
       expect(result.code).toBe(2);
       const lines = result.stderr.trim().split('\n');
@@ -141,8 +169,17 @@ describe('mlops run (the README main command) against the in-process local AWS',
     };
 
     it('missing Python libraries', async () => {
-      const bare = spawnSync('bash', ['-c', 'command -v python3'], { encoding: 'utf8', env: cleanEnv() }).stdout.trim() || '/bin/false';
-      await expectCleanFailure('python', [], cleanEnv({ MLOPS_PYTHON: bare === '/usr/bin/python3' ? '/bin/false' : bare }), /cannot import xgboost, sklearn, pandas/);
+      const bare =
+        spawnSync('bash', ['-c', 'command -v python3'], {
+          encoding: 'utf8',
+          env: cleanEnv(),
+        }).stdout.trim() || '/bin/false';
+      await expectCleanFailure(
+        'python',
+        [],
+        cleanEnv({ MLOPS_PYTHON: bare === '/usr/bin/python3' ? '/bin/false' : bare }),
+        /cannot import xgboost, sklearn, pandas/,
+      );
     }, 60_000);
 
     it('port in use', async () => {
@@ -150,18 +187,33 @@ describe('mlops run (the README main command) against the in-process local AWS',
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const port = (server.address() as net.AddressInfo).port;
       try {
-        await expectCleanFailure('port', ['--port', String(port)], cleanEnv(), new RegExp(`port ${port} is in use`));
+        await expectCleanFailure(
+          'port',
+          ['--port', String(port)],
+          cleanEnv(),
+          new RegExp(`port ${port} is in use`),
+        );
       } finally {
         server.close();
       }
     }, 60_000);
 
     it('unreadable data file', async () => {
-      await expectCleanFailure('data', ['--data', path.join(work, 'missing.csv')], cleanEnv(), /data file .*missing\.csv does not exist/);
+      await expectCleanFailure(
+        'data',
+        ['--data', path.join(work, 'missing.csv')],
+        cleanEnv(),
+        /data file .*missing\.csv does not exist/,
+      );
     }, 60_000);
 
     it('--target aws without region or settings', async () => {
-      await expectCleanFailure('aws-config', ['--target', 'aws'], cleanEnv(), /--target aws needs --region .*--role-arn/);
+      await expectCleanFailure(
+        'aws-config',
+        ['--target', 'aws'],
+        cleanEnv(),
+        /--target aws needs --region .*--role-arn/,
+      );
     }, 60_000);
 
     it('--target aws without credentials', async () => {

@@ -25,11 +25,13 @@ export function registerAwsCommands(program: Command): void {
   addConnectionOptions(
     program
       .command('executions')
-      .description('List a pipeline\'s executions, newest first, with their status')
+      .description("List a pipeline's executions, newest first, with their status")
       .option('--pipeline-name <name>', 'pipeline', 'abalone-pipeline')
       .option('--max <count>', 'how many', '20')
       .option('--json', 'print JSON'),
-  ).action((flags: ConnectionFlags & JsonFlag & { pipelineName: string; max: string }) => listExecutions(flags));
+  ).action((flags: ConnectionFlags & JsonFlag & { pipelineName: string; max: string }) =>
+    listExecutions(flags),
+  );
 
   addConnectionOptions(
     program
@@ -39,39 +41,68 @@ export function registerAwsCommands(program: Command): void {
       .requiredOption('--file <csv>', 'rows to send')
       .option('--labels', 'the first column is the label: strip it before sending and print the RMSE')
       .option('--json', 'print {"predictions": [...], "rmse"?}'),
-  ).action((flags: ConnectionFlags & JsonFlag & { endpoint: string; file: string; labels?: boolean }) => invoke(flags));
+  ).action((flags: ConnectionFlags & JsonFlag & { endpoint: string; file: string; labels?: boolean }) =>
+    invoke(flags),
+  );
 
   addConnectionOptions(
     program
       .command('approve')
-      .description('Approve a model package (ModelApprovalStatus=Approved), e.g. after `mlops run --manual-approval`')
+      .description(
+        'Approve a model package (ModelApprovalStatus=Approved), e.g. after `mlops run --manual-approval`',
+      )
       .argument('<model-package-arn>', 'the package to approve')
-      .option('--deploy', 'then deploy it like `mlops run` does (synthesize cdk-model-deploy, deploy, score)'),
+      .option(
+        '--deploy',
+        'then deploy it like `mlops run` does (synthesize cdk-model-deploy, deploy, score)',
+      ),
   ).action((arn: string, flags: ConnectionFlags & { deploy?: boolean }) => approvePackage(arn, flags));
 }
 
-async function listExecutions(flags: ConnectionFlags & JsonFlag & { pipelineName: string; max: string }): Promise<void> {
+async function listExecutions(
+  flags: ConnectionFlags & JsonFlag & { pipelineName: string; max: string },
+): Promise<void> {
   await withConnection(flags, async ({ clientOptions }) => {
     const { sagemaker } = createPipelineClients(clientOptions);
     const { PipelineExecutionSummaries = [] } = await sagemaker.send(
-      new ListPipelineExecutionsCommand({ PipelineName: flags.pipelineName, SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: Number(flags.max) }),
+      new ListPipelineExecutionsCommand({
+        PipelineName: flags.pipelineName,
+        SortBy: 'CreationTime',
+        SortOrder: 'Descending',
+        MaxResults: Number(flags.max),
+      }),
     );
-    if (flags.json) return void process.stdout.write(`${JSON.stringify(PipelineExecutionSummaries, null, 2)}\n`);
-    if (PipelineExecutionSummaries.length === 0) return void process.stdout.write(`no executions of ${flags.pipelineName}\n`);
+    if (flags.json)
+      return void process.stdout.write(`${JSON.stringify(PipelineExecutionSummaries, null, 2)}\n`);
+    if (PipelineExecutionSummaries.length === 0)
+      return void process.stdout.write(`no executions of ${flags.pipelineName}\n`);
     for (const execution of PipelineExecutionSummaries) {
       const started = execution.StartTime?.toISOString() ?? '';
-      process.stdout.write(`${(execution.PipelineExecutionStatus ?? '').padEnd(10)} ${started}  ${execution.PipelineExecutionArn}\n`);
+      process.stdout.write(
+        `${(execution.PipelineExecutionStatus ?? '').padEnd(10)} ${started}  ${execution.PipelineExecutionArn}\n`,
+      );
     }
   });
 }
 
-async function invoke(flags: ConnectionFlags & JsonFlag & { endpoint: string; file: string; labels?: boolean }): Promise<void> {
-  const csv = readCsvRows(readFileSync(flags.file, 'utf8'), { hasLabels: flags.labels ?? false, source: flags.file });
+async function invoke(
+  flags: ConnectionFlags & JsonFlag & { endpoint: string; file: string; labels?: boolean },
+): Promise<void> {
+  const csv = readCsvRows(readFileSync(flags.file, 'utf8'), {
+    hasLabels: flags.labels ?? false,
+    source: flags.file,
+  });
   await withConnection(flags, async ({ clientOptions }) => {
     const runtime = createClient(SageMakerRuntimeClient, clientOptions);
-    const predictions = await invokeEndpointWithCsv(runtime, { endpointName: flags.endpoint, rows: csv.rows });
+    const predictions = await invokeEndpointWithCsv(runtime, {
+      endpointName: flags.endpoint,
+      rows: csv.rows,
+    });
     const rmse = csv.labels ? rootMeanSquaredError(csv.labels, predictions) : undefined;
-    if (flags.json) return void process.stdout.write(`${JSON.stringify({ predictions, ...(rmse !== undefined ? { rmse } : {}) })}\n`);
+    if (flags.json)
+      return void process.stdout.write(
+        `${JSON.stringify({ predictions, ...(rmse !== undefined ? { rmse } : {}) })}\n`,
+      );
     process.stdout.write(predictions.map((value) => `${value}\n`).join(''));
     if (rmse !== undefined) process.stderr.write(`RMSE ${rmse.toFixed(4)} over ${predictions.length} rows\n`);
   });
@@ -79,19 +110,30 @@ async function invoke(flags: ConnectionFlags & JsonFlag & { endpoint: string; fi
 
 async function approvePackage(arn: string, flags: ConnectionFlags & { deploy?: boolean }): Promise<void> {
   if (!/^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/.+/.test(arn)) {
-    process.stderr.write(`mlops: <model-package-arn> must look like arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>; got "${arn}"\n`);
+    process.stderr.write(
+      `mlops: <model-package-arn> must look like arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>; got "${arn}"\n`,
+    );
     process.exitCode = EXIT.badInput;
     return;
   }
   await withConnection(flags, async ({ clientOptions }) => {
     await approve({ clientOptions, reporter: silentReporter }, arn);
     process.stdout.write(`approved ${arn}\n`);
-    if (flags.deploy) await deployApproved({ modelPackageArn: arn, clientOptions, target: flags.target === 'aws' ? 'aws' : 'local' });
+    if (flags.deploy)
+      await deployApproved({
+        modelPackageArn: arn,
+        clientOptions,
+        target: flags.target === 'aws' ? 'aws' : 'local',
+      });
   });
 }
 
 /** The second half of `mlops run --manual-approval`: deploy the package someone approved. */
-async function deployApproved(options: { modelPackageArn: string; clientOptions: AwsClientOptions; target: Target }): Promise<void> {
+async function deployApproved(options: {
+  modelPackageArn: string;
+  clientOptions: AwsClientOptions;
+  target: Target;
+}): Promise<void> {
   const terminal = createTerminal();
   const region = options.clientOptions.region;
   const config = resolveRunConfig({ target: options.target, ...(region ? { region } : {}) });
@@ -102,6 +144,11 @@ async function deployApproved(options: { modelPackageArn: string; clientOptions:
     stages: new StageTimer(terminal),
     signal: new AbortController().signal,
   };
-  const { endpointName, deploy } = await deployEndpoint(context, { modelPackageArn: options.modelPackageArn, artifacts: {} });
-  terminal.line(`endpoint ${endpointName} (stack ${config.stackName}, ${deploy.changed ? 'deployed' : 'no change'})`);
+  const { endpointName, deploy } = await deployEndpoint(context, {
+    modelPackageArn: options.modelPackageArn,
+    artifacts: {},
+  });
+  terminal.line(
+    `endpoint ${endpointName} (stack ${config.stackName}, ${deploy.changed ? 'deployed' : 'no change'})`,
+  );
 }

@@ -19,7 +19,9 @@ export function registerLogsCommand(program: Command): void {
       .description("Print the job logs of an execution's Processing, Training and Transform steps")
       .argument('<execution-arn>', 'the pipeline execution')
       .option('--step <name>', 'only this step'),
-  ).action((executionArn: string, flags: ConnectionFlags & { step?: string }) => printLogs(executionArn, flags));
+  ).action((executionArn: string, flags: ConnectionFlags & { step?: string }) =>
+    printLogs(executionArn, flags),
+  );
 }
 
 async function printLogs(executionArn: string, flags: ConnectionFlags & { step?: string }): Promise<void> {
@@ -31,12 +33,19 @@ async function printLogs(executionArn: string, flags: ConnectionFlags & { step?:
     return;
   }
   await withConnection(flags, async (connection) => {
-    const steps = await listExecutionSteps(createPipelineClients(connection.clientOptions).sagemaker, executionArn);
-    const jobs = steps.filter((step) => step.kind !== undefined && JOB_KINDS.has(step.kind) && step.resourceArn);
+    const steps = await listExecutionSteps(
+      createPipelineClients(connection.clientOptions).sagemaker,
+      executionArn,
+    );
+    const jobs = steps.filter(
+      (step) => step.kind !== undefined && JOB_KINDS.has(step.kind) && step.resourceArn,
+    );
     const chosen = flags.step ? jobs.filter((step) => step.name === flags.step) : jobs;
     if (flags.step && chosen.length === 0) {
       const names = jobs.map((step) => step.name).join(', ') || 'none';
-      process.stderr.write(`mlops: --step ${flags.step} is not a job step of this execution (job steps: ${names})\n`);
+      process.stderr.write(
+        `mlops: --step ${flags.step} is not a job step of this execution (job steps: ${names})\n`,
+      );
       process.exitCode = EXIT.badInput;
       return;
     }
@@ -47,7 +56,12 @@ async function printLogs(executionArn: string, flags: ConnectionFlags & { step?:
 function renderStepLog(step: StepView, connection: Connection): string {
   const header = `==> ${step.name} (${step.status}) ${step.resourceArn} <==\n`;
   if (connection.target === 'aws' || !connection.stateDir) {
-    const group = step.kind === 'TrainingJob' ? 'TrainingJobs' : step.kind === 'TransformJob' ? 'TransformJobs' : 'ProcessingJobs';
+    const group =
+      step.kind === 'TrainingJob'
+        ? 'TrainingJobs'
+        : step.kind === 'TransformJob'
+          ? 'TransformJobs'
+          : 'ProcessingJobs';
     const job = step.resourceArn?.split('/').pop() ?? '';
     return `${header}CloudWatch Logs: log group /aws/sagemaker/${group}, streams starting with ${job}/\n\n`;
   }

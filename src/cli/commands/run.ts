@@ -2,7 +2,14 @@ import type { Command } from 'commander';
 
 import type { LocalAws } from '../../../local/index';
 import type { AwsClientOptions } from '../../aws/clients';
-import { ConfigError, DEFAULT_CONFIG_FILE, readConfigFile, resolveRunConfig, type RunConfig, type RunSettings } from '../../run/config';
+import {
+  ConfigError,
+  DEFAULT_CONFIG_FILE,
+  readConfigFile,
+  resolveRunConfig,
+  type RunConfig,
+  type RunSettings,
+} from '../../run/config';
 import { runMainJob, type RunResult } from '../../run/main-job';
 import { describePlan } from '../../run/plan';
 import { checkPrerequisites, PrerequisiteError } from '../../run/prerequisites';
@@ -38,21 +45,39 @@ export function registerRunCommand(program: Command): void {
     .option('--lambda-arn <arn>', 'record-model-name function (aws: required, or MLOPS_LAMBDA_ARN)')
     .option('--pipeline-name <name>', 'pipeline name (default abalone-pipeline)')
     .option('--model-package-group <name>', 'model package group (default abalone-models)')
-    .option('--model-name-parameter <name>', 'SSM parameter the Lambda writes the model name to (default /mlops/abalone/model-name)')
+    .option(
+      '--model-name-parameter <name>',
+      'SSM parameter the Lambda writes the model name to (default /mlops/abalone/model-name)',
+    )
     .option('--stack-name <name>', 'endpoint stack (default abalone-endpoint-local / abalone-endpoint)')
     .option('--data <csv>', 'the abalone data (default data/abalone.csv)')
-    .option('--build-dir <dir>', 'where definition, manifest and endpoint template are written (default build)')
+    .option(
+      '--build-dir <dir>',
+      'where definition, manifest and endpoint template are written (default build)',
+    )
     .option('--port <port>', 'local AWS port; 0 picks a free one (default 0)', parsePort)
     .option('--state-dir <dir>', 'local AWS state (default .mlops/local)')
-    .option('--parameter <Name=Value>', 'execution parameter, repeatable (e.g. RmseThreshold=2.5)', collectParameter, {})
-    .option('--timeout-minutes <minutes>', 'give up on the execution and the deployment after this long (default 120)', parsePositiveNumber)
+    .option(
+      '--parameter <Name=Value>',
+      'execution parameter, repeatable (e.g. RmseThreshold=2.5)',
+      collectParameter,
+      {},
+    )
+    .option(
+      '--timeout-minutes <minutes>',
+      'give up on the execution and the deployment after this long (default 120)',
+      parsePositiveNumber,
+    )
     .option('--manual-approval', 'stop after registration and print the `mlops approve` command to continue')
     .option('--keep', 'leave the local AWS and the endpoint running until Ctrl-C')
     .option('--plan', 'print what would be done, and do nothing')
     .option('--config <file>', `settings file (default ${DEFAULT_CONFIG_FILE} when present)`)
     .option('--json', 'print the result as JSON on stdout (progress goes to stderr)')
     .option('--verbose', 'show step details and log groups')
-    .addHelpText('after', '\nExit codes: 0 deployed (or awaiting approval), 1 pipeline, gate or deploy failed, 2 bad setup or input, 130 interrupted.')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 deployed (or awaiting approval), 1 pipeline, gate or deploy failed, 2 bad setup or input, 130 interrupted.',
+    )
     .action((flags: RunFlags) => runCommand(flags));
 }
 
@@ -98,15 +123,25 @@ async function runWithLifecycle({ config, flags, terminal, externalEndpoint }: L
   const interrupt = onInterrupt(terminal, abort, () => local?.stop());
   const interrupted = () => interrupt.count() > 0;
   try {
-    local = config.target === 'local' && !externalEndpoint ? await stages.run('start the local AWS', () => startLocal(config)) : undefined;
+    local =
+      config.target === 'local' && !externalEndpoint
+        ? await stages.run('start the local AWS', () => startLocal(config))
+        : undefined;
     if (local) terminal.line(`  listening on ${local.endpoint} (state in ${config.stateDir})`);
     const clientOptions = clientOptionsFor(config, local?.endpoint ?? externalEndpoint);
     const reporter = terminalReporter(terminal, { verbose: flags.verbose ?? false });
     const result = await runMainJob({ config, clientOptions, reporter, stages, signal: abort.signal });
     terminal.done();
     const kept = Boolean(config.keep && local && result.outcome === 'deployed');
-    const reportInput = { config, result, timings: stages.timings, kept, ...(local ? { localEndpoint: local.endpoint } : {}) };
-    if (flags.json) process.stdout.write(`${JSON.stringify({ ...result, stages: stages.timings }, null, 2)}\n`);
+    const reportInput = {
+      config,
+      result,
+      timings: stages.timings,
+      kept,
+      ...(local ? { localEndpoint: local.endpoint } : {}),
+    };
+    if (flags.json)
+      process.stdout.write(`${JSON.stringify({ ...result, stages: stages.timings }, null, 2)}\n`);
     else for (const line of renderRunReport(reportInput)) terminal.line(line);
     process.exitCode = interrupted() ? EXIT.interrupted : exitCodeOf(result);
     if (kept && local) {
@@ -119,7 +154,11 @@ async function runWithLifecycle({ config, flags, terminal, externalEndpoint }: L
       terminal.line(`mlops: interrupted (${(error as Error).message})`);
       process.exitCode = EXIT.interrupted;
     } else {
-      fail(terminal, error, error instanceof ConfigError || error instanceof PrerequisiteError ? EXIT.badInput : EXIT.failed);
+      fail(
+        terminal,
+        error,
+        error instanceof ConfigError || error instanceof PrerequisiteError ? EXIT.badInput : EXIT.failed,
+      );
     }
   } finally {
     interrupt.dispose();
@@ -134,7 +173,9 @@ async function startLocal(config: RunConfig): Promise<LocalAws> {
 }
 
 function clientOptionsFor(config: RunConfig, endpoint: string | undefined): AwsClientOptions {
-  return config.target === 'aws' ? { region: config.region, userAgent: 'mlops-cli' } : localClientOptions(config.region, endpoint);
+  return config.target === 'aws'
+    ? { region: config.region, userAgent: 'mlops-cli' }
+    : localClientOptions(config.region, endpoint);
 }
 
 /** First Ctrl-C stops the execution and lets the run wind down; a second one stops the local AWS at once. */
