@@ -59,6 +59,7 @@ export class XgboostServing {
   private frameWaiters: ((frame: Frame) => void)[] = [];
   private queue: Pending[] = [];
   private inFlight: Pending[] | undefined;
+  private flushScheduled = false;
   private pingWaiters: ((healthy: boolean) => void)[] = [];
   private exited?: string;
   private closing = false;
@@ -165,7 +166,14 @@ export class XgboostServing {
       return Promise.reject(new Error('the serving container has stopped'));
     return new Promise((resolve, reject) => {
       this.queue.push({ matrix, resolve, reject });
-      if (!this.inFlight) this.flush();
+      if (!this.inFlight && !this.flushScheduled) {
+        // Requests parsed in the same turn of the event loop (several sockets readable at once) share a call.
+        this.flushScheduled = true;
+        setImmediate(() => {
+          this.flushScheduled = false;
+          if (!this.inFlight) this.flush();
+        });
+      }
     });
   }
 

@@ -40,6 +40,7 @@ export async function updatePrComment(
       token: settings.token,
       repository: context.repository,
       issueNumber: context.pullRequest,
+      apiUrl: context.apiUrl,
       commentKey: settings.commentKey,
       section: options.section,
       content: options.content,

@@ -5,6 +5,8 @@ export interface StickyCommentOptions {
   /** `owner/name`. */
   readonly repository: string;
   readonly issueNumber: number;
+  /** The REST API root (GITHUB_API_URL: github.com, GHES, or a local stand-in in tests). */
+  readonly apiUrl: string;
   /** Which sticky comment (several workflows may keep their own); default `mlops`. */
   readonly commentKey?: string;
   /** The part of the comment this caller owns, e.g. `wait-for-execution` or `deploy-endpoint-staging`. */
@@ -18,44 +20,89 @@ export interface StickyCommentResult {
   readonly url: string;
 }
 
+interface IssueComment {
+  readonly id: number;
+  readonly body?: string;
+  readonly html_url: string;
+}
+
+const PAGE_SIZE = 100;
+
 /**
  * Creates the PR's sticky comment, or updates it in place when a comment with the hidden marker exists,
- * so re-runs never add a second one. @actions/github reads GITHUB_API_URL, so GHES and local stand-ins work.
+ * so re-runs never add a second one. Three REST calls through Node's fetch: Octokit would bring a second
+ * HTTP stack into the bundles for them (see docs/actions.md).
  */
 export async function upsertStickyComment(options: StickyCommentOptions): Promise<StickyCommentResult> {
-  const { getOctokit } = await import('@actions/github');
-  const octokit = getOctokit(options.token);
-  const [owner, repo] = splitRepository(options.repository);
+  const repo = `${options.apiUrl.replace(/\/+$/, '')}/repos/${checkedRepository(options.repository)}`;
   const commentKey = options.commentKey ?? 'mlops';
   const marker = commentMarker(commentKey);
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-    owner,
-    repo,
-    issue_number: options.issueNumber,
-    per_page: 100,
-  });
-  const existing = comments.find((comment) => comment.body?.includes(marker));
+  const existing = await findComment(options.token, `${repo}/issues/${options.issueNumber}/comments`, marker);
   const body = mergeSection(existing?.body, {
     commentKey,
     section: options.section,
     content: options.content,
   });
   if (existing) {
-    const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
-    return { action: 'updated', commentId: data.id, url: data.html_url };
+    const updated = await callGitHub<IssueComment>(
+      options.token,
+      'PATCH',
+      `${repo}/issues/comments/${existing.id}`,
+      { body },
+    );
+    return { action: 'updated', commentId: updated.id, url: updated.html_url };
   }
-  const { data } = await octokit.rest.issues.createComment({
-    owner,
-    repo,
-    issue_number: options.issueNumber,
-    body,
-  });
-  return { action: 'created', commentId: data.id, url: data.html_url };
+  const created = await callGitHub<IssueComment>(
+    options.token,
+    'POST',
+    `${repo}/issues/${options.issueNumber}/comments`,
+    { body },
+  );
+  return { action: 'created', commentId: created.id, url: created.html_url };
 }
 
-function splitRepository(repository: string): [string, string] {
-  const [owner, repo, ...rest] = repository.split('/');
-  if (!owner || !repo || rest.length > 0)
+async function findComment(token: string, url: string, marker: string): Promise<IssueComment | undefined> {
+  for (let page = 1; ; page++) {
+    const comments = await callGitHub<IssueComment[]>(
+      token,
+      'GET',
+      `${url}?per_page=${PAGE_SIZE}&page=${page}`,
+    );
+    const found = comments.find((comment) => comment.body?.includes(marker));
+    if (found || comments.length < PAGE_SIZE) return found;
+  }
+}
+
+async function callGitHub<T>(token: string, method: string, url: string, body?: object): Promise<T> {
+  const response = await fetch(url, {
+    method,
+    headers: {
+      accept: 'application/vnd.github+json',
+      authorization: `Bearer ${token}`,
+      'x-github-api-version': '2022-11-28',
+      'user-agent': 'sagemaker-mlops-actions',
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  if (!response.ok) {
+    const message = (() => {
+      try {
+        return (JSON.parse(text) as { message?: string }).message ?? text;
+      } catch {
+        return text;
+      }
+    })();
+    throw new Error(
+      `GitHub API ${method} ${new URL(url).pathname} answered ${response.status}: ${message.slice(0, 300)}`,
+    );
+  }
+  return JSON.parse(text) as T;
+}
+
+function checkedRepository(repository: string): string {
+  if (!/^[\w.-]+\/[\w.-]+$/.test(repository))
     throw new Error(`repository must look like owner/name; got "${repository}"`);
-  return [owner, repo];
+  return repository;
 }

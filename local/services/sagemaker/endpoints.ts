@@ -10,7 +10,7 @@ import { resourceArn } from './arns';
 import { EndpointConfigService, checkName, type ProductionVariant } from './endpoint-configs';
 import { listPage } from './pagination';
 
-type EndpointStatus = 'Creating' | 'Updating' | 'RollingBack' | 'InService' | 'Failed' | 'Deleting';
+type EndpointStatus = 'Creating' | 'Updating' | 'RollingBack' | 'InService' | 'Failed';
 
 /** An endpoint as stored: what it serves (a snapshot of its config's variants, so a deleted config does not matter). */
 interface EndpointRecord {
@@ -109,10 +109,6 @@ export class EndpointService {
   /** At start: endpoints that were serving are started again from their stored config snapshot. */
   restore(): void {
     for (const record of this.env.store.list<EndpointRecord>(COLLECTION)) {
-      if (record.EndpointStatus === 'Deleting') {
-        this.env.store.delete(COLLECTION, record.EndpointName.toLowerCase());
-        continue;
-      }
       if (record.EndpointStatus === 'Failed') continue;
       const key = record.EndpointName.toLowerCase();
       const interrupted = record.pending

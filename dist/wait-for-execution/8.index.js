@@ -1,0 +1,1 @@
+"use strict";var o=Object.defineProperty;var E=(d,_)=>o(d,"name",{value:_,configurable:!0});exports.id=8,exports.ids=[8],exports.modules={4008:((d,_,s)=>{s.d(_,{fromEnv:E(()=>m.sF,"fromEnv")});var m=s(3099)})};
