@@ -5,10 +5,12 @@
  * The local AWS runs as users run it, in its own process (`mlops local start`). The 16 callers are spread
  * over worker threads (one per core by default, `BENCH_CALLER_THREADS` to change): one Node thread running
  * the AWS SDK tops out near 1,600 calls/s here (the SDK spends ~0.6 ms of CPU per call), below the target.
- * Run with `npm run bench:invoke`; figures go to bench/results/invoke-endpoint.json.
+ * For reference the same load is also run with bare node:http requests, which shows what the local AWS
+ * itself sustains. Run with `npm run bench:invoke`; figures go to bench/results/invoke-endpoint.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -40,6 +42,8 @@ const ENDPOINT_NAME = 'bench';
 
 /** What each caller thread is given, and what it reports. */
 interface CallerJob {
+  /** `sdk`: SageMakerRuntimeClient (the measurement); `http`: bare node:http requests (the server's capacity). */
+  readonly client: 'sdk' | 'http';
   readonly endpoint: string;
   readonly callers: number;
   readonly rows: readonly string[];
@@ -73,7 +77,11 @@ const invoke = (client: SageMakerRuntimeClient, body: string) =>
   );
 
 /** Closed-loop callers for `ms`: each sends its next row as soon as the previous answer arrives. */
-async function callLoop(client: SageMakerRuntimeClient, job: CallerJob, ms: number): Promise<CallerReport> {
+async function callLoop(
+  send: (body: string) => Promise<unknown>,
+  job: CallerJob,
+  ms: number,
+): Promise<CallerReport> {
   const latencies: number[] = [];
   let errors = 0;
   const end = Date.now() + ms;
@@ -81,7 +89,7 @@ async function callLoop(client: SageMakerRuntimeClient, job: CallerJob, ms: numb
     for (let index = offset; Date.now() < end; index = (index + job.callers) % job.rows.length) {
       const start = process.hrtime.bigint();
       try {
-        await invoke(client, job.rows[index]!);
+        await send(job.rows[index]!);
         latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
       } catch {
         errors++;
@@ -95,8 +103,34 @@ async function callLoop(client: SageMakerRuntimeClient, job: CallerJob, ms: numb
 /** Worker-thread side: warm up, measure, report. */
 async function callerThread(job: CallerJob): Promise<void> {
   const client = runtimeClient(job.endpoint);
-  await callLoop(client, job, job.warmupMs);
-  parentPort!.postMessage(await callLoop(client, job, job.durationMs));
+  const send = job.client === 'sdk' ? (body: string) => invoke(client, body) : bareHttp(job.endpoint);
+  await callLoop(send, job, job.warmupMs);
+  parentPort!.postMessage(await callLoop(send, job, job.durationMs));
+}
+
+/** InvokeEndpoint without the SDK (unsigned; the local AWS does not verify signatures). */
+function bareHttp(endpoint: string): (body: string) => Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CALLERS });
+  const url = new URL(`${endpoint}/endpoints/${ENDPOINT_NAME}/invocations`);
+  return (body) =>
+    new Promise((resolve, reject) => {
+      const request = http.request(
+        url,
+        {
+          agent,
+          method: 'POST',
+          headers: { 'content-type': 'text/csv', 'content-length': Buffer.byteLength(body) },
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () =>
+            response.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${response.statusCode}`)),
+          );
+        },
+      );
+      request.on('error', reject);
+      request.end(body);
+    });
 }
 
 function startCallerThread(job: CallerJob): Promise<CallerReport> {
@@ -190,14 +224,14 @@ function percentile(sorted: readonly number[], p: number): number {
 
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 
-async function singleRowLoad(endpoint: string, rows: readonly string[]) {
+async function singleRowLoad(endpoint: string, rows: readonly string[], client: CallerJob['client']) {
   const perThread = Array.from(
     { length: CALLER_THREADS },
     (_, thread) => Math.floor(CALLERS / CALLER_THREADS) + (thread < CALLERS % CALLER_THREADS ? 1 : 0),
   );
   const reports = await Promise.all(
     perThread.map((callers) =>
-      startCallerThread({ endpoint, callers, rows, warmupMs: WARMUP_MS, durationMs: DURATION_MS }),
+      startCallerThread({ client, endpoint, callers, rows, warmupMs: WARMUP_MS, durationMs: DURATION_MS }),
     ),
   );
   const latencies = reports.flatMap((report) => report.latencies).sort((a, b) => a - b);
@@ -237,21 +271,26 @@ async function batchLatency(endpoint: string, rows: readonly string[]) {
 }
 
 async function main(): Promise<void> {
+  // Other work on the machine skews the figures; the load before the run says how quiet it was.
+  const loadBefore = os.loadavg()[0]!;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-invoke-'));
   const server = await startServer(path.join(dir, 'state'));
   try {
     const model = await buildAbaloneModel(path.join(dir, 'model'));
     await deployEndpoint(server.endpoint, model.modelTarGz);
-    const singleRow = await singleRowLoad(server.endpoint, model.testRows);
+    const singleRow = await singleRowLoad(server.endpoint, model.testRows, 'sdk');
+    // For reference: the same load without the SDK's own cost, i.e. what the local AWS itself sustains.
+    const singleRowWithoutSdk = await singleRowLoad(server.endpoint, model.testRows, 'http');
     const batch1000Rows = await batchLatency(server.endpoint, model.testRows);
     const result = {
       benchmark: 'invoke-endpoint',
       date: new Date().toISOString(),
       setup: `local AWS in its own process (mlops local start); ${CALLERS} closed-loop callers over ${CALLER_THREADS} worker thread(s), SDK v3 SageMakerRuntimeClient from createClient (maxAttempts 1), text/csv over loopback`,
-      machine: { cpus: os.cpus().length, node: process.version, loadAverage1m: round(os.loadavg()[0]!) },
+      machine: { cpus: os.cpus().length, node: process.version, loadAverage1mBeforeRun: round(loadBefore) },
       targets: TARGETS,
       singleRow,
       batch1000Rows,
+      singleRowWithoutSdk,
       meetsTargets: {
         singleRowRps: singleRow.requestsPerSecond >= TARGETS.singleRowRps,
         singleRowP99Ms: singleRow.p99Ms < TARGETS.singleRowP99Ms,
@@ -262,6 +301,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       [
         `single-row, ${CALLERS} callers on ${CALLER_THREADS} thread(s): ${singleRow.requestsPerSecond} requests/s, p50 ${singleRow.p50Ms} ms, p99 ${singleRow.p99Ms} ms, ${singleRow.errors} errors`,
+        `for reference, without the SDK (bare node:http): ${singleRowWithoutSdk.requestsPerSecond} requests/s, p50 ${singleRowWithoutSdk.p50Ms} ms, p99 ${singleRowWithoutSdk.p99Ms} ms`,
         `${BATCH_ROWS}-row request: p50 ${batch1000Rows.p50Ms} ms (min ${batch1000Rows.minMs}, max ${batch1000Rows.maxMs})`,
         `targets: >= ${TARGETS.singleRowRps} requests/s with p99 < ${TARGETS.singleRowP99Ms} ms; ${BATCH_ROWS} rows < ${TARGETS.batch1000Ms} ms`,
         `written to ${path.relative(process.cwd(), RESULTS)}`,

@@ -4,8 +4,8 @@ import {
   DescribeTrainingJobCommand,
 } from '@aws-sdk/client-sagemaker';
 
+import { flattenSteps } from '../../pipeline/inspect/steps';
 import type { PipelineClients } from './clients';
-import { flattenDefinitionSteps } from './definition-steps';
 import { readS3Text } from './s3-objects';
 import { resourceNameOf, type StepView } from './steps';
 import { describeError } from './transient-errors';
@@ -122,15 +122,21 @@ interface PropertyFileSource {
 
 function propertyFileSources(steps: readonly StepView[], definition: unknown): PropertyFileSource[] {
   const byName = new Map(steps.map((step) => [step.name, step]));
-  return flattenDefinitionSteps(definition).flatMap((declared) => {
-    const step = byName.get(declared.Name);
-    if (declared.Type !== 'Processing' || step?.status !== 'Succeeded' || !step.metadata?.ProcessingJob?.Arn)
+  return flattenSteps(definition).flatMap((declared) => {
+    const step = declared.name === undefined ? undefined : byName.get(declared.name);
+    if (declared.type !== 'Processing' || step?.status !== 'Succeeded' || !step.metadata?.ProcessingJob?.Arn)
       return [];
-    return (declared.PropertyFiles ?? []).flatMap((file) =>
-      file.PropertyFileName && file.OutputName && file.FilePath
-        ? [{ step, name: file.PropertyFileName, outputName: file.OutputName, filePath: file.FilePath }]
-        : [],
-    );
+    const files: unknown[] = Array.isArray(declared.step.PropertyFiles) ? declared.step.PropertyFiles : [];
+    return files.flatMap((file) => {
+      const {
+        PropertyFileName: name,
+        OutputName: outputName,
+        FilePath: filePath,
+      } = (file ?? {}) as Record<string, unknown>;
+      return typeof name === 'string' && typeof outputName === 'string' && typeof filePath === 'string'
+        ? [{ step, name, outputName, filePath }]
+        : [];
+    });
   });
 }
 

@@ -1,5 +1,9 @@
+import { jobLogPath } from '../../local/runtimes/job-directory';
 import { resolveEndpoint } from '../aws/clients';
 import { resourceNameOf, type StepView } from './steps';
+
+/** `mlops local start`'s default state directory. */
+const DEFAULT_LOCAL_STATE_DIR = '.mlops/local';
 
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
@@ -40,12 +44,9 @@ export function whereToLook(step: StepView | undefined, options: WhereToLookOpti
   const job = step?.kind ? JOB_PAGES[step.kind] : undefined;
   const jobName = step?.resourceArn ? resourceNameOf(step.resourceArn) : undefined;
   if (options.local) {
-    if (!job || !jobName)
-      return [`Local run: \`mlops local status\` and the local AWS output show what happened.`];
-    const stateDir = options.localStateDir ?? '.mlops/local';
-    return [
-      `Job log: ${stateDir}/sagemaker/jobs/${jobName.toLowerCase()}/job.log (or \`mlops logs ${jobName}\`)`,
-    ];
+    if (!step || !job || !jobName) return [`Local run: the local AWS's output shows what happened.`];
+    const logFile = jobLogPath(options.localStateDir ?? DEFAULT_LOCAL_STATE_DIR, jobName);
+    return [`Job log: ${logFile} (or \`mlops logs ${options.executionArn} --step ${step.name}\`)`];
   }
   const console = `https://${region}.console.aws.amazon.com`;
   if (job && jobName) {

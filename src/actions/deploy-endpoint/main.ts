@@ -1,13 +1,13 @@
 import * as fs from 'node:fs';
 
 import * as core from '@actions/core';
-import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 
 import { type AwsClientOptions, createClient } from '../../aws/clients';
 import {
   createDeployClients,
   DeployFailedError,
   deployStack,
+  type DeployClients,
   type DeployResult,
 } from '../../deploy/deploy-stack';
 import type { EndpointState, SmokeTestResult } from '../../deploy/endpoint';
@@ -28,49 +28,64 @@ const ENDPOINT_POLL_MS = 5_000;
 export function run(): Promise<void> {
   return runAction(async () => {
     const inputs = readDeployInputs(new Inputs((name) => core.getInput(name)));
-    const context = readRunContext();
     const clientOptions = actionClientOptions('deploy-endpoint');
     const clients = createDeployClients(clientOptions);
     const deadline = systemClock.now() + inputs.timeoutMinutes * 60_000;
-    const changeSetName = `mlops-${context.runId ?? 'local'}-${context.runAttempt ?? 1}-${Date.now().toString(36)}`;
-    const description = runDescription(context)?.slice(0, 1024);
-    let deploy: DeployResult;
-    try {
-      deploy = await deployStack(
-        clients,
-        {
-          stackName: inputs.stackName,
-          template: inputs.template,
-          parameters: inputs.parameters,
-          capabilities: inputs.capabilities,
-          tags: inputs.tags,
-          ...(inputs.roleArn ? { roleArn: inputs.roleArn } : {}),
-          ...(description ? { description } : {}),
-          changeSetName,
-          deadline,
-          failOnEmptyChangeSet: inputs.failOnEmptyChangeSet,
-          ...(inputs.templateBucket ? { templateBucket: inputs.templateBucket } : {}),
-        },
-        actionReporter,
-      );
-    } catch (error) {
-      if (error instanceof DeployFailedError)
-        await report(inputs, { deploy: error.result, error: error.message });
-      throw error;
-    }
+    const deploy = await deployReported(inputs, clients, deadline);
     setStackOutputs(deploy);
     const endpointName = await stackEndpointName(clients.cloudformation, {
       stackName: inputs.stackName,
       template: inputs.template,
       outputs: deploy.outputs,
     });
-    const { endpoint, smokeTest } = endpointName
-      ? await checkEndpoint(inputs, { endpointName, deadline, clientOptions })
-      : { endpoint: undefined, smokeTest: undefined };
-    if (!endpointName && inputs.smokeTestFile)
-      throw new Error(`stack ${inputs.stackName} has no SageMaker endpoint to smoke-test`);
-    await report(inputs, { deploy, ...(endpoint ? { endpoint } : {}), ...(smokeTest ? { smokeTest } : {}) });
+    try {
+      if (!endpointName && inputs.smokeTestFile) {
+        throw new Error(`stack ${inputs.stackName} has no SageMaker endpoint to smoke-test`);
+      }
+      const checked = endpointName
+        ? await checkEndpoint(inputs, { endpointName, deadline, clientOptions, s3: clients.s3 })
+        : {};
+      await report(inputs, { deploy, ...checked });
+    } catch (error) {
+      await report(inputs, { deploy, error: error instanceof Error ? error.message : String(error) });
+      throw error;
+    }
   });
+}
+
+/** Deploys the stack; a failed deployment still gets its summary (changes, events, first failure). */
+async function deployReported(
+  inputs: DeployInputs,
+  clients: DeployClients,
+  deadline: number,
+): Promise<DeployResult> {
+  const context = readRunContext();
+  const description = runDescription(context)?.slice(0, 1024);
+  try {
+    return await deployStack(
+      clients,
+      {
+        stackName: inputs.stackName,
+        template: inputs.template,
+        parameters: inputs.parameters,
+        capabilities: inputs.capabilities,
+        tags: inputs.tags,
+        ...(inputs.roleArn ? { roleArn: inputs.roleArn } : {}),
+        ...(description ? { description } : {}),
+        changeSetName: `mlops-${context.runId ?? 'local'}-${context.runAttempt ?? 1}-${Date.now().toString(36)}`,
+        deadline,
+        failOnEmptyChangeSet: inputs.failOnEmptyChangeSet,
+        ...(inputs.templateBucket ? { templateBucket: inputs.templateBucket } : {}),
+      },
+      actionReporter,
+    );
+  } catch (error) {
+    if (error instanceof DeployFailedError) {
+      setStackOutputs(error.result);
+      await report(inputs, { deploy: error.result, error: error.message });
+    }
+    throw error;
+  }
 }
 
 function setStackOutputs(deploy: DeployResult): void {
@@ -84,42 +99,60 @@ function setStackOutputs(deploy: DeployResult): void {
   });
 }
 
+interface EndpointCheck {
+  readonly endpointName: string;
+  readonly deadline: number;
+  readonly clientOptions: AwsClientOptions;
+  readonly s3: DeployClients['s3'];
+}
+
+/** Waits for the endpoint (wait-for-endpoint) and smoke-tests it (smoke-test-file). */
 async function checkEndpoint(
   inputs: DeployInputs,
-  options: { endpointName: string; deadline: number; clientOptions: AwsClientOptions },
+  check: EndpointCheck,
 ): Promise<{ endpoint?: EndpointState; smokeTest?: SmokeTestResult }> {
-  setOutputs({ 'endpoint-name': options.endpointName });
-  // Loaded only now: the SageMaker clients are not needed for the deployment itself.
-  const { waitForEndpoint, readCsvRows, smokeTestEndpoint } = await import('../../deploy/endpoint');
-  const { SageMakerClient: SageMaker } = await import('@aws-sdk/client-sagemaker');
-  let endpoint: EndpointState | undefined;
-  if (inputs.waitForEndpoint) {
-    const sagemaker: SageMakerClient = createClient(SageMaker, options.clientOptions);
-    endpoint = await waitForEndpoint(sagemaker, {
-      endpointName: options.endpointName,
-      deadline: options.deadline,
-      clock: systemClock,
-      reporter: actionReporter,
-      pollMs: ENDPOINT_POLL_MS,
-    });
-    setOutputs({ 'endpoint-status': endpoint.status });
-  }
-  if (!inputs.smokeTestFile) return endpoint ? { endpoint } : {};
-  const source = inputs.smokeTestFile;
-  const text = source.startsWith('s3://')
-    ? await readS3Text(await createDeployClients(options.clientOptions).s3(), source)
-    : fs.readFileSync(source, 'utf8');
-  const csv = readCsvRows(text, { hasLabels: inputs.smokeTestHasLabels, source });
+  setOutputs({ 'endpoint-name': check.endpointName });
+  const endpoint = inputs.waitForEndpoint ? await endpointInService(check) : undefined;
+  const smokeTest = inputs.smokeTestFile
+    ? await runSmokeTest(inputs.smokeTestFile, inputs.smokeTestHasLabels, check)
+    : undefined;
+  return { ...(endpoint ? { endpoint } : {}), ...(smokeTest ? { smokeTest } : {}) };
+}
+
+// The endpoint module and the SageMaker clients load only now: the deployment itself does not need them.
+async function endpointInService(check: EndpointCheck): Promise<EndpointState> {
+  const { waitForEndpoint } = await import('../../deploy/endpoint');
+  const { SageMakerClient } = await import('@aws-sdk/client-sagemaker');
+  const endpoint = await waitForEndpoint(createClient(SageMakerClient, check.clientOptions), {
+    endpointName: check.endpointName,
+    deadline: check.deadline,
+    clock: systemClock,
+    reporter: actionReporter,
+    pollMs: ENDPOINT_POLL_MS,
+  });
+  setOutputs({ 'endpoint-status': endpoint.status });
+  return endpoint;
+}
+
+async function runSmokeTest(
+  source: string,
+  hasLabels: boolean,
+  check: EndpointCheck,
+): Promise<SmokeTestResult> {
+  const { readCsvRows, smokeTestEndpoint } = await import('../../deploy/endpoint');
   const { SageMakerRuntimeClient } = await import('@aws-sdk/client-sagemaker-runtime');
-  const smokeTest = await smokeTestEndpoint(createClient(SageMakerRuntimeClient, options.clientOptions), {
-    endpointName: options.endpointName,
-    csv,
+  const text = source.startsWith('s3://')
+    ? await readS3Text(await check.s3(), source)
+    : fs.readFileSync(source, 'utf8');
+  const result = await smokeTestEndpoint(createClient(SageMakerRuntimeClient, check.clientOptions), {
+    endpointName: check.endpointName,
+    csv: readCsvRows(text, { hasLabels, source }),
   });
   core.info(
-    `Smoke test: ${smokeTest.rows} rows answered${smokeTest.rmse !== undefined ? `, RMSE ${smokeTest.rmse.toFixed(4)}` : ''}`,
+    `Smoke test: ${result.rows} rows answered${result.rmse !== undefined ? `, RMSE ${result.rmse.toFixed(4)}` : ''}`,
   );
-  setOutputs({ 'smoke-test-rows': smokeTest.rows, 'smoke-test-rmse': smokeTest.rmse });
-  return { ...(endpoint ? { endpoint } : {}), smokeTest };
+  setOutputs({ 'smoke-test-rows': result.rows, 'smoke-test-rmse': result.rmse });
+  return result;
 }
 
 async function report(
