@@ -4,7 +4,7 @@ import type { OperationHandler } from '../../core/service';
 import { epochSeconds } from '../../engine/execution-record';
 import type { StateStore } from '../../state/store';
 import { resourceArn, type ArnContext } from './arns';
-import { listPage } from './pagination';
+import { filterByNameAndCreationTime, listPage } from './pagination';
 
 /** One production variant of an endpoint config (the members the local endpoints use; others are kept). */
 export interface ProductionVariant {
@@ -87,19 +87,11 @@ export class EndpointConfigService {
         return {};
       },
       ListEndpointConfigs: (input) => {
-        const contains =
-          typeof input.NameContains === 'string' ? input.NameContains.toLowerCase() : undefined;
-        const records = this.store
-          .list<EndpointConfigRecord>(COLLECTION)
-          .filter((record) => !contains || record.EndpointConfigName.toLowerCase().includes(contains))
-          .filter(
-            (record) =>
-              typeof input.CreationTimeAfter !== 'number' || record.CreationTime > input.CreationTimeAfter,
-          )
-          .filter(
-            (record) =>
-              typeof input.CreationTimeBefore !== 'number' || record.CreationTime < input.CreationTimeBefore,
-          );
+        const records = filterByNameAndCreationTime(
+          this.store.list<EndpointConfigRecord>(COLLECTION),
+          input,
+          (record) => record.EndpointConfigName,
+        );
         const page = listPage(records, input, {
           sortKeys: { Name: 'EndpointConfigName', CreationTime: 'CreationTime' },
           defaultSortBy: 'CreationTime',

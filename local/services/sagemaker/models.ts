@@ -4,7 +4,7 @@ import type { StateStore } from '../../state/store';
 import { epochSeconds } from '../../engine/execution-record';
 import type { ModelContainer } from '../../runtimes/job-runtime';
 import { resourceArn, type ArnContext } from './arns';
-import { listPage } from './pagination';
+import { filterByNameAndCreationTime, listPage } from './pagination';
 import type { TagStore } from './tags';
 
 export type ModelRecord = Record<string, unknown> & {
@@ -72,19 +72,11 @@ export class ModelService {
         return {};
       },
       ListModels: (input) => {
-        const contains =
-          typeof input.NameContains === 'string' ? input.NameContains.toLowerCase() : undefined;
-        const records = this.store
-          .list<ModelRecord>(COLLECTION)
-          .filter((record) => !contains || record.ModelName.toLowerCase().includes(contains))
-          .filter(
-            (record) =>
-              typeof input.CreationTimeAfter !== 'number' || record.CreationTime > input.CreationTimeAfter,
-          )
-          .filter(
-            (record) =>
-              typeof input.CreationTimeBefore !== 'number' || record.CreationTime < input.CreationTimeBefore,
-          );
+        const records = filterByNameAndCreationTime(
+          this.store.list<ModelRecord>(COLLECTION),
+          input,
+          (record) => record.ModelName,
+        );
         const page = listPage(records, input, {
           sortKeys: { Name: 'ModelName', CreationTime: 'CreationTime' },
           defaultSortBy: 'CreationTime',

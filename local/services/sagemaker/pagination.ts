@@ -86,3 +86,23 @@ function decodeToken(token: string | undefined): number {
   }
   throw validationError(`NextToken '${token}' is not valid; pass the NextToken of the previous response`);
 }
+
+/**
+ * The filters every SageMaker List* call of named, timestamped resources shares: NameContains (case
+ * insensitive), CreationTimeAfter and CreationTimeBefore (epoch seconds, exclusive).
+ */
+export function filterByNameAndCreationTime<T extends { readonly CreationTime: number }>(
+  records: readonly T[],
+  input: Readonly<Record<string, unknown>>,
+  nameOf: (record: T) => string,
+): T[] {
+  const contains = typeof input.NameContains === 'string' ? input.NameContains.toLowerCase() : undefined;
+  const after = typeof input.CreationTimeAfter === 'number' ? input.CreationTimeAfter : undefined;
+  const before = typeof input.CreationTimeBefore === 'number' ? input.CreationTimeBefore : undefined;
+  return records.filter(
+    (record) =>
+      (!contains || nameOf(record).toLowerCase().includes(contains)) &&
+      (after === undefined || record.CreationTime > after) &&
+      (before === undefined || record.CreationTime < before),
+  );
+}
