@@ -8,7 +8,7 @@ import { epochSeconds } from '../../engine/execution-record';
 import { ModelHosting, type Deployment, type HostedVariant } from '../sagemaker-runtime/hosting';
 import { resourceArn } from './arns';
 import { EndpointConfigService, checkName, type ProductionVariant } from './endpoint-configs';
-import { listPage } from './pagination';
+import { filterByNameAndCreationTime, listPage } from './pagination';
 
 type EndpointStatus = 'Creating' | 'Updating' | 'RollingBack' | 'InService' | 'Failed';
 
@@ -261,21 +261,13 @@ export class EndpointService {
   }
 
   private list(input: Record<string, unknown>) {
-    const contains = typeof input.NameContains === 'string' ? input.NameContains.toLowerCase() : undefined;
-    const records = this.env.store
-      .list<EndpointRecord>(COLLECTION)
-      .filter((record) => !contains || record.EndpointName.toLowerCase().includes(contains))
-      .filter(
-        (record) => typeof input.StatusEquals !== 'string' || record.EndpointStatus === input.StatusEquals,
-      )
-      .filter(
-        (record) =>
-          typeof input.CreationTimeAfter !== 'number' || record.CreationTime > input.CreationTimeAfter,
-      )
-      .filter(
-        (record) =>
-          typeof input.CreationTimeBefore !== 'number' || record.CreationTime < input.CreationTimeBefore,
-      );
+    const records = filterByNameAndCreationTime(
+      this.env.store.list<EndpointRecord>(COLLECTION),
+      input,
+      (record) => record.EndpointName,
+    ).filter(
+      (record) => typeof input.StatusEquals !== 'string' || record.EndpointStatus === input.StatusEquals,
+    );
     const page = listPage(records, input, {
       sortKeys: { Name: 'EndpointName', CreationTime: 'CreationTime', Status: 'EndpointStatus' },
       defaultSortBy: 'CreationTime',
