@@ -14,6 +14,8 @@ export interface RunContext {
   readonly eventName?: string;
   /** The pull request number on pull_request events. */
   readonly pullRequest?: number;
+  /** The pull request's base branch and the commit it was at (pull_request events). */
+  readonly base?: { readonly ref: string; readonly sha: string };
   readonly apiUrl: string;
 }
 
@@ -24,6 +26,7 @@ export function readRunContext(): RunContext {
   const runId = Number.isFinite(context.runId) ? context.runId : undefined;
   const runAttempt = Number.isFinite(context.runAttempt) ? context.runAttempt : undefined;
   const pullRequest = context.payload.pull_request?.number;
+  const base = pullRequestBase(context);
   return {
     ...(repository ? { repository } : {}),
     ...(context.sha ? { sha: context.sha } : {}),
@@ -39,8 +42,16 @@ export function readRunContext(): RunContext {
     ...(context.job ? { job: context.job } : {}),
     ...(context.eventName ? { eventName: context.eventName } : {}),
     ...(typeof pullRequest === 'number' ? { pullRequest } : {}),
+    ...(base ? { base } : {}),
     apiUrl: context.apiUrl,
   };
+}
+
+function pullRequestBase(context: Context): RunContext['base'] {
+  const base: unknown = context.payload.pull_request?.base;
+  if (typeof base !== 'object' || base === null) return undefined;
+  const { ref, sha } = base as { ref?: unknown; sha?: unknown };
+  return typeof ref === 'string' && typeof sha === 'string' ? { ref, sha } : undefined;
 }
 
 function repositoryFromPayload(context: Context): string | undefined {

@@ -1,9 +1,12 @@
 import { definitionGraph } from '../../pipeline/graph';
 import type { PropertyFileReport } from '../pipeline/execution-results';
+import type { RunContext } from '../github/context';
+import { executionMetrics, numericLeaves, type MetricsRecord } from '../pipeline/metrics-record';
 import type { StepView } from '../pipeline/steps';
 import type { ExecutionReport } from '../pipeline/wait';
-import { formatDuration } from './format';
+import { formatDuration, formatNumber } from './format';
 import { cell, codeBlock, details, inlineCode, sections, table } from './markdown';
+import { renderMetricsComparison } from './metrics-comparison';
 import { renderMermaid } from './mermaid';
 import { statusIcon } from './progress';
 
@@ -11,6 +14,8 @@ export interface ExecutionSummaryOptions {
   /** Lines saying where to look when a step failed (console links or the local job log). */
   readonly whereToLook?: readonly string[];
   readonly timeoutMinutes?: number;
+  /** An earlier run's metrics to compare with (e.g. the base branch's last run). */
+  readonly baseline?: { readonly record: MetricsRecord; readonly context: Pick<RunContext, 'base'> };
 }
 
 /** The job summary of a finished (or abandoned) wait: outcome, DAG coloured by status, steps, metrics, reports, model. */
@@ -26,6 +31,8 @@ export function renderExecutionSummary(
     stepsTable(report.steps),
     metrics(report),
     ...report.reports.map(propertyFile),
+    options.baseline &&
+      renderMetricsComparison(executionMetrics(report), options.baseline.record, options.baseline.context),
     lambdaOutputs(report),
   );
 }
@@ -120,15 +127,4 @@ function lambdaOutputs(report: ExecutionReport): string | undefined {
     ['Step', 'Output', 'Value'],
     report.lambdaOutputs.map((output) => [output.step, output.name, output.value]),
   )}`;
-}
-
-/** `regression_metrics.rmse.value` → 2.2 for every number in a report. */
-export function numericLeaves(value: unknown, path = ''): [string, number][] {
-  if (typeof value === 'number') return [[path || 'value', value]];
-  if (typeof value !== 'object' || value === null) return [];
-  return Object.entries(value).flatMap(([key, child]) => numericLeaves(child, path ? `${path}.${key}` : key));
-}
-
-function formatNumber(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toPrecision(6).replace(/\.?0+$/, '');
 }

@@ -18,3 +18,8 @@ export function secondsBetween(
   if (!start) return undefined;
   return Math.max(0, ((end?.getTime() ?? now) - start.getTime()) / 1000);
 }
+
+/** Six significant digits, no trailing zeros: 2.23457, 0.5, 12. */
+export function formatNumber(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toPrecision(6).replace(/\.?0+$/, '');
+}

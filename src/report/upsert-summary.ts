@@ -1,3 +1,4 @@
+import { formatDiff, type DefinitionDiff } from '../../pipeline/diff';
 import { definitionGraph } from '../../pipeline/graph';
 import type { AssetUploadResult } from '../pipeline/assets';
 import type { UpsertResult } from '../pipeline/upsert';
@@ -10,8 +11,14 @@ export interface UpsertSummaryInput {
   readonly upsert: UpsertResult;
   readonly executionArn?: string;
   readonly assets?: AssetUploadResult;
-  /** A readable diff of the previous and new definition (when the definition changed). */
-  readonly definitionDiff?: string;
+  readonly comparison?: DefinitionComparison;
+}
+
+/** The new definition against another: the deployed one, or a given one such as the base branch's. */
+export interface DefinitionComparison {
+  /** Markdown naming what is compared with, e.g. "the base branch `main`". */
+  readonly against: string;
+  readonly diff: DefinitionDiff;
 }
 
 /** The job summary of an upsert: what changed, the DAG, the definition diff, the execution started. */
@@ -35,8 +42,23 @@ export function renderUpsertSummary(input: UpsertSummaryInput): string {
     `## SageMaker pipeline ${inlineCode(input.pipelineName)} ${verdict}`,
     facts.join('\n'),
     `### Pipeline\n\n${codeBlock('mermaid', renderMermaid(definitionGraph(input.definition)))}`,
-    input.definitionDiff !== undefined && upsert.changed && !upsert.created
-      ? `### Definition changes\n\n${details('Definition diff', codeBlock('text', input.definitionDiff || '(no definition change)'), true)}`
-      : undefined,
+    input.comparison && renderDefinitionChanges(input.comparison),
   );
+}
+
+/** What the definition changes against the other one: a count and the readable diff. */
+export function renderDefinitionChanges(comparison: DefinitionComparison): string {
+  const { diff } = comparison;
+  const heading = `### Definition changes against ${comparison.against}`;
+  if (diff.identical) return `${heading}\n\nNo differences.`;
+  const counts = [
+    count(diff.parameters.length, 'parameter'),
+    count(diff.steps.length, 'step'),
+    count(diff.other.length, 'other setting'),
+  ].filter(Boolean);
+  return `${heading}\n\n${counts.join(', ')} changed.\n\n${details('Definition diff', codeBlock('text', formatDiff(diff)), true)}`;
+}
+
+function count(n: number, noun: string): string | undefined {
+  return n === 0 ? undefined : `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -12,6 +12,8 @@ let server: Awaited<ReturnType<typeof startCountingServer>>;
 let dir: string;
 let definitionFile: string;
 let templateFile: string;
+let notJsonFile: string;
+let notMetricsFile: string;
 
 beforeAll(async () => {
   server = await startCountingServer();
@@ -20,6 +22,10 @@ beforeAll(async () => {
     path.join(dir, 'pipeline.json'),
     synthesizeAbalone(abaloneDefaults()),
   ));
+  notJsonFile = path.join(dir, 'not-json.json');
+  fs.writeFileSync(notJsonFile, '{"Version": ');
+  notMetricsFile = path.join(dir, 'metrics.json');
+  fs.writeFileSync(notMetricsFile, JSON.stringify({ rmse: 2.1 }));
   templateFile = path.join(dir, 'template.json');
   fs.writeFileSync(
     templateFile,
@@ -136,6 +142,30 @@ const CASES: Case[] = [
     'upsert-sagemaker-pipeline',
     upsert({ 'assets-manifest': 'build/none.assets.json' }),
     /Input "assets-manifest": file "build\/none.assets.json" does not exist/,
+  ],
+  [
+    'base definition missing',
+    'upsert-sagemaker-pipeline',
+    upsert({ 'base-definition-file': 'build/base/pipeline.json' }),
+    /Input "base-definition-file": file "build\/base\/pipeline.json" does not exist/,
+  ],
+  [
+    'base definition not JSON',
+    'upsert-sagemaker-pipeline',
+    () => upsert({ 'base-definition-file': notJsonFile })(),
+    /Input "base-definition-file": expected pipeline definition JSON in .*not-json.json; it does not parse/,
+  ],
+  [
+    'baseline metrics missing',
+    'wait-for-execution',
+    wait({ 'baseline-metrics-file': 'build/metrics/metrics.json' }),
+    /Input "baseline-metrics-file": file "build\/metrics\/metrics.json" does not exist/,
+  ],
+  [
+    'baseline metrics not a metrics record',
+    'wait-for-execution',
+    () => wait({ 'baseline-metrics-file': notMetricsFile })(),
+    /Input "baseline-metrics-file": .*metrics.json is not a metrics record: expected a JSON object with "format": "mlops-metrics\/1"/,
   ],
   [
     'malformed execution ARN',

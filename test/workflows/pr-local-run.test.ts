@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { startLocalAws, type LocalAws } from '../../local';
+import { formatNumber } from '../../src/report/format';
 import { firstFeatureRow, localClients, predict } from './replay/endpoint-check';
 import { startFakeGitHubApi, type FakeGitHubApi } from './replay/fake-github-api';
 import { assertReplaySucceeded, replayWorkflow, type JobRecord } from './replay/replayer';
@@ -10,17 +11,29 @@ import { assertReplaySucceeded, replayWorkflow, type JobRecord } from './replay/
 const ROOT = join(__dirname, '..', '..');
 const BASE_SHA = 'b'.repeat(40);
 const BASE_RMSE = 2.5;
+const EVALUATION_RMSE = 'Evaluate/EvaluationReport/regression_metrics.rmse.value';
+
+/** The base commit: the working tree with another default RMSE threshold. */
+function baseCommit(checkout: string): void {
+  const file = join(checkout, 'pipeline', 'abalone.ts');
+  const source = readFileSync(file, 'utf8');
+  const edited = source.replace('const DEFAULT_RMSE_THRESHOLD = 3.0;', 'const DEFAULT_RMSE_THRESHOLD = 3.5;');
+  if (edited === source) throw new Error(`${file}: the default RMSE threshold moved; update this test`);
+  writeFileSync(file, edited);
+}
 
 /**
- * pr.yml's local-run job, replayed step by step from the YAML: the local AWS start stands in for the
- * test's in-process one, the rest runs for real — `mlops pipeline synth`, the committed action bundles
- * (upsert → wait → approved-model → deploy-endpoint), `cdk synth` and the metrics steps.
+ * pr.yml's definition and local-run jobs, replayed step by step from the YAML: the local AWS start stands
+ * in for the test's in-process one, the base branch is the working tree with another RMSE threshold, and
+ * the rest runs for real — `mlops pipeline synth` (head and base), the committed action bundles
+ * (upsert → wait → approved-model → deploy-endpoint), `cdk synth` and the metrics cache.
  */
-describe('pr.yml local-run job (replayed against the local AWS)', () => {
+describe('pr.yml definition and local-run jobs (replayed against the local AWS)', () => {
   let work: string;
   let aws: LocalAws;
   let github: FakeGitHubApi;
   let job: JobRecord;
+  let definitionJob: JobRecord;
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'replay-pr-'));
@@ -30,14 +43,23 @@ describe('pr.yml local-run job (replayed against the local AWS)', () => {
     mkdirSync(baseMetrics);
     writeFileSync(
       join(baseMetrics, 'metrics.json'),
-      JSON.stringify({ sha: BASE_SHA, rmse: BASE_RMSE, pipeline: null }),
+      JSON.stringify({
+        format: 'mlops-metrics/1',
+        executionArn: 'arn:aws:sagemaker:us-east-1:000000000000:pipeline/abalone-pipeline/execution/base',
+        status: 'Succeeded',
+        commit: BASE_SHA,
+        ref: 'refs/heads/main',
+        recordedAt: '2026-11-24T10:00:00.000Z',
+        metrics: { [EVALUATION_RMSE]: BASE_RMSE, 'Train/validation:rmse': 2.4 },
+      }),
     );
     const result = await replayWorkflow({
       workflow: '.github/workflows/pr.yml',
       repoRoot: ROOT,
       workDir: join(work, 'replay'),
       awsEndpoint: aws.endpoint,
-      jobs: ['local-run'],
+      jobs: ['definition', 'local-run'],
+      commits: { [BASE_SHA]: baseCommit },
       githubApiUrl: github.url,
       event: {
         name: 'pull_request',
@@ -51,14 +73,24 @@ describe('pr.yml local-run job (replayed against the local AWS)', () => {
       caches: [{ key: `mlops-metrics-${BASE_SHA}`, path: 'build/metrics', source: baseMetrics }],
     });
     assertReplaySucceeded(result);
-    job = result.jobs[0] as JobRecord;
-  }, 240_000);
+    const byKey = (key: string) => result.jobs.find((record) => record.key === key) as JobRecord;
+    job = byKey('local-run');
+    definitionJob = byKey('definition');
+  }, 300_000);
 
   afterAll(async () => {
     await aws?.stop();
     await github?.close();
     rmSync(work, { recursive: true, force: true });
   });
+
+  const evaluationRmse = (): number => {
+    const report = job.steps.find((step) => step.id === 'wait')?.outputs['evaluation-report'] ?? '{}';
+    return Number(
+      (JSON.parse(report) as { regression_metrics?: { rmse?: { value?: number } } }).regression_metrics?.rmse
+        ?.value,
+    );
+  };
 
   const rmse = (): number =>
     Number(job.steps.find((step) => step.id === 'deploy')?.outputs['smoke-test-rmse']);
@@ -75,25 +107,54 @@ describe('pr.yml local-run job (replayed against the local AWS)', () => {
     expect(job.steps.find((step) => step.id === 'wait')?.outputs.status).toBe('Succeeded');
   });
 
-  it('ends with the endpoint RMSE, compared with the base branch, in the job summary', () => {
+  it('diffs the definition against the base branch in the definition job’s summary', () => {
+    expect(definitionJob.summary).toContain('### Pipeline definition: changes against main');
+    expect(definitionJob.summary).toMatch(/~ RmseThreshold \(Float\)\n\s+~ DefaultValue: 3\.5 → 3/);
+  });
+
+  it('ends with the endpoint RMSE in the job summary, after the metrics against the base commit', () => {
     expect(rmse()).toBeGreaterThan(1);
     expect(rmse()).toBeLessThan(3.5);
-    const delta = rmse() - BASE_RMSE;
-    expect(job.summary).toContain(`### Endpoint RMSE on the held-out rows: ${rmse().toFixed(4)}`);
-    expect(job.summary).toContain(`| base \`${BASE_SHA.slice(0, 12)}\` (the base commit) | ${BASE_RMSE} |`);
-    expect(job.summary).toContain(
-      `| ${rmse().toFixed(4)} (${delta >= 0 ? '+' : ''}${delta.toFixed(4)} against base) |`,
+    expect(job.summary).toMatch(
+      new RegExp(`### Endpoint RMSE on the \\d+ held-out rows: ${rmse().toFixed(4)}\\n*$`),
     );
+    expect(job.summary).toContain('### Metrics against the base branch');
+    expect(job.summary).toContain(`the run for the base commit \`${BASE_SHA.slice(0, 12)}\``);
     expect(job.summary).toContain('```mermaid');
   });
 
-  it('keeps one sticky PR comment with the pipeline DAG and the endpoint RMSE', () => {
+  it('keeps one sticky PR comment: definition diff, DAG, metrics against the base, endpoint RMSE', () => {
     expect(github.comments).toHaveLength(1);
     const [comment] = github.comments;
     expect(comment?.issue).toBe(7);
-    expect(comment?.body).toContain('```mermaid');
-    expect(comment?.body).toContain(String(rmse()).slice(0, 4));
-    expect(github.requests.filter((request) => request.startsWith('PATCH'))).toHaveLength(1);
+    const body = comment?.body ?? '';
+    const sections = [...body.matchAll(/<!-- section:([\w-]+) -->/g)].map((match) => match[1]);
+    expect(sections).toEqual([
+      'upsert-sagemaker-pipeline',
+      'wait-for-execution',
+      'deploy-endpoint-abalone-endpoint-pr',
+    ]);
+    expect(body).toContain(
+      `### Definition changes against the base branch \`main\` (\`${BASE_SHA.slice(0, 12)}\`)`,
+    );
+    expect(body).toContain('~ DefaultValue: 3.5 → 3');
+    expect(body).toContain('```mermaid');
+    const evaluation = evaluationRmse();
+    const change = evaluation - BASE_RMSE;
+    expect(body).toContain(
+      `| ${EVALUATION_RMSE} | 2.5 | ${formatNumber(evaluation)} | ${change < 0 ? '-' : '+'}${formatNumber(Math.abs(change))} (`,
+    );
+    expect(body).toContain(`**Smoke test RMSE:** ${rmse().toFixed(4)}`);
+    expect(github.requests.filter((request) => request.startsWith('POST'))).toHaveLength(1);
+  });
+
+  it('writes this run’s metrics record over the restored baseline, for push runs to cache', () => {
+    const written = JSON.parse(
+      readFileSync(join(job.workspace ?? '', 'build', 'metrics', 'metrics.json'), 'utf8'),
+    ) as { format: string; status: string; commit: string; metrics: Record<string, number> };
+    expect(written).toMatchObject({ format: 'mlops-metrics/1', status: 'Succeeded' });
+    expect(written.commit).not.toBe(BASE_SHA);
+    expect(written.metrics[EVALUATION_RMSE]).toBe(evaluationRmse());
   });
 
   it('leaves an endpoint that answers', async () => {

@@ -9,6 +9,7 @@ import { validateDefinition } from '../../../pipeline/validate';
 import { tagValue, type Tag } from '../../github/context';
 import { checkFile, InputError, type Inputs } from '../inputs';
 import { PATTERNS } from '../patterns';
+import { readPrCommentInputs, type PrCommentSettings } from '../pr-comment';
 
 export interface UpsertInputs {
   readonly pipelineName: string;
@@ -23,6 +24,9 @@ export interface UpsertInputs {
   readonly executionDisplayName?: string;
   readonly clientRequestToken?: string;
   readonly assetsManifest?: AssetsManifest;
+  /** A definition to compare with instead of the deployed one (e.g. the base branch's). */
+  readonly baseDefinition?: { readonly file: string; readonly definition: unknown };
+  readonly prComment?: PrCommentSettings;
 }
 
 const MAX_DESCRIPTION = 3072;
@@ -69,6 +73,8 @@ export function readUpsertInputs(inputs: Inputs): UpsertInputs {
     PATTERNS.clientRequestToken.expected,
   );
   const manifestFile = inputs.file('assets-manifest');
+  const baseDefinition = readBaseDefinition(inputs);
+  const prComment = readPrCommentInputs(inputs);
   return {
     pipelineName,
     definition,
@@ -82,7 +88,22 @@ export function readUpsertInputs(inputs: Inputs): UpsertInputs {
     ...(executionDisplayName !== undefined ? { executionDisplayName } : {}),
     ...(clientRequestToken !== undefined ? { clientRequestToken } : {}),
     ...(manifestFile !== undefined ? { assetsManifest: readManifest(manifestFile) } : {}),
+    ...(baseDefinition ? { baseDefinition } : {}),
+    ...(prComment ? { prComment } : {}),
   };
+}
+
+function readBaseDefinition(inputs: Inputs): UpsertInputs['baseDefinition'] {
+  const file = inputs.file('base-definition-file');
+  if (file === undefined) return undefined;
+  try {
+    return { file, definition: JSON.parse(fs.readFileSync(file, 'utf8')) };
+  } catch (error) {
+    throw new InputError(
+      'base-definition-file',
+      `expected pipeline definition JSON in ${file}; it does not parse: ${(error as Error).message}`,
+    );
+  }
 }
 
 function readDefinition(inputs: Inputs): unknown {

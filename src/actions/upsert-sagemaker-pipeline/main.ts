@@ -2,17 +2,29 @@ import { randomUUID } from 'node:crypto';
 
 import * as core from '@actions/core';
 
-import { diffDefinitions, formatDiff } from '../../../pipeline/diff';
-import { readRunContext, runDescription, runDisplayName, runTags } from '../../github/context';
+import { diffDefinitions } from '../../../pipeline/diff';
+import {
+  readRunContext,
+  runDescription,
+  runDisplayName,
+  runTags,
+  type RunContext,
+} from '../../github/context';
 import { uploadMissingAssets, type AssetUploadResult } from '../../pipeline/assets';
 import { createPipelineClients } from '../../pipeline/clients';
 import { deriveClientRequestToken, startExecution } from '../../pipeline/start';
-import { upsertPipeline } from '../../pipeline/upsert';
-import { renderUpsertSummary } from '../../report/upsert-summary';
+import { upsertPipeline, type UpsertResult } from '../../pipeline/upsert';
+import { inlineCode } from '../../report/markdown';
+import {
+  renderDefinitionChanges,
+  renderUpsertSummary,
+  type DefinitionComparison,
+} from '../../report/upsert-summary';
 import { actionReporter } from '../action-reporter';
 import { actionClientOptions, runAction, setOutputs, writeSummary } from '../action-runtime';
 import { Inputs } from '../inputs';
-import { readUpsertInputs } from './inputs';
+import { updatePrComment } from '../pr-comment';
+import { readUpsertInputs, type UpsertInputs } from './inputs';
 
 /** upsert-sagemaker-pipeline: validate, upload missing assets, create or update the pipeline, start an execution. */
 export function run(): Promise<void> {
@@ -72,10 +84,7 @@ export function run(): Promise<void> {
       ));
       setOutputs({ 'execution-arn': executionArn });
     }
-    const definitionDiff =
-      upsert.previousDefinition !== undefined
-        ? formatDiff(diffDefinitions(upsert.previousDefinition, inputs.definition))
-        : undefined;
+    const comparison = definitionComparison(inputs, upsert, context);
     await writeSummary(
       renderUpsertSummary({
         pipelineName: inputs.pipelineName,
@@ -83,8 +92,39 @@ export function run(): Promise<void> {
         upsert,
         ...(executionArn ? { executionArn } : {}),
         ...(assets ? { assets } : {}),
-        ...(definitionDiff !== undefined ? { definitionDiff } : {}),
+        ...(comparison ? { comparison } : {}),
       }),
     );
+    if (comparison) {
+      await updatePrComment(
+        inputs.prComment,
+        {
+          section: 'upsert-sagemaker-pipeline',
+          content: `## Pipeline ${inlineCode(inputs.pipelineName)}\n\n${renderDefinitionChanges(comparison)}`,
+        },
+        reporter,
+      );
+    }
   });
+}
+
+/** Against the given base definition when there is one, else against the deployed one when it changed. */
+function definitionComparison(
+  inputs: UpsertInputs,
+  upsert: UpsertResult,
+  context: RunContext,
+): DefinitionComparison | undefined {
+  if (inputs.baseDefinition) {
+    return {
+      against: context.base
+        ? `the base branch ${inlineCode(context.base.ref)} (${inlineCode(context.base.sha.slice(0, 12))})`
+        : inlineCode(inputs.baseDefinition.file),
+      diff: diffDefinitions(inputs.baseDefinition.definition, inputs.definition),
+    };
+  }
+  if (upsert.previousDefinition === undefined || !upsert.changed) return undefined;
+  return {
+    against: 'the deployed pipeline',
+    diff: diffDefinitions(upsert.previousDefinition, inputs.definition),
+  };
 }

@@ -1,3 +1,4 @@
+import { readMetricsRecord, type MetricsRecord } from '../../pipeline/metrics-record';
 import type { PollBounds } from '../../pipeline/poll-interval';
 import { InputError, type Inputs } from '../inputs';
 import { PATTERNS } from '../patterns';
@@ -10,6 +11,10 @@ export interface WaitInputs {
   readonly stopOnTimeout: boolean;
   readonly stopOnCancel: boolean;
   readonly prComment?: PrCommentSettings;
+  /** Where to write this execution's metrics record. */
+  readonly metricsFile?: string;
+  /** An earlier run's metrics record to compare with; read before anything is written. */
+  readonly baseline?: MetricsRecord;
 }
 
 export const DEFAULT_TIMEOUT_MINUTES = 120;
@@ -28,6 +33,8 @@ export function readWaitInputs(inputs: Inputs): WaitInputs {
     DEFAULT_TIMEOUT_MINUTES,
   );
   const prComment = readPrCommentInputs(inputs);
+  const metricsFile = inputs.optional('metrics-file');
+  const baseline = readBaseline(inputs);
   return {
     executionArn,
     timeoutMinutes,
@@ -35,7 +42,19 @@ export function readWaitInputs(inputs: Inputs): WaitInputs {
     stopOnTimeout: inputs.boolean('stop-on-timeout', false),
     stopOnCancel: inputs.boolean('stop-on-cancel', true),
     ...(prComment ? { prComment } : {}),
+    ...(metricsFile !== undefined ? { metricsFile } : {}),
+    ...(baseline ? { baseline } : {}),
   };
+}
+
+function readBaseline(inputs: Inputs): MetricsRecord | undefined {
+  const file = inputs.file('baseline-metrics-file');
+  if (file === undefined) return undefined;
+  try {
+    return readMetricsRecord(file);
+  } catch (error) {
+    throw new InputError('baseline-metrics-file', (error as Error).message);
+  }
 }
 
 const NUMBER = '(\\d+(?:\\.\\d+)?|\\.\\d+)';

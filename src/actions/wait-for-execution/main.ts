@@ -1,6 +1,8 @@
 import * as core from '@actions/core';
 
+import { readRunContext } from '../../github/context';
 import { createPipelineClients } from '../../pipeline/clients';
+import { metricsRecord, writeMetricsRecord } from '../../pipeline/metrics-record';
 import { isLocalEndpoint, whereToLook } from '../../pipeline/where-to-look';
 import { waitForExecution, type ExecutionReport } from '../../pipeline/wait';
 import { formatDuration } from '../../report/format';
@@ -46,9 +48,15 @@ export function run(): Promise<void> {
       ...localStateDir(),
     });
     setExecutionOutputs(report);
+    const context = readRunContext();
+    if (inputs.metricsFile !== undefined) {
+      writeMetricsRecord(inputs.metricsFile, metricsRecord(report, context));
+      core.info(`Metrics written to ${inputs.metricsFile}`);
+    }
     const summary = renderExecutionSummary(report, {
       whereToLook: look,
       timeoutMinutes: inputs.timeoutMinutes,
+      ...(inputs.baseline ? { baseline: { record: inputs.baseline, context } } : {}),
     });
     await writeSummary(summary);
     await updatePrComment(

@@ -20,7 +20,10 @@ test('reads the run from the runner environment and the pull request from the ev
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'context-'));
   try {
     const eventFile = path.join(dir, 'event.json');
-    fs.writeFileSync(eventFile, JSON.stringify({ pull_request: { number: 12 } }));
+    fs.writeFileSync(
+      eventFile,
+      JSON.stringify({ pull_request: { number: 12, base: { ref: 'main', sha: 'ba5e' } } }),
+    );
     Object.assign(process.env, {
       GITHUB_REPOSITORY: 'acme/models',
       GITHUB_SHA: 'f00dfeed',
@@ -39,6 +42,7 @@ test('reads the run from the runner environment and the pull request from the ev
       runAttempt: 2,
       runUrl: 'https://ghe.example/acme/models/actions/runs/77/attempts/2',
       pullRequest: 12,
+      base: { ref: 'main', sha: 'ba5e' },
       apiUrl: 'https://ghe.example/api/v3',
     });
     expect(runDescription(context)).toBe(

@@ -1,5 +1,6 @@
 import type { ExecutionReport } from '../../../src/pipeline/wait';
-import { numericLeaves, renderExecutionSummary } from '../../../src/report/execution-summary';
+import { numericLeaves } from '../../../src/pipeline/metrics-record';
+import { renderExecutionSummary } from '../../../src/report/execution-summary';
 
 const definition = {
   Version: '2020-12-01',

@@ -14,6 +14,8 @@ export interface ReplayEnvironment {
   /** The local AWS the replay targets (it stands in for the credentials step and the local AWS start step). */
   readonly awsEndpoint: string;
   readonly github: Readonly<Record<string, Value>>;
+  /** Other commits `actions/checkout` can deliver, as edits to a copy of the working tree. */
+  readonly commits: Readonly<Record<string, (checkout: string) => void>>;
   readonly log: (line: string) => void;
 }
 

@@ -19,7 +19,7 @@ import { checkoutWorkingTree, linkNodeModules } from './workspace';
  *
  * | action                                  | local equivalent                                                                 |
  * |-----------------------------------------|----------------------------------------------------------------------------------|
- * | actions/checkout                        | copies the working tree (tracked + new files) into the workspace (or `path`); only the workflow's own repository can be checked out |
+ * | actions/checkout                        | copies the working tree (tracked + new files) into the workspace (or `path`); only the workflow's own repository; a `ref` other than `github.sha` must be one of the replay's `commits` (a copy the test edits) |
  * | actions/setup-node                      | checks the requested major version is not newer than the local `node`             |
  * | aws-actions/configure-aws-credentials   | requires `id-token: write` and a role ARN, then exports static credentials, the region and AWS_ENDPOINT_URL of the local AWS |
  * | actions/upload-artifact                 | copies `path` (one file or folder) to the replay's artifact store; a name can be uploaded once |
@@ -103,8 +103,17 @@ const checkout: LocalEquivalent = {
     if (relative(job.workspace, destination).startsWith('..')) {
       throw new Error(`actions/checkout: path '${inputs.path}' is outside the workspace`);
     }
+    const sha = String(job.replay.github.sha);
+    const ref = inputs.ref ?? '';
+    const editToCommit = ref === '' || ref === sha ? undefined : job.replay.commits[ref];
+    if (ref !== '' && ref !== sha && editToCommit === undefined) {
+      throw new Error(
+        `actions/checkout: the replay has the working tree (${sha}) and the commits the test gives (${Object.keys(job.replay.commits).join(', ') || 'none'}), not '${ref}'`,
+      );
+    }
     checkoutWorkingTree(job.replay.repoRoot, destination);
-    return { ref: inputs.ref ?? '', commit: String(job.replay.github.sha) };
+    editToCommit?.(destination);
+    return { ref, commit: editToCommit ? ref : sha };
   },
 };
 

@@ -21,6 +21,8 @@ export interface JobRecord {
   readonly outputs: Readonly<Record<string, string>>;
   readonly steps: readonly StepRecord[];
   readonly summary: string;
+  /** The job's workspace as the steps left it (absent for skipped jobs and reusable-workflow calls). */
+  readonly workspace?: string;
   /** When the job started and finished, in the replay's event order (1, 2, ...). */
   readonly started: number;
   readonly finished: number;

@@ -59,6 +59,11 @@ export interface ReplayOptions {
   readonly githubApiUrl?: string;
   /** Caches present before the run, e.g. metrics saved by an earlier run on the base branch. */
   readonly caches?: ReadonlyArray<{ readonly key: string; readonly path: string; readonly source: string }>;
+  /**
+   * Commits other than the working tree's that `actions/checkout` with `ref:` may ask for (e.g. the pull
+   * request's base), each as edits the test makes to a copy of the working tree. Any other ref fails.
+   */
+  readonly commits?: Readonly<Record<string, (checkout: string) => void>>;
   /** Progress lines (job and step names); silent by default. */
   readonly log?: (line: string) => void;
 }
@@ -80,6 +85,7 @@ export async function replayWorkflow(options: ReplayOptions): Promise<ReplayResu
     cacheDir: join(options.workDir, 'cache'),
     awsEndpoint: options.awsEndpoint,
     github,
+    commits: options.commits ?? {},
     log: options.log ?? (() => undefined),
   };
   (options.caches ?? []).forEach((entry) => seedCache(environment.cacheDir, entry));

@@ -90,6 +90,7 @@ export async function runSteps(stepsJob: StepsJob): Promise<Omit<JobRun, 'key' |
     outputs,
     steps: records,
     summary: runtime.summaries.join('\n'),
+    workspace: runtime.workspace,
   };
 }
 
