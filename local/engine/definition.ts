@@ -2,65 +2,33 @@
  * The parts of a SageMaker pipeline definition (the JSON CreatePipeline stores) the executor reads.
  * Validation proper is the project validator's job (pipeline/validate.ts); these types only name fields.
  */
-export type ParameterType = 'String' | 'Integer' | 'Float' | 'Boolean';
+import type {
+  ConditionStepArguments,
+  PipelineDefinition as WirePipelineDefinition,
+  StepDefinition,
+} from '../../pipeline/dsl/wire';
 
-export interface ParameterDefinition {
-  readonly Name: string;
-  readonly Type: ParameterType;
-  readonly DefaultValue?: unknown;
-  readonly EnumValues?: readonly string[];
-}
+export type {
+  OutputParameterDefinition as OutputParameter,
+  ParameterDefinition,
+  ParameterType,
+  PropertyFileDefinition as PropertyFile,
+  RetryPolicyDefinition as RetryPolicy,
+  StepDefinition,
+} from '../../pipeline/dsl/wire';
 
-export interface RetryPolicy {
-  readonly ExceptionType: readonly string[];
-  readonly IntervalSeconds?: number;
-  readonly BackoffRate?: number;
-  readonly MaxAttempts?: number;
-  readonly ExpireAfterMin?: number;
-}
+/**
+ * The DSL's wire shape, except that other writers (the SageMaker Python SDK) may leave out Version,
+ * Metadata and Parameters, and the experiment config is passed on as it is.
+ */
+export type PipelineDefinition = Pick<WirePipelineDefinition, 'Steps'> &
+  Partial<Pick<WirePipelineDefinition, 'Version' | 'Metadata' | 'Parameters'>> & {
+    readonly PipelineExperimentConfig?: Readonly<Record<string, unknown>>;
+  };
 
-export interface CacheConfig {
-  readonly Enabled?: boolean;
-  readonly ExpireAfter?: string;
-}
-
-export interface PropertyFile {
-  readonly PropertyFileName: string;
-  readonly OutputName: string;
-  readonly FilePath: string;
-}
-
-export interface OutputParameter {
-  readonly OutputName: string;
-  readonly OutputType?: ParameterType;
-}
-
-export interface StepDefinition {
-  readonly Name: string;
-  readonly Type: string;
-  readonly Arguments?: unknown;
-  readonly DependsOn?: readonly string[];
-  readonly DisplayName?: string;
-  readonly Description?: string;
-  readonly RetryPolicies?: readonly RetryPolicy[];
-  readonly CacheConfig?: CacheConfig;
-  readonly PropertyFiles?: readonly PropertyFile[];
-  readonly FunctionArn?: unknown;
-  readonly OutputParameters?: readonly OutputParameter[];
-}
-
-export interface ConditionArguments {
-  readonly Conditions: readonly unknown[];
-  readonly IfSteps?: readonly StepDefinition[];
-  readonly ElseSteps?: readonly StepDefinition[];
-}
-
-export interface PipelineDefinition {
-  readonly Version?: string;
-  readonly Parameters?: readonly ParameterDefinition[];
-  readonly PipelineExperimentConfig?: Record<string, unknown>;
-  readonly Steps: readonly StepDefinition[];
-}
+/** Condition steps' Arguments; If/Else lists may be absent in SDK-written definitions. */
+export type ConditionArguments = Pick<ConditionStepArguments, 'Conditions'> &
+  Partial<Pick<ConditionStepArguments, 'IfSteps' | 'ElseSteps'>>;
 
 /** Parses stored definition text; the text was validated when the pipeline was created or updated. */
 export function parseDefinition(text: string): PipelineDefinition {

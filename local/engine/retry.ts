@@ -30,7 +30,9 @@ export interface RetryQuestion {
 export function retryDelayMs(question: RetryQuestion): number | undefined {
   const { exceptionType, attempts } = question;
   if (!exceptionType) return undefined;
-  const policy = question.policies.find((candidate) => candidate.ExceptionType.includes(exceptionType));
+  const policy = question.policies.find((candidate) =>
+    candidate.ExceptionType.some((type) => type === exceptionType),
+  );
   if (!policy) return undefined;
   const retriesDone = attempts - 1;
   if (policy.ExpireAfterMin !== undefined) {

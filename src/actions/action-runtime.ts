@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 
 import type { AwsClientOptions } from '../aws/clients';
-import { describeError } from '../pipeline/transient-errors';
+import { describeError } from '../aws/transient-errors';
 
 /**
  * Runs an action body: any error fails the step with its message (input errors already name the

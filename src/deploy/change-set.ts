@@ -8,7 +8,7 @@ import {
   type Parameter,
 } from '@aws-sdk/client-cloudformation';
 
-import type { Clock } from '../pipeline/clock';
+import type { Clock } from '../aws/clock';
 import type { Reporter } from '../report/reporter';
 import { pollUntil } from './poll-until';
 

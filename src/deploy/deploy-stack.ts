@@ -7,7 +7,7 @@ import {
 import type { S3Client } from '@aws-sdk/client-s3';
 
 import { createClient, resolveEndpoint, resolveRegion, type AwsClientOptions } from '../aws/clients';
-import { systemClock, type Clock } from '../pipeline/clock';
+import { systemClock, type Clock } from '../aws/clock';
 import type { Reporter } from '../report/reporter';
 import { createChangeSet, deleteChangeSet, type ResourceChangeRow, type WaitContext } from './change-set';
 import { pollUntil } from './poll-until';

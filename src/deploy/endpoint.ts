@@ -1,7 +1,7 @@
 import { DescribeEndpointCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, type SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 
-import type { Clock } from '../pipeline/clock';
+import type { Clock } from '../aws/clock';
 import type { Reporter } from '../report/reporter';
 import { pollUntil } from './poll-until';
 

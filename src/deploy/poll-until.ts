@@ -1,5 +1,5 @@
-import type { Clock } from '../pipeline/clock';
-import { describeError, isTransientError } from '../pipeline/transient-errors';
+import type { Clock } from '../aws/clock';
+import { describeError, isTransientError } from '../aws/transient-errors';
 import type { Reporter } from '../report/reporter';
 import { formatDuration } from '../report/format';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import type { S3Client } from '@aws-sdk/client-s3';
 
-import { putS3Object } from '../pipeline/s3-objects';
+import { putS3Object } from '../aws/s3-objects';
 import { MAX_INLINE_TEMPLATE_BYTES, type TemplateFile } from './template';
 
 export interface TemplateLocationOptions {

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 
+import { s3ObjectExists } from '../aws/s3-objects';
 import {
   assetObject,
   resolveAssetPath,
@@ -9,7 +10,6 @@ import {
 } from '../../pipeline/assets';
 import type { Reporter } from '../report/reporter';
 import type { PipelineClients } from './clients';
-import { s3ObjectExists } from './s3-objects';
 
 export interface AssetUploadResult {
   readonly uploaded: readonly AssetEntry[];

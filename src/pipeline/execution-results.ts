@@ -4,11 +4,11 @@ import {
   DescribeTrainingJobCommand,
 } from '@aws-sdk/client-sagemaker';
 
+import { readS3Text } from '../aws/s3-objects';
+import { describeError } from '../aws/transient-errors';
 import { flattenSteps } from '../../pipeline/inspect/steps';
 import type { PipelineClients } from './clients';
-import { readS3Text } from './s3-objects';
 import { resourceNameOf, type StepView } from './steps';
-import { describeError } from './transient-errors';
 
 export interface TrainingMetric {
   readonly step: string;

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 
 import { AddTagsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
 
+import { describeError } from '../aws/transient-errors';
 import { executionParameterList, type ExecutionParameterValues } from '../../pipeline/execution-parameters';
 import type { RunContext, Tag } from '../github/context';
 import type { Reporter } from '../report/reporter';
 import type { PipelineClients } from './clients';
-import { describeError } from './transient-errors';
 
 export interface StartOptions {
   readonly pipelineName: string;

@@ -5,15 +5,15 @@ import {
   type DescribePipelineExecutionCommandOutput,
 } from '@aws-sdk/client-sagemaker';
 
+import { systemClock, type Clock } from '../aws/clock';
+import { describeError, isTransientError } from '../aws/transient-errors';
 import { secondsBetween } from '../report/format';
 import { StepProgress } from '../report/progress';
 import type { Reporter } from '../report/reporter';
 import type { PipelineClients } from './clients';
-import { systemClock, type Clock } from './clock';
 import { collectExecutionResults, type ExecutionResults } from './execution-results';
 import { PollInterval, type PollBounds } from './poll-interval';
 import { listExecutionSteps, type StepView } from './steps';
-import { describeError, isTransientError } from './transient-errors';
 
 export const TERMINAL_EXECUTION_STATUSES: ReadonlySet<string> = new Set(['Succeeded', 'Failed', 'Stopped']);
 

@@ -17,9 +17,9 @@ import { readCsvRows, smokeTestEndpoint, waitForEndpoint } from '../deploy/endpo
 import { stackEndpointName } from '../deploy/stack-endpoint';
 import { readTemplate } from '../deploy/template';
 import { uploadMissingAssets } from '../pipeline/assets';
-import { systemClock } from '../pipeline/clock';
+import { systemClock } from '../aws/clock';
 import { createPipelineClients, type PipelineClients } from '../pipeline/clients';
-import { readS3Text } from '../pipeline/s3-objects';
+import { readS3Text } from '../aws/s3-objects';
 import { startExecution } from '../pipeline/start';
 import { upsertPipeline } from '../pipeline/upsert';
 import { waitForExecution, type ExecutionReport } from '../pipeline/wait';

@@ -1,26 +1,30 @@
 import * as fs from 'node:fs';
 
+import { parseS3Uri } from '../../aws/s3-objects';
+import type { DeployOptions } from '../../deploy/deploy-stack';
 import { MAX_INLINE_TEMPLATE_BYTES, readTemplate, type TemplateFile } from '../../deploy/template';
 import {
   checkParameterNames,
   parseParameterValues,
   type ParameterValues,
 } from '../../deploy/template-parameters';
-import { parseS3Uri } from '../../pipeline/s3-objects';
 import { checkFile, InputError, type Inputs } from '../inputs';
 import { PATTERNS } from '../patterns';
 import { readPrCommentInputs, type PrCommentSettings } from '../pr-comment';
 
-export interface DeployInputs {
-  readonly stackName: string;
-  readonly template: TemplateFile;
-  readonly parameters: ParameterValues;
-  readonly capabilities: readonly string[];
-  readonly tags: Readonly<Record<string, string>>;
-  readonly roleArn?: string;
+/** What deployStack takes from the inputs, plus the action's own settings. */
+export interface DeployInputs extends Pick<
+  DeployOptions,
+  | 'stackName'
+  | 'template'
+  | 'parameters'
+  | 'capabilities'
+  | 'tags'
+  | 'roleArn'
+  | 'failOnEmptyChangeSet'
+  | 'templateBucket'
+> {
   readonly timeoutMinutes: number;
-  readonly failOnEmptyChangeSet: boolean;
-  readonly templateBucket?: string;
   readonly waitForEndpoint: boolean;
   /** A local path or an s3:// URI. */
   readonly smokeTestFile?: string;

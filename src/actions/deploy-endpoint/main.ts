@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as core from '@actions/core';
 
 import { type AwsClientOptions, createClient } from '../../aws/clients';
+import { systemClock } from '../../aws/clock';
+import { readS3Text } from '../../aws/s3-objects';
 import {
   createDeployClients,
   DeployFailedError,
@@ -13,8 +15,6 @@ import {
 import type { EndpointState, SmokeTestResult } from '../../deploy/endpoint';
 import { stackEndpointName } from '../../deploy/stack-endpoint';
 import { readRunContext, runDescription } from '../../github/context';
-import { systemClock } from '../../pipeline/clock';
-import { readS3Text } from '../../pipeline/s3-objects';
 import { renderDeploySummary } from '../../report/deploy-summary';
 import { actionReporter } from '../action-reporter';
 import { actionClientOptions, runAction, setOutputs, writeSummary } from '../action-runtime';

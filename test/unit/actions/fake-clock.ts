@@ -1,4 +1,4 @@
-import type { Clock } from '../../../src/pipeline/clock';
+import type { Clock } from '../../../src/aws/clock';
 import type { StepTransition } from '../../../src/report/progress';
 import type { Reporter } from '../../../src/report/reporter';
 

@@ -24,7 +24,7 @@ import {
 } from '../../../src/deploy/deploy-stack';
 import { DeployTimeoutError } from '../../../src/deploy/poll-until';
 import { readTemplate } from '../../../src/deploy/template';
-import type { Clock } from '../../../src/pipeline/clock';
+import type { Clock } from '../../../src/aws/clock';
 import type { Reporter } from '../../../src/report/reporter';
 
 const cloudformation = mockClient(CloudFormationClient);

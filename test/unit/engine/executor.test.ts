@@ -1,6 +1,6 @@
 import { AwsError } from '../../../local/core/errors';
 import type { EngineDeps, JobRequest, JobOutcome } from '../../../local/engine/deps';
-import type { PipelineDefinition } from '../../../local/engine/definition';
+import type { PipelineDefinition, StepDefinition } from '../../../local/engine/definition';
 import type { ExecutionRecord } from '../../../local/engine/execution-record';
 import { ExecutionRun, STEP_FAILURE_REASON } from '../../../local/engine/executor';
 import { resolveParameters } from '../../../local/engine/parameters';
@@ -365,7 +365,7 @@ describe('ExecutionRun', () => {
     const deps = new FakeDeps();
     deps.lambdaThrottles = 1;
     deps.lambdaAnswer = { payload: {} };
-    const lambda = {
+    const lambda: StepDefinition = {
       Name: 'L',
       Type: 'Lambda',
       FunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f',
@@ -452,7 +452,7 @@ describe('ExecutionRun', () => {
   it('fails a Lambda step whose function raised, and a step whose expression cannot resolve', async () => {
     const deps = new FakeDeps();
     deps.lambdaAnswer = { payload: { errorMessage: 'no such table' }, functionError: 'Unhandled' };
-    const lambda = {
+    const lambda: StepDefinition = {
       Name: 'L',
       Type: 'Lambda',
       FunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f',

@@ -1,4 +1,5 @@
 import { parseDuration } from '../../../local/engine/durations';
+import type { RetryPolicy } from '../../../local/engine/definition';
 import { retryDelayMs } from '../../../local/engine/retry';
 
 describe('ExpireAfter durations', () => {
@@ -18,7 +19,7 @@ describe('ExpireAfter durations', () => {
 });
 
 describe('retry policies', () => {
-  const policies = [
+  const policies: RetryPolicy[] = [
     { ExceptionType: ['SageMaker.JOB_INTERNAL_ERROR'], IntervalSeconds: 2, BackoffRate: 3, MaxAttempts: 2 },
   ];
 
@@ -36,7 +37,7 @@ describe('retry policies', () => {
   });
 
   it('honours ExpireAfterMin instead of MaxAttempts', () => {
-    const expiring = [{ ExceptionType: ['Step.THROTTLING'], ExpireAfterMin: 1 }];
+    const expiring: RetryPolicy[] = [{ ExceptionType: ['Step.THROTTLING'], ExpireAfterMin: 1 }];
     expect(
       retryDelayMs({ policies: expiring, exceptionType: 'Step.THROTTLING', attempts: 9, elapsedMs: 59_000 }),
     ).toBe(1000 * 2 ** 8);
