@@ -50,5 +50,15 @@ export class JobFailure extends Error {
   }
 }
 
-/** The job was stopped (StopPipelineExecution or shutdown) before it ended. */
-export class JobStopped extends Error {}
+/**
+ * The job was stopped (StopPipelineExecution, shutdown, MaxRuntimeInSeconds) before it ended; `details` is what
+ * its Describe* response still shows (e.g. the ExitMessage the process wrote before it was stopped).
+ */
+export class JobStopped extends Error {
+  constructor(
+    message: string,
+    readonly details: JobDetails = {},
+  ) {
+    super(message);
+  }
+}

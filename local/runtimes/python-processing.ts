@@ -60,9 +60,9 @@ export async function runPythonProcessing(context: JobContext): Promise<JobDetai
     signal: context.signal,
   });
   log.note(`the process ended (${result.signal ?? `exit code ${result.exitCode}`}) after ${result.ms} ms`);
-  if (result.stopped) throw new JobStopped(`processing job ${context.name} was stopped`);
   const exitMessage = readExitMessage(directory.hostPath(`${CONTAINER_OPT_ML}/output/message`));
   const details: JobDetails = exitMessage ? { ExitMessage: exitMessage } : {};
+  if (result.stopped) throw new JobStopped(`processing job ${context.name} was stopped`, details);
   if (result.signal) {
     throw new JobFailure('InternalServerError', `the job's process was killed by ${result.signal}`, details);
   }

@@ -116,10 +116,12 @@ export function runSandboxed(request: SandboxRequest): Promise<SandboxResult> {
       detached: true,
     });
     let stopped = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    // SIGTERM to the whole process group (the job's children too), SIGKILL for whatever ignores it.
     const stop = () => {
       stopped = true;
       killGroup(child.pid, 'SIGTERM');
-      setTimeout(() => killGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS).unref();
+      killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS).unref();
     };
     request.signal.addEventListener('abort', stop, { once: true });
     child.stdout.on('data', (chunk: Buffer) => request.log.stdout(chunk));
@@ -130,6 +132,8 @@ export function runSandboxed(request: SandboxRequest): Promise<SandboxResult> {
     });
     child.on('close', (exitCode, signal) => {
       request.signal.removeEventListener('abort', stop);
+      // Once the group is gone its id may be reused: no late SIGKILL.
+      clearTimeout(killTimer);
       resolve({ exitCode, signal, stopped, ms: Date.now() - started });
     });
   });

@@ -14,6 +14,7 @@ import { findPython } from '../../runtimes/python';
 import { jobRuntimeFor } from '../../runtimes/registry';
 import { SANDBOX_FOLDER } from '../../runtimes/sandbox';
 import { resourceArn, type ArnContext } from './arns';
+import { runtimeLimit, type RuntimeLimit } from './max-runtime';
 import { listPage, type ListRequest } from './pagination';
 
 /** How each job kind is named in the API. */
@@ -96,11 +97,11 @@ export class JobService {
     };
     this.save(job.kind, record);
     job.onCreated?.(arn);
-    const outcome = await this.execute(job, shape, record);
+    const limit = runtimeLimit(job.request, job.signal);
+    const outcome = await this.execute(job, record, limit).finally(() => limit.clear());
     const end = epochSeconds();
     Object.assign(record, { LastModifiedTime: end, [shape.endMember]: end });
     if (job.kind === 'Training') {
-      record.SecondaryStatus = record.TrainingJobStatus;
       record.TrainingTimeInSeconds = Math.round(end - now);
       record.BillableTimeInSeconds = Math.round(end - now);
     }
@@ -110,10 +111,11 @@ export class JobService {
 
   private async execute(
     job: JobRequest,
-    shape: JobShape,
     record: JobRecord,
+    limit: RuntimeLimit,
   ): Promise<Omit<JobOutcome, 'arn' | 'description'>> {
     const { store } = this.options;
+    const shape = SHAPES[job.kind];
     const directory = createJobDirectory(store.root, job.name);
     const log = new JobLog(directory.logFile);
     try {
@@ -123,33 +125,39 @@ export class JobService {
       const image = jobRuntimeFor(imageUri, shape.type, this.options.env);
       if (image.warning) log.note(`warning: ${image.warning}`);
       if (job.kind === 'Training') record.SecondaryStatus = 'Training';
+      const python = findPython(this.options.env);
+      // The clock starts with the job's own work (staging on), not while the local AWS probes its Python.
+      limit.start();
       const details = await image.runtime({
         name: job.name,
         request: job.request,
         directory,
         log,
         objects: this.options.objects,
-        signal: job.signal,
-        python: findPython(this.options.env),
+        signal: limit.signal,
+        python,
         env: this.options.env ?? process.env,
         ...(model ? { model } : {}),
       });
-      Object.assign(record, details, { [shape.statusMember]: 'Completed' });
+      Object.assign(record, details);
+      endJob(job.kind, record, 'Completed');
       removeAllBut(directory.root, path.basename(directory.logFile));
       return { status: 'Completed' };
     } catch (error) {
+      if (error instanceof JobStopped) Object.assign(record, error.details);
+      const exceeded = limit.exceeded();
+      if (exceeded !== undefined && !job.signal.aborted)
+        return this.maxRuntimeExceeded(job, record, exceeded, log);
       if (error instanceof JobStopped || job.signal.aborted) {
-        record[shape.statusMember] = 'Stopped';
+        endJob(job.kind, record, 'Stopped');
         log.note('the job was stopped');
         return { status: 'Stopped' };
       }
       const failure = asJobFailure(error);
       log.note(`the job failed: ${failure.failureReason}`);
       log.note(`its /opt/ml folder is kept for inspection at ${directory.optMl}`);
-      Object.assign(record, failure.details, {
-        [shape.statusMember]: 'Failed',
-        FailureReason: failure.failureReason,
-      });
+      Object.assign(record, failure.details, { FailureReason: failure.failureReason });
+      endJob(job.kind, record, 'Failed');
       return {
         status: 'Failed',
         failureReason: failure.failureReason,
@@ -161,6 +169,22 @@ export class JobService {
       log.close();
       fs.rmSync(path.join(directory.root, SANDBOX_FOLDER), { recursive: true, force: true });
     }
+  }
+
+  /**
+   * The service stops a job that outlives StoppingCondition.MaxRuntimeInSeconds: status Stopped (training:
+   * SecondaryStatus MaxRuntimeExceeded) and no FailureReason. The pipeline step fails, and says why.
+   */
+  private maxRuntimeExceeded(
+    job: JobRequest,
+    record: JobRecord,
+    seconds: number,
+    log: JobLog,
+  ): Omit<JobOutcome, 'arn' | 'description'> {
+    const reason = `MaxRuntimeExceeded: ${job.kind} job ${job.name} ran longer than StoppingCondition.MaxRuntimeInSeconds (${seconds} s) and was stopped`;
+    log.note(reason);
+    endJob(job.kind, record, 'Stopped', 'MaxRuntimeExceeded');
+    return { status: 'Stopped', failureReason: reason };
   }
 
   private imageOf(job: JobRequest): string {
@@ -252,6 +276,17 @@ export class JobService {
     const shape = SHAPES[kind];
     this.options.store.put(shape.collection, String(record[shape.nameMember]).toLowerCase(), record);
   }
+}
+
+/** Sets the job's final status; a training job's SecondaryStatus follows it unless a finer one is given. */
+function endJob(
+  kind: JobKind,
+  record: JobRecord,
+  status: JobOutcome['status'],
+  secondaryStatus: string = status,
+): void {
+  record[SHAPES[kind].statusMember] = status;
+  if (kind === 'Training') record.SecondaryStatus = secondaryStatus;
 }
 
 function summarize(record: JobRecord, shape: JobShape): Record<string, unknown> {

@@ -60,22 +60,15 @@ export class PipelineService {
 
   async create(input: Record<string, unknown>): Promise<{ PipelineArn: string }> {
     const name = checkName(input.PipelineName);
-    const existing = this.find(name);
-    if (existing) {
-      if (
-        input.ClientRequestToken !== undefined &&
-        existing.ClientRequestToken === input.ClientRequestToken
-      ) {
-        return { PipelineArn: existing.PipelineArn };
-      }
-      throw validationError(
-        `Pipeline names must be unique within an AWS account and region. Pipeline with name (${name}) already exists.`,
-      );
-    }
+    const existing = this.repeatedCreate(name, input.ClientRequestToken);
+    if (existing) return existing;
     if (typeof input.RoleArn !== 'string' || !input.RoleArn.startsWith('arn:')) {
       throw validationError(`RoleArn must be an IAM role ARN; got ${JSON.stringify(input.RoleArn)}`);
     }
     const definition = await this.definitionText(input);
+    // Again after the await: a concurrent create of the same name may have finished meanwhile.
+    const created = this.repeatedCreate(name, input.ClientRequestToken);
+    if (created) return created;
     const now = epochSeconds();
     const record: PipelineRecord = {
       PipelineName: name,
@@ -98,6 +91,21 @@ export class PipelineService {
     this.save(record);
     this.tags.add(record.PipelineArn, input.Tags);
     return { PipelineArn: record.PipelineArn };
+  }
+
+  /**
+   * The pipeline a repeated create answers with (same ClientRequestToken), else undefined when the name is
+   * free; a taken name is the service's ValidationException.
+   */
+  private repeatedCreate(name: string, token: unknown): { PipelineArn: string } | undefined {
+    const existing = this.find(name);
+    if (!existing) return undefined;
+    if (token !== undefined && existing.ClientRequestToken === token) {
+      return { PipelineArn: existing.PipelineArn };
+    }
+    throw validationError(
+      `Pipeline names must be unique within an AWS account and region. Pipeline with name (${name}) already exists.`,
+    );
   }
 
   async update(input: Record<string, unknown>): Promise<{ PipelineArn: string; PipelineVersionId: number }> {
