@@ -1,8 +1,10 @@
 """Serving worker for the local sagemaker-xgboost endpoints.
 
 Loads the model once (like the container: every file of the model directory is tried as a pickle, then as
-an XGBoost model), then answers framed requests on stdin with framed responses on stdout. All integers are
-little-endian uint32, matrices float32 row-major.
+an XGBoost model), then answers framed requests with framed responses, both on file descriptor 3 (a socket
+from Node). Stdout and stderr are the endpoint's log: whatever XGBoost or model code prints (XGBoost's
+warnings go to stdout) lands there and cannot corrupt a frame. All integers are little-endian uint32,
+matrices float32 row-major.
 
   request  b'P' rows cols <rows*cols float32>   predict (a batch: Node concatenates concurrent requests)
            b'H'                                 health check (GET /ping)
@@ -24,6 +26,7 @@ import xgboost as xgb
 
 U32 = struct.Struct("<I")
 TWO_U32 = struct.Struct("<II")
+PROTOCOL_FD = 3
 
 
 def load_booster(model_dir):
@@ -125,9 +128,9 @@ def read_exact(stream, size):
     return data
 
 
-def serve(predict, stdin, out):
+def serve(predict, requests, out):
     while True:
-        kind = stdin.read(1)
+        kind = requests.read(1)
         if not kind:
             return
         if kind == b"H":
@@ -136,8 +139,8 @@ def serve(predict, stdin, out):
         if kind != b"P":
             write(out, b"E", "unknown frame {!r}".format(kind).encode())
             return
-        rows, cols = TWO_U32.unpack(read_exact(stdin, 8))
-        data = np.frombuffer(read_exact(stdin, rows * cols * 4), dtype="<f4").reshape(rows, cols)
+        rows, cols = TWO_U32.unpack(read_exact(requests, 8))
+        data = np.frombuffer(read_exact(requests, rows * cols * 4), dtype="<f4").reshape(rows, cols)
         try:
             predictions = np.asarray(predict(data), dtype="<f4")
         except Exception as error:
@@ -150,7 +153,10 @@ def serve(predict, stdin, out):
 
 def main():
     model_dir = sys.argv[1]
-    out = sys.stdout.buffer
+    # Processes the model code may start must not hold the channel open (Node sees the worker's death by its close).
+    os.set_inheritable(PROTOCOL_FD, False)
+    requests = open(PROTOCOL_FD, "rb")
+    out = open(PROTOCOL_FD, "wb", closefd=False)
     try:
         booster = load_booster(model_dir)
     except Exception as error:
@@ -166,8 +172,8 @@ def main():
     print("model loaded from {}: {}".format(model_dir, json.dumps(info)), file=sys.stderr, flush=True)
     write(out, b"Y", json.dumps(info).encode())
     try:
-        serve(direct or booster.inplace_predict, sys.stdin.buffer, out)
-    except (EOFError, BrokenPipeError):
+        serve(direct or booster.inplace_predict, requests, out)
+    except (EOFError, ConnectionError):
         pass
 
 

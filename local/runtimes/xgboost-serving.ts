@@ -1,6 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 
 import {
   PayloadError,
@@ -9,16 +7,18 @@ import {
   mediaType,
   type FeatureMatrix,
 } from './xgboost-serving-payload';
+import { WorkerProcess, type Frame, type WorkerOptions } from './xgboost-serving-worker-process';
 
 /** SageMaker's request payload limit (6 MB); the container refuses larger bodies with 413. */
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
-const WORKER_SCRIPT = path.join(__dirname, 'xgboost-serving-worker.py');
-/** SageMaker waits this long for /ping to answer. */
-const PING_TIMEOUT_MS = 2_000;
-const LOAD_TIMEOUT_MS = 60_000;
 /** Upper bound of rows per predict call, so one huge batch cannot hold many small requests back. */
 const MAX_BATCH_ROWS = 200_000;
+/** A worker that served this long before it died is restarted at once, whatever happened before. */
+const STABLE_RUN_MS = 60_000;
+/** Restarts after the first one wait 0.5 s, 1 s, 2 s, ... up to 30 s, so a model that keeps crashing does not spin. */
+const RESTART_BASE_MS = 500;
+const RESTART_MAX_MS = 30_000;
 
 /** An invocation as the container's `POST /invocations` receives it. */
 export interface InvocationRequest {
@@ -33,87 +33,66 @@ export interface InvocationResponse {
   readonly contentType: string;
 }
 
-export interface XgboostServingOptions {
-  /** The extracted model.tar.gz (holds `xgboost-model`). */
-  readonly modelDir: string;
-  readonly python: string;
-  /** The worker's stderr goes here (the endpoint's log). */
-  readonly logFile: string;
+export type XgboostServingOptions = WorkerOptions;
+
+/**
+ * The container gave no HTTP answer: its worker died during the request, or is down waiting to be restarted.
+ * SageMaker Runtime reports this as a ModelError with original status 0.
+ */
+export class NoResponseError extends Error {}
+
+interface Prediction {
+  readonly predictions: Float32Array;
+  readonly width: number;
 }
 
 interface Pending {
   readonly matrix: FeatureMatrix;
-  resolve(result: { predictions: Float32Array; width: number }): void;
+  resolve(result: Prediction): void;
   reject(error: Error): void;
 }
 
-type Frame = { kind: string; payload: Buffer };
+/** A dead worker waiting for its restart: why, and when the restart is due. */
+interface Down {
+  readonly reason: string;
+  readonly until: number;
+  readonly timer: NodeJS.Timeout;
+}
 
 /**
  * The sagemaker-xgboost 1.7-1 serving container's contract (`GET /ping`, `POST /invocations`) in-process: one
- * Python worker holds the model; requests that arrive while it predicts are batched into its next call.
+ * Python worker holds the model; requests that arrive while it predicts are batched into its next call. A
+ * worker that dies is restarted (with a back-off), as SageMaker replaces an unhealthy instance.
  */
 export class XgboostServing {
-  private worker?: ChildProcessWithoutNullStreams;
-  private buffered: Buffer = Buffer.alloc(0);
-  private frameWaiters: ((frame: Frame) => void)[] = [];
+  numFeatures = 0;
+  /** The current worker, loading or serving; none while a restart waits out its back-off. */
+  private worker: WorkerProcess | undefined;
   private queue: Pending[] = [];
   private inFlight: Pending[] | undefined;
   private flushScheduled = false;
-  private pingWaiters: ((healthy: boolean) => void)[] = [];
-  private exited?: string;
   private closing = false;
+  private stopped = false;
   private drained?: () => void;
-  numFeatures = 0;
+  /** Set while the worker is down and the next restart waits out its back-off. */
+  private down: Down | undefined;
+  /** Deaths and failed restarts since the last stable run (they set the back-off). */
+  private failures = 0;
+  private servingSince = 0;
 
   constructor(private readonly options: XgboostServingOptions) {}
 
   /** Starts the worker and waits for the model to load; rejects with the load error. */
   async start(): Promise<void> {
-    fs.mkdirSync(path.dirname(this.options.logFile), { recursive: true });
-    const log = fs.openSync(this.options.logFile, 'a');
-    const worker = spawn(this.options.python, ['-u', WORKER_SCRIPT, this.options.modelDir], {
-      stdio: ['pipe', 'pipe', log],
-      env: { ...process.env, OMP_NUM_THREADS: '1' },
-    }) as unknown as ChildProcessWithoutNullStreams;
-    fs.closeSync(log);
-    this.worker = worker;
-    worker.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
-    worker.stdin.on('error', () => undefined);
-    const exited = new Promise<never>((_, reject) => {
-      const end = (reason: string) => {
-        this.exited = reason;
-        this.failAll(new Error(reason));
-        reject(new Error(`${reason}; see ${this.options.logFile}`));
-      };
-      worker.on('exit', (code, signal) => end(`the serving worker exited (${signal ?? `code ${code}`})`));
-      worker.on('error', (error) =>
-        end(`the serving worker could not run ${this.options.python}: ${error.message}`),
-      );
-    });
-    exited.catch(() => undefined);
-    const first = await Promise.race([
-      this.nextFrame(),
-      exited,
-      timeout(LOAD_TIMEOUT_MS, 'loading the model'),
-    ]);
-    if (first.kind === 'F') throw new Error(first.payload.toString('utf8'));
-    if (first.kind !== 'Y') throw new Error(`unexpected first frame ${first.kind} from the serving worker`);
-    this.numFeatures = (JSON.parse(first.payload.toString('utf8')) as { num_features: number }).num_features;
-    this.frameWaiters = [];
+    this.numFeatures = (await this.launch()).numFeatures;
   }
 
   /** `GET /ping`: true when the worker answers a health check within 2 s. */
   async ping(): Promise<boolean> {
-    if (!this.worker || this.exited) return false;
-    const answered = new Promise<boolean>((resolve) => {
-      this.pingWaiters.push(resolve);
-      this.worker!.stdin.write(Buffer.from('H'));
-    });
-    return Promise.race([answered, timeout(PING_TIMEOUT_MS, 'ping').catch(() => false)]);
+    return this.worker?.loaded ? this.worker.ping() : false;
   }
 
-  /** `POST /invocations`. */
+  /** `POST /invocations`; rejects with NoResponseError when the worker dies or is down (no HTTP answer). */
   async invocations(request: InvocationRequest): Promise<InvocationResponse> {
     if (request.body.length === 0) return { status: 204, body: '', contentType: 'text/plain' };
     try {
@@ -134,6 +113,7 @@ export class XgboostServing {
       const { predictions, width } = await this.predict(matrix);
       return { status: 200, body: encodePredictions(predictions, width, accept), contentType: accept };
     } catch (error) {
+      if (error instanceof NoResponseError) throw error;
       if (error instanceof PayloadError)
         return { status: error.status, body: error.message, contentType: 'text/plain' };
       return {
@@ -144,46 +124,115 @@ export class XgboostServing {
     }
   }
 
-  /** Stops taking requests, lets those already queued finish, then ends the worker. */
+  /** Stops taking requests, lets those already queued finish, then ends the worker (and any pending restart). */
   async stop(): Promise<void> {
     this.closing = true;
+    if (this.down) clearTimeout(this.down.timer);
+    this.down = undefined;
     if (this.inFlight || this.queue.length > 0)
       await new Promise<void>((resolve) => (this.drained = resolve));
-    const worker = this.worker;
-    if (!worker || this.exited) return;
-    const gone = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    worker.stdin.end();
-    // Still loading the model: nothing to finish.
-    if (this.numFeatures === 0) worker.kill('SIGTERM');
-    const killer = setTimeout(() => worker.kill('SIGKILL'), 2_000);
-    await gone;
-    clearTimeout(killer);
+    this.stopped = true;
+    await this.worker?.end();
   }
 
-  private predict(matrix: FeatureMatrix): Promise<{ predictions: Float32Array; width: number }> {
-    if (this.exited) return Promise.reject(new Error(this.exited));
-    if (this.worker?.stdin.writableEnded)
-      return Promise.reject(new Error('the serving container has stopped'));
+  /** Starts a worker as the current one and waits for its model; watches it for an unexpected death. */
+  private async launch(): Promise<WorkerProcess> {
+    const worker = new WorkerProcess(this.options, (frame) => this.settle(frame));
+    this.worker = worker;
+    await worker.load();
+    this.servingSince = Date.now();
+    void worker.ended.then((reason) => this.onDeath(worker, reason));
+    return worker;
+  }
+
+  /** A serving worker died: the batch it was predicting gets no answer; a new worker starts after the back-off. */
+  private onDeath(worker: WorkerProcess, reason: string): void {
+    if (worker !== this.worker) return;
+    this.worker = undefined;
+    const lost = new NoResponseError(`${reason} while predicting; see ${this.options.logFile}`);
+    (this.inFlight ?? []).forEach((entry) => entry.reject(lost));
+    this.inFlight = undefined;
+    if (this.closing) {
+      this.failAll(new Error('the serving container has stopped'));
+      return;
+    }
+    this.failures = Date.now() - this.servingSince >= STABLE_RUN_MS ? 1 : this.failures + 1;
+    this.scheduleRestart(reason);
+  }
+
+  private scheduleRestart(reason: string): void {
+    const delay = restartDelay(this.failures);
+    this.note(`${reason}; restarting it${delay === 0 ? '' : ` in ${delay / 1000} s`}`);
+    if (delay === 0) {
+      void this.restart();
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.down = undefined;
+      void this.restart();
+    }, delay);
+    this.down = { reason, until: Date.now() + delay, timer };
+    // Requests do not wait out a back-off: they are answered at once, like an endpoint without a healthy instance.
+    this.failAll(this.unavailable(this.down));
+  }
+
+  /** Requests queued meanwhile wait for the new worker; if its model does not load, the back-off grows. */
+  private async restart(): Promise<void> {
+    try {
+      const worker = await this.launch();
+      this.note(`the serving worker restarted (pid ${worker.pid}) and serves again`);
+      this.flushSoon();
+    } catch (error) {
+      this.worker = undefined;
+      if (this.closing) {
+        this.failAll(new Error('the serving container has stopped'));
+        return;
+      }
+      this.failures++;
+      this.scheduleRestart(`the serving worker could not be restarted: ${(error as Error).message}`);
+    }
+  }
+
+  private unavailable(down: Down): NoResponseError {
+    const wait = Math.max(0, down.until - Date.now());
+    return new NoResponseError(
+      `${down.reason}; the next restart is in ${(wait / 1000).toFixed(1)} s; see ${this.options.logFile}`,
+    );
+  }
+
+  /** A line of the local AWS in the endpoint's log, beside the worker's own output. */
+  private note(message: string): void {
+    fs.appendFileSync(this.options.logFile, `[local AWS ${new Date().toISOString()}] ${message}\n`);
+  }
+
+  private predict(matrix: FeatureMatrix): Promise<Prediction> {
+    if (this.stopped) return Promise.reject(new Error('the serving container has stopped'));
+    if (this.down) return Promise.reject(this.unavailable(this.down));
     return new Promise((resolve, reject) => {
       this.queue.push({ matrix, resolve, reject });
-      if (!this.inFlight && !this.flushScheduled) {
-        // Requests parsed in the same turn of the event loop (several sockets readable at once) share a call.
-        this.flushScheduled = true;
-        setImmediate(() => {
-          this.flushScheduled = false;
-          if (!this.inFlight) this.flush();
-        });
-      }
+      this.flushSoon();
     });
   }
 
-  /** Sends every queued request as one predict call. */
+  /** Requests parsed in the same turn of the event loop (several sockets readable at once) share a call. */
+  private flushSoon(): void {
+    if (this.inFlight || this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      if (!this.inFlight) this.flush();
+    });
+  }
+
+  /** Sends every queued request as one predict call (once a restarting worker has loaded, if it is one). */
   private flush(): void {
+    this.inFlight = undefined;
     if (this.queue.length === 0) {
-      this.inFlight = undefined;
       if (this.closing) this.drained?.();
       return;
     }
+    const worker = this.worker;
+    if (!worker?.loaded) return;
     const batch: Pending[] = [];
     let rows = 0;
     while (
@@ -195,57 +244,11 @@ export class XgboostServing {
       rows += next.matrix.rows;
     }
     this.inFlight = batch;
-    const cols = this.numFeatures;
-    const header = Buffer.alloc(9);
-    header.write('P', 0);
-    header.writeUInt32LE(rows, 1);
-    header.writeUInt32LE(cols, 5);
-    const parts = [
-      header,
-      ...batch.map((entry) =>
-        Buffer.from(entry.matrix.data.buffer, entry.matrix.data.byteOffset, entry.matrix.data.byteLength),
-      ),
-    ];
-    this.worker!.stdin.write(Buffer.concat(parts));
-  }
-
-  private onData(chunk: Buffer): void {
-    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
-    for (;;) {
-      const frame = this.takeFrame();
-      if (!frame) return;
-      this.onFrame(frame);
-    }
-  }
-
-  /** One complete frame off the buffer: `kind u32 [u32] payload` (see xgboost-serving-worker.py). */
-  private takeFrame(): Frame | undefined {
-    const buffer = this.buffered;
-    if (buffer.length < 5) return undefined;
-    const kind = String.fromCharCode(buffer[0]!);
-    let size: number;
-    let start = 5;
-    if (kind === 'R') {
-      if (buffer.length < 9) return undefined;
-      size = buffer.readUInt32LE(1) * buffer.readUInt32LE(5) * 4;
-      start = 1;
-    } else size = buffer.readUInt32LE(1);
-    const end = (kind === 'R' ? 9 : 5) + size;
-    if (buffer.length < end) return undefined;
-    this.buffered = buffer.subarray(end);
-    return { kind, payload: buffer.subarray(start, end) };
-  }
-
-  private onFrame(frame: Frame): void {
-    if (frame.kind === 'H') {
-      this.pingWaiters.shift()?.(true);
-      return;
-    }
-    if (frame.kind === 'R' || frame.kind === 'E') {
-      this.settle(frame);
-      return;
-    }
-    this.frameWaiters.shift()?.(frame);
+    worker.predict(
+      rows,
+      this.numFeatures,
+      batch.map((entry) => entry.matrix.data),
+    );
   }
 
   private settle(frame: Frame): void {
@@ -269,22 +272,15 @@ export class XgboostServing {
     this.flush();
   }
 
-  private nextFrame(): Promise<Frame> {
-    return new Promise((resolve) => this.frameWaiters.push(resolve));
-  }
-
   private failAll(error: Error): void {
     for (const entry of [...(this.inFlight ?? []), ...this.queue]) entry.reject(error);
     this.inFlight = undefined;
     this.queue = [];
-    this.pingWaiters.splice(0).forEach((resolve) => resolve(false));
-    this.drained?.();
+    if (this.closing) this.drained?.();
   }
 }
 
-function timeout(ms: number, what: string): Promise<never> {
-  return new Promise((_, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms ${what}`)), ms);
-    timer.unref();
-  });
+/** No wait for the first death after a stable run, then RESTART_BASE_MS doubling up to RESTART_MAX_MS. */
+function restartDelay(failures: number): number {
+  return failures <= 1 ? 0 : Math.min(RESTART_BASE_MS * 2 ** (failures - 2), RESTART_MAX_MS);
 }

@@ -1,5 +1,5 @@
 import { AwsError } from '../../core/errors';
-import { MAX_PAYLOAD_BYTES } from '../../runtimes/xgboost-serving';
+import { MAX_PAYLOAD_BYTES, NoResponseError, type InvocationResponse } from '../../runtimes/xgboost-serving';
 import type { EndpointService } from '../sagemaker/endpoints';
 
 /** InvokeEndpoint's input as the restJson binding passes it (headers as members, the raw body). */
@@ -17,7 +17,8 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
 /**
  * SageMaker Runtime's InvokeEndpoint: the 6 MB payload limit (checked here, at the front door, as the
  * service does before any container sees the request), the variant choice, and the container's non-2xx
- * answers turned into ModelError (424) with OriginalStatusCode and OriginalMessage.
+ * answers turned into ModelError (424) with OriginalStatusCode and OriginalMessage. A container that gives
+ * no answer (its worker died, or is down between restarts) is original status 0, as SageMaker reports it.
  */
 export async function invokeEndpoint(
   endpoints: EndpointService,
@@ -35,26 +36,14 @@ export async function invokeEndpoint(
     );
   }
   const variant = await endpoints.servingVariant(name, text(input.TargetVariant));
-  const response = await variant.container.invocations({
-    body,
-    contentType: text(input.ContentType),
-    accept: text(input.Accept),
-  });
-  if (response.status >= 300) {
-    const kind = response.status >= 500 ? 'server' : 'client';
-    throw new AwsError(
-      'ModelError',
-      `Received ${kind} error (${response.status}) from primary with message "${response.body}". See https://${ctx.region}.console.aws.amazon.com/cloudwatch/home?region=${ctx.region}#logEventViewer:group=/aws/sagemaker/Endpoints/${name} in account ${ctx.accountId} for more information.`,
-      {
-        status: 424,
-        fields: {
-          OriginalStatusCode: response.status,
-          OriginalMessage: response.body,
-          LogStreamArn: `arn:aws:logs:${ctx.region}:${ctx.accountId}:log-group:/aws/sagemaker/Endpoints/${name}`,
-        },
-      },
-    );
-  }
+  const response = await variant.container
+    .invocations({ body, contentType: text(input.ContentType), accept: text(input.Accept) })
+    .catch((error: unknown): InvocationResponse => {
+      if (!(error instanceof NoResponseError)) throw error;
+      const message = `Amazon SageMaker could not get a response from the ${name} endpoint: ${error.message}`;
+      return { status: 0, body: message, contentType: 'text/plain' };
+    });
+  if (response.status < 200 || response.status >= 300) throw modelError(response, name, ctx);
   const customAttributes = text(input.CustomAttributes);
   return {
     Body: response.body,
@@ -62,4 +51,20 @@ export async function invokeEndpoint(
     InvokedProductionVariant: variant.name,
     ...(customAttributes === undefined ? {} : { CustomAttributes: customAttributes }),
   };
+}
+
+function modelError(response: InvocationResponse, name: string, ctx: { region: string; accountId: string }) {
+  const kind = response.status >= 400 && response.status < 500 ? 'client' : 'server';
+  return new AwsError(
+    'ModelError',
+    `Received ${kind} error (${response.status}) from primary with message "${response.body}". See https://${ctx.region}.console.aws.amazon.com/cloudwatch/home?region=${ctx.region}#logEventViewer:group=/aws/sagemaker/Endpoints/${name} in account ${ctx.accountId} for more information.`,
+    {
+      status: 424,
+      fields: {
+        OriginalStatusCode: response.status,
+        OriginalMessage: response.body,
+        LogStreamArn: `arn:aws:logs:${ctx.region}:${ctx.accountId}:log-group:/aws/sagemaker/Endpoints/${name}`,
+      },
+    },
+  );
 }

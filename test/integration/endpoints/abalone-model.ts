@@ -13,6 +13,8 @@ export interface AbaloneModel {
   readonly modelTarGz: string;
   /** A model.tar.gz whose `xgboost-model` is not a model: the endpoint cannot load it. */
   readonly corruptTarGz: string;
+  /** The same model trained under the deprecated objective name reg:linear: loading it prints a warning on stdout. */
+  readonly regLinearTarGz: string;
   /** The test split without its label column: one CSV row of features per line. */
   readonly testRows: readonly string[];
   readonly testLabels: readonly number[];
@@ -42,6 +44,7 @@ export async function buildAbaloneModel(dir: string, numRound = 50): Promise<Aba
   return {
     modelTarGz: path.join(dir, 'model.tar.gz'),
     corruptTarGz: path.join(dir, 'corrupt-model.tar.gz'),
+    regLinearTarGz: path.join(dir, 'reg-linear-model.tar.gz'),
     testRows: lines.map((line) => line.slice(line.indexOf(',') + 1)),
     testLabels: lines.map((line) => Number(line.slice(0, line.indexOf(',')))),
     evaluationRmse: evaluation.regression_metrics.rmse.value,

@@ -2,7 +2,8 @@
 pipeline/scripts/preprocess.py splits data/abalone.csv, XGBoost trains with the pipeline's hyperparameters
 as the built-in 1.7-1 algorithm does (label-first CSVs, Booster.save_model to `xgboost-model`),
 pipeline/scripts/evaluate.py scores model.tar.gz on the test split. Also writes corrupt-model.tar.gz, whose
-`xgboost-model` is not a model.
+`xgboost-model` is not a model, and reg-linear-model.tar.gz: the same model trained under the deprecated
+objective name reg:linear, whose loading makes XGBoost print a warning on stdout.
 
 usage: build-model.py <repository root> <output dir> [num_round]
 """
@@ -43,17 +44,28 @@ def archive(path, name, data):
         tar.addfile(info, io.BytesIO(data))
 
 
+def save_model(booster, model_file, tar_path):
+    """Booster.save_model to a name without extension (XGBoost 1.7's binary format), as the 1.7-1 algorithm does."""
+    os.makedirs(os.path.dirname(model_file), exist_ok=True)
+    booster.save_model(model_file)
+    with open(model_file, "rb") as handle:
+        archive(tar_path, "xgboost-model", handle.read())
+
+
 def main():
     root, out = sys.argv[1], sys.argv[2]
     num_round = int(sys.argv[3]) if len(sys.argv) > 3 else 50
     scripts = os.path.join(root, "pipeline", "scripts")
     splits = os.path.join(out, "splits")
     run_script(os.path.join(scripts, "preprocess.py"), "--input-dir", os.path.join(root, "data"), "--output-dir", splits)
-    booster = xgb.train(PARAMS, matrix(splits, "train"), num_boost_round=num_round)
+    train = matrix(splits, "train")
     model_file = os.path.join(out, "xgboost-model")
-    booster.save_model(model_file)
-    with open(model_file, "rb") as handle:
-        archive(os.path.join(out, "model.tar.gz"), "xgboost-model", handle.read())
+    save_model(xgb.train(PARAMS, train, num_boost_round=num_round), model_file, os.path.join(out, "model.tar.gz"))
+    save_model(
+        xgb.train({**PARAMS, "objective": "reg:linear"}, train, num_boost_round=num_round),
+        os.path.join(out, "reg-linear", "xgboost-model"),
+        os.path.join(out, "reg-linear-model.tar.gz"),
+    )
     archive(os.path.join(out, "corrupt-model.tar.gz"), "xgboost-model", b"this is not an xgboost model\n")
     run_script(
         os.path.join(scripts, "evaluate.py"),

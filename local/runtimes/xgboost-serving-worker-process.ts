@@ -1,0 +1,173 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import type { Socket } from 'node:net';
+import * as path from 'node:path';
+
+const WORKER_SCRIPT = path.join(__dirname, 'xgboost-serving-worker.py');
+/** The worker's descriptor for the framed protocol; its stdout and stderr are the log. */
+const PROTOCOL_FD = 3;
+/** SageMaker waits this long for /ping to answer. */
+const PING_TIMEOUT_MS = 2_000;
+const LOAD_TIMEOUT_MS = 60_000;
+
+export interface WorkerOptions {
+  /** The extracted model.tar.gz (holds `xgboost-model`). */
+  readonly modelDir: string;
+  readonly python: string;
+  /** The worker's stdout and stderr go here (the endpoint's log). */
+  readonly logFile: string;
+}
+
+/** One protocol frame: its kind letter and payload (see xgboost-serving-worker.py). */
+export type Frame = { kind: string; payload: Buffer };
+
+/**
+ * One Python serving worker (xgboost-serving-worker.py) and the framed protocol on its fd 3. Its stdout and
+ * stderr are the log file, so nothing XGBoost or model code prints can get between the frames.
+ */
+export class WorkerProcess {
+  numFeatures = 0;
+  loaded = false;
+  /** Settles with why the process ended, once it has and every frame it wrote has been read. */
+  readonly ended: Promise<string>;
+  private readonly child: ChildProcess;
+  private readonly channel: Socket;
+  private buffered: Buffer = Buffer.alloc(0);
+  private readonly pingWaiters: ((healthy: boolean) => void)[] = [];
+  private firstFrame?: (frame: Frame) => void;
+  private gone = false;
+
+  constructor(
+    private readonly options: WorkerOptions,
+    private readonly onResult: (frame: Frame) => void,
+  ) {
+    this.child = spawnWorker(options);
+    this.channel = this.child.stdio[PROTOCOL_FD] as Socket;
+    this.channel.on('data', (chunk: Buffer) => this.onData(chunk));
+    // Writes to a worker that just died fail with EPIPE; its 'close' reports the death.
+    this.channel.on('error', () => undefined);
+    this.ended = new Promise((resolve) => {
+      const end = (reason: string) => {
+        if (this.gone) return;
+        this.gone = true;
+        this.pingWaiters.splice(0).forEach((answer) => answer(false));
+        resolve(reason);
+      };
+      this.child.on('close', (code, signal) =>
+        end(
+          `the serving worker (pid ${this.child.pid}) ${signal ? `was killed by ${signal}` : `exited with code ${code}`}`,
+        ),
+      );
+      this.child.on('error', (error) =>
+        end(`the serving worker could not run ${options.python}: ${error.message}`),
+      );
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Waits for the model to load; on failure ends the process and rejects with the cause. */
+  async load(): Promise<void> {
+    try {
+      const first = await Promise.race([
+        new Promise<Frame>((resolve) => (this.firstFrame = resolve)),
+        this.ended.then((reason) => Promise.reject(new Error(`${reason}; see ${this.options.logFile}`))),
+        timeout(LOAD_TIMEOUT_MS, 'loading the model'),
+      ]);
+      if (first.kind === 'F') throw new Error(first.payload.toString('utf8'));
+      if (first.kind !== 'Y') throw new Error(`unexpected first frame ${first.kind} from the serving worker`);
+      this.numFeatures = (
+        JSON.parse(first.payload.toString('utf8')) as { num_features: number }
+      ).num_features;
+      this.loaded = true;
+    } catch (error) {
+      await this.end();
+      throw error;
+    }
+  }
+
+  ping(): Promise<boolean> {
+    if (this.gone) return Promise.resolve(false);
+    const answered = new Promise<boolean>((resolve) => {
+      this.pingWaiters.push(resolve);
+      this.channel.write('H');
+    });
+    return Promise.race([answered, timeout(PING_TIMEOUT_MS, 'ping').catch(() => false)]);
+  }
+
+  /** One predict call: `P rows cols` and the rows; the answer comes to `onResult`. */
+  predict(rows: number, cols: number, parts: readonly Float32Array[]): void {
+    const header = Buffer.alloc(9);
+    header.write('P', 0);
+    header.writeUInt32LE(rows, 1);
+    header.writeUInt32LE(cols, 5);
+    const data = parts.map((part) => Buffer.from(part.buffer, part.byteOffset, part.byteLength));
+    this.channel.write(Buffer.concat([header, ...data]));
+  }
+
+  /** Closes the channel (the worker answers what it was sent, then exits); kills it if it is loading or lingers. */
+  async end(): Promise<void> {
+    if (this.gone) return;
+    this.channel.end();
+    if (!this.loaded) this.child.kill('SIGTERM');
+    const killer = setTimeout(() => this.child.kill('SIGKILL'), 2_000);
+    await this.ended;
+    clearTimeout(killer);
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    for (;;) {
+      const frame = this.takeFrame();
+      if (!frame) return;
+      this.onFrame(frame);
+    }
+  }
+
+  /** One complete frame off the buffer: `kind u32 [u32] payload` (see xgboost-serving-worker.py). */
+  private takeFrame(): Frame | undefined {
+    const buffer = this.buffered;
+    if (buffer.length < 5) return undefined;
+    const kind = String.fromCharCode(buffer[0]!);
+    let size: number;
+    let start = 5;
+    if (kind === 'R') {
+      if (buffer.length < 9) return undefined;
+      size = buffer.readUInt32LE(1) * buffer.readUInt32LE(5) * 4;
+      start = 1;
+    } else size = buffer.readUInt32LE(1);
+    const end = (kind === 'R' ? 9 : 5) + size;
+    if (buffer.length < end) return undefined;
+    this.buffered = buffer.subarray(end);
+    return { kind, payload: buffer.subarray(start, end) };
+  }
+
+  private onFrame(frame: Frame): void {
+    if (frame.kind === 'H') this.pingWaiters.shift()?.(true);
+    else if (frame.kind === 'R' || frame.kind === 'E') this.onResult(frame);
+    else this.firstFrame?.(frame);
+  }
+}
+
+/** The worker with stdin closed, stdout and stderr appended to the log, and the protocol on PROTOCOL_FD. */
+function spawnWorker(options: WorkerOptions): ChildProcess {
+  fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
+  const log = fs.openSync(options.logFile, 'a');
+  try {
+    return spawn(options.python, ['-u', WORKER_SCRIPT, options.modelDir], {
+      stdio: ['ignore', log, log, 'pipe'],
+      env: { ...process.env, OMP_NUM_THREADS: '1' },
+    });
+  } finally {
+    fs.closeSync(log);
+  }
+}
+
+function timeout(ms: number, what: string): Promise<never> {
+  return new Promise((_, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms ${what}`)), ms);
+    timer.unref();
+  });
+}
