@@ -46,6 +46,18 @@ export function renderUpsertSummary(input: UpsertSummaryInput): string {
   );
 }
 
+/** The PR comment's section: the definition changes, or why there are none to show. */
+export function renderDefinitionComment(
+  input: Pick<UpsertSummaryInput, 'pipelineName' | 'upsert' | 'comparison'>,
+): string {
+  const heading = `## Pipeline ${inlineCode(input.pipelineName)}`;
+  if (input.comparison) return `${heading}\n\n${renderDefinitionChanges(input.comparison)}`;
+  const why = input.upsert.created
+    ? 'Created; no base definition was given to compare with.'
+    : 'The deployed definition is unchanged; no base definition was given to compare with.';
+  return `${heading}\n\n${why}`;
+}
+
 /** What the definition changes against the other one: a count and the readable diff. */
 export function renderDefinitionChanges(comparison: DefinitionComparison): string {
   const { diff } = comparison;

@@ -16,7 +16,7 @@ import { deriveClientRequestToken, startExecution } from '../../pipeline/start';
 import { upsertPipeline, type UpsertResult } from '../../pipeline/upsert';
 import { inlineCode } from '../../report/markdown';
 import {
-  renderDefinitionChanges,
+  renderDefinitionComment,
   renderUpsertSummary,
   type DefinitionComparison,
 } from '../../report/upsert-summary';
@@ -95,16 +95,19 @@ export function run(): Promise<void> {
         ...(comparison ? { comparison } : {}),
       }),
     );
-    if (comparison) {
-      await updatePrComment(
-        inputs.prComment,
-        {
-          section: 'upsert-sagemaker-pipeline',
-          content: `## Pipeline ${inlineCode(inputs.pipelineName)}\n\n${renderDefinitionChanges(comparison)}`,
-        },
-        reporter,
-      );
-    }
+    // Written on every run, so a comparison from an earlier push never lingers in the comment.
+    await updatePrComment(
+      inputs.prComment,
+      {
+        section: 'upsert-sagemaker-pipeline',
+        content: renderDefinitionComment({
+          pipelineName: inputs.pipelineName,
+          upsert,
+          ...(comparison ? { comparison } : {}),
+        }),
+      },
+      reporter,
+    );
   });
 }
 

@@ -1,5 +1,9 @@
 import { diffDefinitions } from '../../../pipeline/diff';
-import { renderDefinitionChanges, renderUpsertSummary } from '../../../src/report/upsert-summary';
+import {
+  renderDefinitionChanges,
+  renderDefinitionComment,
+  renderUpsertSummary,
+} from '../../../src/report/upsert-summary';
 
 const definition = (threshold: number) => ({
   Version: '2020-12-01',
@@ -32,4 +36,20 @@ test('identical definitions say so; without a comparison there is no changes sec
   expect(
     renderUpsertSummary({ pipelineName: 'p', definition: definition(3), upsert: created }),
   ).not.toContain('Definition changes');
+});
+
+test('the PR comment section says why there is nothing to compare, so an old diff never lingers', () => {
+  expect(renderDefinitionComment({ pipelineName: 'p', upsert: created })).toBe(
+    '## Pipeline `p`\n\nCreated; no base definition was given to compare with.',
+  );
+  expect(
+    renderDefinitionComment({ pipelineName: 'p', upsert: { ...created, created: false, changed: false } }),
+  ).toContain('The deployed definition is unchanged');
+  expect(
+    renderDefinitionComment({
+      pipelineName: 'p',
+      upsert: created,
+      comparison: { against: 'x', diff: diffDefinitions(definition(3.5), definition(3)) },
+    }),
+  ).toContain('## Pipeline `p`\n\n### Definition changes against x\n\n1 parameter changed.');
 });
