@@ -302,11 +302,12 @@ describe('the actions, run from their committed bundles against the local AWS', 
     expectSuccess(start);
     const executionArn = start.outputs['execution-arn'] ?? '';
     const run = await runBundle('wait-for-execution', {
-      inputs: waitInputs(executionArn, { 'timeout-minutes': '0.05', 'stop-on-timeout': 'true' }),
+      // 0.6 s: well inside the execution's ~3 s even on a fast, quiet machine.
+      inputs: waitInputs(executionArn, { 'timeout-minutes': '0.01', 'stop-on-timeout': 'true' }),
       env: env(),
     });
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('timed out after 0.05 minutes');
+    expect(run.stdout).toContain('timed out after 0.01 minutes');
     expect(run.outputs.status).toBe('Stopped');
     expect(await executionStatus(executionArn)).toBe('Stopped');
   });

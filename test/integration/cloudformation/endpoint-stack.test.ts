@@ -14,7 +14,6 @@ import {
   type Parameter,
   type Stack,
 } from '@aws-sdk/client-cloudformation';
-import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   CreateModelCommand,
   DescribeEndpointCommand,
@@ -27,6 +26,7 @@ import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { synthesizeEndpointTemplate } from '../../../cdk-model-deploy/lib/synth';
 import { createClient } from '../../../src/aws/clients';
 import { buildAbaloneModel, rmse, type AbaloneModel } from '../endpoints/abalone-model';
+import { modelDataUrl, uploadModels } from '../endpoints/hosting';
 import { XGBOOST_IMAGE, poll, startTestAws, type TestAws } from '../endpoints/local-aws';
 
 jest.setTimeout(60_000);
@@ -44,28 +44,14 @@ let t: TestAws;
 let model: AbaloneModel;
 
 const parameters = (modelKey: string): Parameter[] => [
-  { ParameterKey: 'ModelDataUrl', ParameterValue: `s3://models/${modelKey}/model.tar.gz` },
+  { ParameterKey: 'ModelDataUrl', ParameterValue: modelDataUrl(modelKey) },
   { ParameterKey: 'EndpointName', ParameterValue: ENDPOINT },
 ];
 
 beforeAll(async () => {
   t = await startTestAws();
   model = await buildAbaloneModel(path.join(t.dir, 'model'));
-  await t.s3.send(new CreateBucketCommand({ Bucket: 'models' }));
-  await t.s3.send(
-    new PutObjectCommand({
-      Bucket: 'models',
-      Key: 'v1/model.tar.gz',
-      Body: fs.readFileSync(model.modelTarGz),
-    }),
-  );
-  await t.s3.send(
-    new PutObjectCommand({
-      Bucket: 'models',
-      Key: 'corrupt/model.tar.gz',
-      Body: fs.readFileSync(model.corruptTarGz),
-    }),
-  );
+  await uploadModels(t, { v1: { file: model.modelTarGz }, corrupt: { file: model.corruptTarGz } });
 });
 
 afterAll(async () => {

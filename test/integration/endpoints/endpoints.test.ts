@@ -1,12 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
-  CreateModelCommand,
   DeleteEndpointCommand,
   DescribeEndpointCommand,
   ListEndpointsCommand,
@@ -23,6 +20,7 @@ import {
 import { createClient } from '../../../src/aws/clients';
 
 import { buildAbaloneModel, type AbaloneModel } from './abalone-model';
+import { createEndpointConfig, createModel, uploadModels } from './hosting';
 import { XGBOOST_IMAGE, poll, startTestAws, type TestAws } from './local-aws';
 
 jest.setTimeout(60_000);
@@ -33,55 +31,16 @@ let model: AbaloneModel;
 beforeAll(async () => {
   t = await startTestAws();
   model = await buildAbaloneModel(path.join(t.dir, 'model'));
-  await t.s3.send(new CreateBucketCommand({ Bucket: 'models' }));
-  await t.s3.send(
-    new PutObjectCommand({
-      Bucket: 'models',
-      Key: 'good/model.tar.gz',
-      Body: fs.readFileSync(model.modelTarGz),
-    }),
-  );
-  await t.s3.send(
-    new PutObjectCommand({
-      Bucket: 'models',
-      Key: 'corrupt/model.tar.gz',
-      Body: fs.readFileSync(model.corruptTarGz),
-    }),
-  );
-  await t.s3.send(
-    new PutObjectCommand({ Bucket: 'models', Key: 'garbage/model.tar.gz', Body: 'not a tar archive' }),
-  );
+  await uploadModels(t, {
+    good: { file: model.modelTarGz },
+    corrupt: { file: model.corruptTarGz },
+    garbage: { body: 'not a tar archive' },
+  });
 });
 
 afterAll(async () => {
   await t?.stop();
 });
-
-async function createModel(name: string, key: string, image = XGBOOST_IMAGE) {
-  await t.sagemaker.send(
-    new CreateModelCommand({
-      ModelName: name,
-      ExecutionRoleArn: 'arn:aws:iam::000000000000:role/sagemaker',
-      PrimaryContainer: { Image: image, ModelDataUrl: `s3://models/${key}/model.tar.gz` },
-    }),
-  );
-}
-
-async function createConfig(name: string, modelName: string) {
-  await t.sagemaker.send(
-    new CreateEndpointConfigCommand({
-      EndpointConfigName: name,
-      ProductionVariants: [
-        {
-          VariantName: 'AllTraffic',
-          ModelName: modelName,
-          InitialInstanceCount: 1,
-          InstanceType: 'ml.m5.large',
-        },
-      ],
-    }),
-  );
-}
 
 const describe_ = (name: string) => t.sagemaker.send(new DescribeEndpointCommand({ EndpointName: name }));
 const settled = (name: string) =>
@@ -151,8 +110,8 @@ describe('local SageMaker endpoints and SageMaker Runtime', () => {
   });
 
   test('an endpoint comes InService and answers CSV, JSON and JSON Lines with the same predictions', async () => {
-    await createModel('good', 'good');
-    await createConfig('good-config', 'good');
+    await createModel(t, 'good', 'good');
+    await createEndpointConfig(t, 'good-config', 'good');
     const { EndpointArn } = await t.sagemaker.send(
       new CreateEndpointCommand({ EndpointName: 'serving', EndpointConfigName: 'good-config' }),
     );
@@ -263,11 +222,12 @@ describe('local SageMaker endpoints and SageMaker Runtime', () => {
 
   test('a model with an unsupported image or an unreadable artifact leaves the endpoint Failed with the reason', async () => {
     await createModel(
+      t,
       'torch',
       'good',
       '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.1-cpu-py310',
     );
-    await createConfig('torch-config', 'torch');
+    await createEndpointConfig(t, 'torch-config', 'torch');
     await t.sagemaker.send(
       new CreateEndpointCommand({ EndpointName: 'torch', EndpointConfigName: 'torch-config' }),
     );
@@ -282,8 +242,8 @@ describe('local SageMaker endpoints and SageMaker Runtime', () => {
       message: 'Endpoint torch of account 000000000000 is Failed; it must be InService to be invoked.',
     });
 
-    await createModel('garbage', 'garbage');
-    await createConfig('garbage-config', 'garbage');
+    await createModel(t, 'garbage', 'garbage');
+    await createEndpointConfig(t, 'garbage-config', 'garbage');
     await t.sagemaker.send(
       new CreateEndpointCommand({ EndpointName: 'garbage', EndpointConfigName: 'garbage-config' }),
     );
@@ -297,8 +257,8 @@ describe('local SageMaker endpoints and SageMaker Runtime', () => {
   });
 
   test('UpdateEndpoint is blue/green: a model that fails /ping leaves the old config serving; a good one takes over', async () => {
-    await createModel('corrupt', 'corrupt');
-    await createConfig('corrupt-config', 'corrupt');
+    await createModel(t, 'corrupt', 'corrupt');
+    await createEndpointConfig(t, 'corrupt-config', 'corrupt');
     await t.sagemaker.send(
       new UpdateEndpointCommand({ EndpointName: 'serving', EndpointConfigName: 'corrupt-config' }),
     );
@@ -313,8 +273,8 @@ describe('local SageMaker endpoints and SageMaker Runtime', () => {
       /^The primary container for production variant AllTraffic did not pass the ping health check: Model at xgboost-model cannot be loaded/,
     );
 
-    await createModel('good-again', 'good');
-    await createConfig('good-again-config', 'good-again');
+    await createModel(t, 'good-again', 'good');
+    await createEndpointConfig(t, 'good-again-config', 'good-again');
     // Callers without retries keep invoking while traffic moves to the new containers.
     const strict = createClient(SageMakerRuntimeClient, {
       endpoint: t.aws.endpoint,

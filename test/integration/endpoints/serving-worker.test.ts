@@ -2,17 +2,12 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import {
-  CreateEndpointCommand,
-  CreateEndpointConfigCommand,
-  CreateModelCommand,
-  DescribeEndpointCommand,
-} from '@aws-sdk/client-sagemaker';
+import { CreateEndpointCommand, DescribeEndpointCommand } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, ModelError } from '@aws-sdk/client-sagemaker-runtime';
 
 import { buildAbaloneModel, rmse, type AbaloneModel } from './abalone-model';
-import { XGBOOST_IMAGE, poll, startTestAws, type TestAws } from './local-aws';
+import { createEndpointConfig, createModel, uploadModels } from './hosting';
+import { poll, startTestAws, type TestAws } from './local-aws';
 
 jest.setTimeout(60_000);
 
@@ -22,15 +17,10 @@ let model: AbaloneModel;
 beforeAll(async () => {
   t = await startTestAws();
   model = await buildAbaloneModel(path.join(t.dir, 'model'));
-  await t.s3.send(new CreateBucketCommand({ Bucket: 'models' }));
-  for (const [key, file] of [
-    ['good', model.modelTarGz],
-    ['reg-linear', model.regLinearTarGz],
-  ] as const) {
-    await t.s3.send(
-      new PutObjectCommand({ Bucket: 'models', Key: `${key}/model.tar.gz`, Body: fs.readFileSync(file) }),
-    );
-  }
+  await uploadModels(t, {
+    good: { file: model.modelTarGz },
+    'reg-linear': { file: model.regLinearTarGz },
+  });
 });
 
 afterAll(async () => {
@@ -39,21 +29,8 @@ afterAll(async () => {
 
 /** Model, config and endpoint `name` serving models/<key>/model.tar.gz; resolves once it is InService. */
 async function deploy(name: string, key: string) {
-  await t.sagemaker.send(
-    new CreateModelCommand({
-      ModelName: name,
-      ExecutionRoleArn: 'arn:aws:iam::000000000000:role/sagemaker',
-      PrimaryContainer: { Image: XGBOOST_IMAGE, ModelDataUrl: `s3://models/${key}/model.tar.gz` },
-    }),
-  );
-  await t.sagemaker.send(
-    new CreateEndpointConfigCommand({
-      EndpointConfigName: name,
-      ProductionVariants: [
-        { VariantName: 'AllTraffic', ModelName: name, InitialInstanceCount: 1, InstanceType: 'ml.m5.large' },
-      ],
-    }),
-  );
+  await createModel(t, name, key);
+  await createEndpointConfig(t, name, name);
   await t.sagemaker.send(new CreateEndpointCommand({ EndpointName: name, EndpointConfigName: name }));
   const endpoint = await poll(
     () => status(name),
