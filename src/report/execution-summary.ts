@@ -18,7 +18,7 @@ export interface ExecutionSummaryOptions {
   readonly baseline?: { readonly record: MetricsRecord; readonly context: Pick<RunContext, 'base'> };
 }
 
-/** The job summary of a finished (or abandoned) wait: outcome, DAG coloured by status, steps, metrics, reports, model. */
+/** The job summary of a finished (or abandoned) wait: outcome, metrics against a baseline, DAG coloured by status, steps, metrics, reports, model. */
 export function renderExecutionSummary(
   report: ExecutionReport,
   options: ExecutionSummaryOptions = {},
@@ -27,12 +27,13 @@ export function renderExecutionSummary(
     `## ${statusIcon(report.status)} Pipeline execution ${headline(report, options)}`,
     facts(report),
     failure(report, options),
+    // First after the outcome: on a pull request, how the numbers moved is what a reviewer asks.
+    options.baseline &&
+      renderMetricsComparison(executionMetrics(report), options.baseline.record, options.baseline.context),
     dag(report),
     stepsTable(report.steps),
     metrics(report),
     ...report.reports.map(propertyFile),
-    options.baseline &&
-      renderMetricsComparison(executionMetrics(report), options.baseline.record, options.baseline.context),
     lambdaOutputs(report),
   );
 }

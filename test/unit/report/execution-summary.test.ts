@@ -65,3 +65,24 @@ test('numeric leaves of a report are listed with their paths', () => {
     ['e', 3],
   ]);
 });
+
+test('with a baseline, the metrics against it come right after the outcome, before the DAG', () => {
+  const { failedStep: _step, failureReason: _reason, ...succeeded } = base;
+  const text = renderExecutionSummary(
+    { ...succeeded, status: 'Succeeded' },
+    {
+      baseline: {
+        record: {
+          format: 'mlops-metrics/1',
+          executionArn: 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/e0',
+          status: 'Succeeded',
+          recordedAt: '2026-11-24T00:00:00.000Z',
+          metrics: { 'Train/validation:rmse': 2.5 },
+        },
+        context: {},
+      },
+    },
+  );
+  expect(text).toContain('| Train/validation:rmse | 2.5 | 2.23457 | -0.265432 (-10.6%) |');
+  expect(text.indexOf('### Metrics against the baseline')).toBeLessThan(text.indexOf('### Pipeline'));
+});
