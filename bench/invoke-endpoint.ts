@@ -27,7 +27,10 @@ import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-s
 
 import { writeFileAtomic } from '../local/state/store';
 import { createClient } from '../src/aws/clients';
+import { quietNodeVersionWarning } from '../src/aws/quiet-node-version-warning';
 import { buildAbaloneModel } from '../test/integration/endpoints/abalone-model';
+
+quietNodeVersionWarning();
 
 const CALLERS = 16;
 const CALLER_THREADS = Number(process.env.BENCH_CALLER_THREADS ?? os.cpus().length);

@@ -34,6 +34,9 @@ import {
   stopLocalSageMaker,
   type LocalSageMaker,
 } from '../test/integration/sagemaker/helpers';
+import { quietNodeVersionWarning } from '../src/aws/quiet-node-version-warning';
+
+quietNodeVersionWarning();
 
 const RUNS = 5;
 const POLL_MS = 20;
