@@ -26,6 +26,13 @@ const CACHEABLE_TYPES = new Set(['Processing', 'Training', 'Transform']);
 /** The service's cap when neither the pipeline nor the start call sets ParallelismConfiguration. */
 const DEFAULT_MAX_PARALLEL_STEPS = 50;
 
+/** One attempt's job or model name, the scope that names it and the arguments resolved in that scope. */
+interface PreparedAttempt {
+  readonly args: unknown;
+  readonly resourceName: string;
+  readonly scope: ExpressionScope;
+}
+
 /** What the service reports when a step other than a Fail step fails. */
 export const STEP_FAILURE_REASON = 'Step failure: One or multiple steps failed.';
 
@@ -195,14 +202,12 @@ export class ExecutionRun {
 
   private async runStep(step: StepDefinition, state: StepState): Promise<void> {
     try {
-      const resourceName = stepResourceName(this.record.ExecutionId, step.Name);
-      const scope = this.stepScope(step, resourceName);
-      const args = step.Type === 'Condition' ? undefined : await resolveValue(step.Arguments, scope);
-      const cacheKey = CACHEABLE_TYPES.has(step.Type) ? stepCacheKey(step, args) : undefined;
+      const first = await this.prepare(step);
+      const cacheKey = CACHEABLE_TYPES.has(step.Type) ? stepCacheKey(step, first.args) : undefined;
       if (cacheKey && this.useCache(step, state, cacheKey)) return;
       state.StepStatus = 'Executing';
       this.save();
-      const result = await this.attempt(step, state, { args, resourceName, scope });
+      const result = await this.attempt(step, state, first);
       Object.assign(state, {
         StepStatus: 'Succeeded',
         Metadata: result.metadata,
@@ -215,16 +220,25 @@ export class ExecutionRun {
     }
   }
 
-  /** Runs the handler, retrying as the step's RetryPolicies allow; AttemptCount counts every attempt. */
-  private async attempt(
-    step: StepDefinition,
-    state: StepState,
-    prepared: { args: unknown; resourceName: string; scope: ExpressionScope },
-  ): Promise<StepResult> {
+  /** A name for the step's job or model, and its arguments resolved with `Execution.<Kind>JobName` = that name. */
+  private async prepare(step: StepDefinition): Promise<PreparedAttempt> {
+    const resourceName = stepResourceName(this.record.ExecutionId, step.Name);
+    const scope = this.stepScope(step, resourceName);
+    const args = step.Type === 'Condition' ? undefined : await resolveValue(step.Arguments, scope);
+    return { args, resourceName, scope };
+  }
+
+  /**
+   * Runs the handler, retrying as the step's RetryPolicies allow; AttemptCount counts every attempt. Each retry
+   * is a new job under a new name, as the service starts one (job names are unique).
+   */
+  private async attempt(step: StepDefinition, state: StepState, first: PreparedAttempt): Promise<StepResult> {
     const handler = stepHandler(step.Type);
     const firstStart = Date.now();
+    let prepared = first;
     for (;;) {
       state.AttemptCount = (state.AttemptCount ?? 0) + 1;
+      if (state.AttemptCount > 1) prepared = await this.prepare(step);
       this.save();
       try {
         return await handler({

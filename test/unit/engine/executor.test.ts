@@ -359,6 +359,8 @@ describe('ExecutionRun', () => {
     expect(result.PipelineExecutionStatus).toBe('Succeeded');
     expect(step('Flaky')?.AttemptCount).toBe(3);
     expect(deps.sleeps).toEqual([1000, 2000]);
+    // Every attempt is a new job: names are unique, as on the service.
+    expect(new Set(deps.jobs.map((job) => job.name)).size).toBe(3);
   });
 
   it('classes throttled AWS calls as Step.THROTTLING for retries', async () => {
