@@ -1,6 +1,7 @@
 import { definitionGraph } from '../../pipeline/graph';
 import type { PropertyFileReport } from '../pipeline/execution-results';
 import type { RunContext } from '../github/context';
+import type { LimitCheck } from '../pipeline/metric-limits';
 import { executionMetrics, numericLeaves, type MetricsRecord } from '../pipeline/metrics-record';
 import type { StepView } from '../pipeline/steps';
 import type { ExecutionReport } from '../pipeline/wait';
@@ -15,7 +16,12 @@ export interface ExecutionSummaryOptions {
   readonly whereToLook?: readonly string[];
   readonly timeoutMinutes?: number;
   /** An earlier run's metrics to compare with (e.g. the base branch's last run). */
-  readonly baseline?: { readonly record: MetricsRecord; readonly context: Pick<RunContext, 'base'> };
+  readonly baseline?: {
+    readonly record: MetricsRecord;
+    readonly context: Pick<RunContext, 'base'>;
+    /** Limits checked against it (`max-regression`). */
+    readonly checks?: readonly LimitCheck[];
+  };
 }
 
 /** The job summary of a finished (or abandoned) wait: outcome, metrics against a baseline, DAG coloured by status, steps, metrics, reports, model. */
@@ -29,7 +35,10 @@ export function renderExecutionSummary(
     failure(report, options),
     // First after the outcome: on a pull request, how the numbers moved is what a reviewer asks.
     options.baseline &&
-      renderMetricsComparison(executionMetrics(report), options.baseline.record, options.baseline.context),
+      renderMetricsComparison(executionMetrics(report), options.baseline.record, {
+        context: options.baseline.context,
+        ...(options.baseline.checks ? { checks: options.baseline.checks } : {}),
+      }),
     dag(report),
     stepsTable(report.steps),
     metrics(report),

@@ -1,4 +1,5 @@
 import type { RunContext } from '../github/context';
+import type { LimitCheck } from '../pipeline/metric-limits';
 import type { MetricsRecord } from '../pipeline/metrics-record';
 import { formatNumber } from './format';
 import { inlineCode, table } from './markdown';
@@ -7,30 +8,54 @@ const SHORT_SHA = 12;
 
 /**
  * This execution's numbers next to a baseline's (on a pull request: the base branch's last run), one
- * row per metric either side has, with the change. No verdict: whether higher is better is the metric's.
+ * row per metric either side has, with the change. A verdict only where a limit says which way is worse.
  */
 export function renderMetricsComparison(
   current: Readonly<Record<string, number>>,
   baseline: MetricsRecord,
-  context: Pick<RunContext, 'base'>,
+  options: { readonly context: Pick<RunContext, 'base'>; readonly checks?: readonly LimitCheck[] },
 ): string {
+  const checks = new Map((options.checks ?? []).map((check) => [check.limit.metric, check]));
   const names = [...new Set([...Object.keys(current), ...Object.keys(baseline.metrics)])];
   const rows = names.map((name) => {
     const before = baseline.metrics[name];
     const after = current[name];
-    return [
+    const row = [
       name,
       before !== undefined ? formatNumber(before) : undefined,
       after !== undefined ? formatNumber(after) : undefined,
       before !== undefined && after !== undefined ? formatChange(before, after) : undefined,
     ];
+    return checks.size > 0 ? [...row, limitCell(checks.get(name))] : row;
   });
-  const heading = context.base ? 'Metrics against the base branch' : 'Metrics against the baseline';
+  const header = ['Metric', 'Base', 'This run', 'Change', ...(checks.size > 0 ? ['Limit'] : [])];
+  const heading = options.context.base ? 'Metrics against the base branch' : 'Metrics against the baseline';
   return [
     `### ${heading}`,
-    `Baseline: ${describeBaseline(baseline, context)} — execution ${inlineCode(baseline.executionArn)} (${baseline.status}).`,
-    rows.length > 0 ? table(['Metric', 'Base', 'This run', 'Change'], rows) : 'Neither run has metrics.',
-  ].join('\n\n');
+    `Baseline: ${describeBaseline(baseline, options.context)} — execution ${inlineCode(baseline.executionArn)} (${baseline.status}).`,
+    limitsVerdict(options.checks ?? []),
+    rows.length > 0 ? table(header, rows) : 'Neither run has metrics.',
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+function limitCell(check: LimitCheck | undefined): string | undefined {
+  if (!check) return undefined;
+  const marks: Record<LimitCheck['verdict'], string> = {
+    within: '✔',
+    exceeded: '✖',
+    'not-in-baseline': 'not checked',
+    'not-produced': '✖ missing',
+  };
+  return `${marks[check.verdict]} ${check.limit.text}`;
+}
+
+function limitsVerdict(checks: readonly LimitCheck[]): string | undefined {
+  if (checks.length === 0) return undefined;
+  const failed = checks.filter((check) => check.verdict === 'exceeded' || check.verdict === 'not-produced');
+  if (failed.length === 0) return `**Within every limit** (${checks.length}).`;
+  return `**${failed.length} of ${checks.length} limits exceeded:**\n${failed.map((check) => `- ${check.message}`).join('\n')}`;
 }
 
 function describeBaseline(baseline: MetricsRecord, context: Pick<RunContext, 'base'>): string {

@@ -178,6 +178,37 @@ describe('the actions, run from their committed bundles against the local AWS', 
     expect(bad.summary).toContain('class s7 failed');
   });
 
+  test('wait-for-execution writes a metrics record and fails a model worse than the baseline beyond max-regression', async () => {
+    const rmse = 'Evaluate/EvaluationReport/regression_metrics.rmse.value';
+    const metricsFile = path.join(dir, 'metrics', 'metrics.json');
+    const first = await runBundle('wait-for-execution', {
+      inputs: waitInputs(goodExecution, { 'metrics-file': metricsFile }),
+      env: env(),
+    });
+    expectSuccess(first);
+    const record = JSON.parse(fs.readFileSync(metricsFile, 'utf8')) as { metrics: Record<string, number> };
+    expect(record.metrics[rmse]).toBe(evaluationRmse);
+
+    const better = path.join(dir, 'metrics', 'better.json');
+    fs.writeFileSync(better, JSON.stringify({ ...record, metrics: { [rmse]: evaluationRmse / 2 } }));
+    const limited = (baseline: string) =>
+      runBundle('wait-for-execution', {
+        inputs: waitInputs(goodExecution, {
+          'baseline-metrics-file': baseline,
+          'max-regression': `${rmse}: +5%`,
+        }),
+        env: env(),
+      });
+    const [same, worse] = await Promise.all([limited(metricsFile), limited(better)]);
+    expectSuccess(same);
+    expect(same.summary).toContain('**Within every limit** (1).');
+    expect(worse.code).toBe(1);
+    expect(worse.stdout).toContain(
+      `::error::The execution Succeeded, but 1 metric(s) moved beyond max-regression against the baseline:`,
+    );
+    expect(worse.summary).toContain('✖ +5%');
+  });
+
   test('approved-model fails with how to approve while no package is approved, then passes the newest Approved one', async () => {
     const gate = { inputs: { 'model-package-group': defaults.modelPackageGroupName }, env: env() };
     const blocked = await runBundle('approved-model', gate);

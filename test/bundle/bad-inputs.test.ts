@@ -168,6 +168,12 @@ const CASES: Case[] = [
     /Input "baseline-metrics-file": .*metrics.json is not a metrics record: expected a JSON object with "format": "mlops-metrics\/1"/,
   ],
   [
+    'max-regression limit without a number',
+    'wait-for-execution',
+    wait({ 'max-regression': 'Train/validation:rmse: lower' }),
+    /Input "max-regression": the limit of "Train\/validation:rmse" must be a change such as \+2%/,
+  ],
+  [
     'malformed execution ARN',
     'wait-for-execution',
     () => ({ 'execution-arn': 'arn:aws:sagemaker:us-east-1:000000000000:pipeline/abalone' }),

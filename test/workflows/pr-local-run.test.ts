@@ -119,6 +119,7 @@ describe('pr.yml definition and local-run jobs (replayed against the local AWS)'
       new RegExp(`### Endpoint RMSE on the \\d+ held-out rows: ${rmse().toFixed(4)}\\n*$`),
     );
     expect(job.summary).toContain('### Metrics against the base branch');
+    expect(job.summary).toContain('**Within every limit** (1).');
     expect(job.summary).toContain(`the run for the base commit \`${BASE_SHA.slice(0, 12)}\``);
     expect(job.summary).toContain('```mermaid');
   });

@@ -1,3 +1,4 @@
+import { parseMetricLimits, type MetricLimit } from '../../pipeline/metric-limits';
 import { readMetricsRecord, type MetricsRecord } from '../../pipeline/metrics-record';
 import type { PollBounds } from '../../pipeline/poll-interval';
 import { InputError, type Inputs } from '../inputs';
@@ -15,6 +16,8 @@ export interface WaitInputs {
   readonly metricsFile?: string;
   /** An earlier run's metrics record to compare with; read before anything is written. */
   readonly baseline?: MetricsRecord;
+  /** How far metrics may move against the baseline before the step fails. */
+  readonly limits: readonly MetricLimit[];
 }
 
 export const DEFAULT_TIMEOUT_MINUTES = 120;
@@ -35,6 +38,7 @@ export function readWaitInputs(inputs: Inputs): WaitInputs {
   const prComment = readPrCommentInputs(inputs);
   const metricsFile = inputs.optional('metrics-file');
   const baseline = readBaseline(inputs);
+  const limits = readLimits(inputs);
   return {
     executionArn,
     timeoutMinutes,
@@ -44,7 +48,17 @@ export function readWaitInputs(inputs: Inputs): WaitInputs {
     ...(prComment ? { prComment } : {}),
     ...(metricsFile !== undefined ? { metricsFile } : {}),
     ...(baseline ? { baseline } : {}),
+    limits,
   };
+}
+
+function readLimits(inputs: Inputs): MetricLimit[] {
+  try {
+    return parseMetricLimits(inputs.stringMap('max-regression'));
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError('max-regression', (error as Error).message);
+  }
 }
 
 function readBaseline(inputs: Inputs): MetricsRecord | undefined {

@@ -2,7 +2,8 @@ import * as core from '@actions/core';
 
 import { readRunContext } from '../../github/context';
 import { createPipelineClients } from '../../pipeline/clients';
-import { metricsRecord, writeMetricsRecord } from '../../pipeline/metrics-record';
+import { checkMetricLimits, type LimitCheck } from '../../pipeline/metric-limits';
+import { executionMetrics, metricsRecord, writeMetricsRecord } from '../../pipeline/metrics-record';
 import { isLocalEndpoint, whereToLook } from '../../pipeline/where-to-look';
 import { waitForExecution, type ExecutionReport } from '../../pipeline/wait';
 import { formatDuration } from '../../report/format';
@@ -53,10 +54,13 @@ export function run(): Promise<void> {
       writeMetricsRecord(inputs.metricsFile, metricsRecord(report, context));
       core.info(`Metrics written to ${inputs.metricsFile}`);
     }
+    const checks = limitChecks(report, inputs);
     const summary = renderExecutionSummary(report, {
       whereToLook: look,
       timeoutMinutes: inputs.timeoutMinutes,
-      ...(inputs.baseline ? { baseline: { record: inputs.baseline, context } } : {}),
+      ...(inputs.baseline
+        ? { baseline: { record: inputs.baseline, context, ...(checks ? { checks } : {}) } }
+        : {}),
     });
     await writeSummary(summary);
     await updatePrComment(
@@ -64,7 +68,7 @@ export function run(): Promise<void> {
       { section: 'wait-for-execution', content: summary },
       actionReporter,
     );
-    const failure = failureMessage(report, inputs, look);
+    const failure = failureMessage(report, inputs, look) ?? regressionMessage(checks);
     if (failure) core.setFailed(failure);
     else core.info(`Execution Succeeded in ${formatDuration(report.durationSeconds)}`);
   });
@@ -108,6 +112,30 @@ function failureMessage(
   const step = report.failedStep ? ` at step ${report.failedStep.name}` : '';
   const reason = report.failureReason ? `: ${report.failureReason}` : '';
   return [`Execution ${report.status}${step}${reason}`, ...look].join('\n');
+}
+
+/** The max-regression limits against the baseline, once the execution Succeeded and a baseline is known. */
+function limitChecks(report: ExecutionReport, inputs: WaitInputs): LimitCheck[] | undefined {
+  if (inputs.limits.length === 0) return undefined;
+  if (!inputs.baseline) {
+    core.info('max-regression: no baseline-metrics-file, so the limits are not checked');
+    return undefined;
+  }
+  if (report.status !== 'Succeeded') return undefined;
+  const checks = checkMetricLimits(executionMetrics(report), inputs.baseline, inputs.limits);
+  for (const check of checks) core.info(`max-regression: ${check.message}`);
+  return checks;
+}
+
+function regressionMessage(checks: readonly LimitCheck[] | undefined): string | undefined {
+  const failed = (checks ?? []).filter(
+    (check) => check.verdict === 'exceeded' || check.verdict === 'not-produced',
+  );
+  if (failed.length === 0) return undefined;
+  return [
+    `The execution Succeeded, but ${failed.length} metric(s) moved beyond max-regression against the baseline:`,
+    ...failed.map((check) => `  ${check.message}`),
+  ].join('\n');
 }
 
 function localStateDir(): { localStateDir?: string } {

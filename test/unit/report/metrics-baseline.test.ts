@@ -88,7 +88,9 @@ test('records are written whole (folders created) and read back; anything else i
 });
 
 test('on a pull request whose base commit has a run: every metric either side has, with the change', () => {
-  const text = renderMetricsComparison(current, baseline(), { base: { ref: 'main', sha: 'a'.repeat(40) } });
+  const text = renderMetricsComparison(current, baseline(), {
+    context: { base: { ref: 'main', sha: 'a'.repeat(40) } },
+  });
   expect(text).toContain('### Metrics against the base branch');
   expect(text).toContain('Baseline: the run for the base commit `aaaaaaaaaaaa` — execution');
   expect(text).toContain('| Train/validation:rmse | 2.5 | 2.1 | -0.4 (-16.0%) |');
@@ -101,9 +103,7 @@ test('says when the baseline is only the newest run saved on the branch, not the
   const text = renderMetricsComparison(
     current,
     baseline({ runUrl: 'https://github.com/o/r/actions/runs/9' }),
-    {
-      base: { ref: 'main', sha: 'b'.repeat(40) },
-    },
+    { context: { base: { ref: 'main', sha: 'b'.repeat(40) } } },
   );
   expect(text).toContain(
     'Baseline: the newest run saved on `main`, for `aaaaaaaaaaaa` ([run](https://github.com/o/r/actions/runs/9)); none is saved for the base commit `bbbbbbbbbbbb`',
@@ -111,14 +111,14 @@ test('says when the baseline is only the newest run saved on the branch, not the
 });
 
 test('outside a pull request the baseline is named by its commit, or by when it was recorded', () => {
-  expect(renderMetricsComparison(current, baseline(), {})).toContain(
+  expect(renderMetricsComparison(current, baseline(), { context: {} })).toContain(
     '### Metrics against the baseline\n\nBaseline: the run for `aaaaaaaaaaaa` on `main`',
   );
   const { commit: _commit, ref: _ref, ...anonymous } = baseline();
-  expect(renderMetricsComparison({}, { ...anonymous, metrics: {} }, {})).toContain(
+  expect(renderMetricsComparison({}, { ...anonymous, metrics: {} }, { context: {} })).toContain(
     'Baseline: a run recorded 2026-11-24T08:00:00.000Z — execution',
   );
-  expect(renderMetricsComparison({}, { ...anonymous, metrics: {} }, {})).toContain(
+  expect(renderMetricsComparison({}, { ...anonymous, metrics: {} }, { context: {} })).toContain(
     'Neither run has metrics.',
   );
 });
