@@ -67,7 +67,8 @@ export function checkMetricLimits(
       };
     const allowed = limit.relative ? (Math.abs(before) * limit.amount) / 100 : limit.amount;
     const worsening = limit.worse === 'rise' ? after - before : before - after;
-    const exceeded = worsening > allowed + Number.EPSILON * Math.max(1, Math.abs(before));
+    // A little floating-point slack, so a change of exactly the limit (2.0 → 2.04 at +2%) is within it.
+    const exceeded = worsening > allowed + 4 * Number.EPSILON * Math.max(1, Math.abs(before));
     const moved = `${formatNumber(before)} → ${formatNumber(after)}`;
     return {
       limit,
