@@ -171,3 +171,42 @@ describe('pr.yml definition and local-run jobs (replayed against the local AWS)'
     expect(prediction).toBeGreaterThan(0);
   });
 });
+
+describe('pr.yml definition job when the base commit cannot synthesize a definition', () => {
+  let work: string;
+
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'replay-pr-base-'));
+  });
+
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('says why there is nothing to compare, and passes', async () => {
+    const result = await replayWorkflow({
+      workflow: '.github/workflows/pr.yml',
+      repoRoot: ROOT,
+      workDir: work,
+      // The definition job calls no AWS.
+      awsEndpoint: 'http://127.0.0.1:9',
+      jobs: ['definition'],
+      // A base from before the CLI existed.
+      commits: { [BASE_SHA]: (checkout) => rmSync(join(checkout, 'bin', 'mlops.js')) },
+      event: {
+        name: 'pull_request',
+        ref: 'refs/pull/8/merge',
+        payload: {
+          number: 8,
+          pull_request: { number: 8, base: { ref: 'main', sha: BASE_SHA }, head: { ref: 'feature' } },
+        },
+      },
+    });
+    assertReplaySucceeded(result);
+    const summary = result.jobs[0]?.summary ?? '';
+    expect(summary).toContain(
+      'The base branch cannot synthesize a definition, so there is nothing to compare:',
+    );
+    expect(summary).toContain(
+      'build/base-branch has no bin/mlops.js: it cannot synthesize a pipeline definition',
+    );
+  }, 120_000);
+});
