@@ -1,9 +1,8 @@
 import * as path from 'node:path';
 
 import { localAwsEnv } from './core/aws-env';
-import type { ServiceDeps } from './core/deps';
-import type { FaultConfig, FaultInjector } from './faults';
-import { startServer } from './server';
+import type { FaultConfig } from './faults';
+import { startServer, type LocalAwsServer } from './server';
 
 export type { FaultConfig } from './faults';
 export { LOCAL_CREDENTIALS, localAwsEnv } from './core/aws-env';
@@ -22,20 +21,10 @@ export interface StartLocalAwsOptions {
   readonly log?: (line: string) => void;
 }
 
-export interface LocalAws {
-  /** `http://127.0.0.1:<port>`. */
-  readonly endpoint: string;
+/** The running local AWS, and the environment that points SDKs and CLIs at it. */
+export interface LocalAws extends LocalAwsServer {
   /** AWS_ENDPOINT_URL, AWS_REGION, AWS_DEFAULT_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY. */
   readonly env: Record<string, string>;
-  readonly stateDir: string;
-  readonly region: string;
-  /** In-process access to the services (S3 objects, SSM parameters, Lambda, any provider's operations). */
-  readonly deps: ServiceDeps;
-  /** Fault injection settings, changeable while running (also via `POST /_mlops/faults`). */
-  readonly faults: FaultInjector;
-  readonly services: readonly string[];
-  /** Closes the server and stops every provider (child processes included). */
-  stop(): Promise<void>;
 }
 
 export const DEFAULT_STATE_DIR = path.join('.mlops', 'local');

@@ -31,12 +31,16 @@ export interface LocalAwsServerOptions {
 }
 
 export interface LocalAwsServer {
+  /** `http://127.0.0.1:<port>`. */
   readonly endpoint: string;
   readonly stateDir: string;
   readonly region: string;
+  /** In-process access to the services (S3 objects, SSM parameters, Lambda, any provider's operations). */
   readonly deps: ServiceDeps;
+  /** Fault injection settings, changeable while running (also via `POST /_mlops/faults`). */
   readonly faults: FaultInjector;
   readonly services: readonly string[];
+  /** Closes the server and stops every provider (child processes included). */
   stop(): Promise<void>;
 }
 
