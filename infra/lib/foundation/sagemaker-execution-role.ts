@@ -2,7 +2,7 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
 import { logGroupArn, sageMakerArn } from '../permissions/arns';
-import { scopedStatement, unscopedStatement } from '../permissions/statements';
+import { passRoleStatement, scopedStatement, unscopedStatement } from '../permissions/statements';
 import { SageMakerContainerImages } from './container-images';
 import type { BucketRef } from '../permissions/refs';
 
@@ -103,11 +103,10 @@ export class SageMakerExecutionRole extends Construct {
     statements.forEach((statement) => this.role.addToPolicy(statement));
     // The pipeline passes this role to the jobs and models it creates.
     this.role.addToPolicy(
-      scopedStatement({
+      passRoleStatement({
         sid: 'PassSelfToSageMaker',
-        actions: ['iam:PassRole'],
-        resources: [this.role.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+        roleArn: this.role.roleArn,
+        toService: 'sagemaker.amazonaws.com',
       }),
     );
   }

@@ -3,7 +3,7 @@ import { Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 import { cloudWatchAlarmArn, sageMakerArn, ssmParameterArn } from './arns';
-import { scopedStatement, unscopedStatement } from './statements';
+import { passRoleStatement, scopedStatement, unscopedStatement } from './statements';
 import type { RoleRef } from './refs';
 
 export interface EndpointResourceScope {
@@ -55,11 +55,10 @@ export function endpointResourceStatements(s: EndpointResourceScope): PolicyStat
       resources: [sageMakerArn(s.scope, 'model-package', `${s.modelPackageGroupName}/*`)],
       wildcard: 'any version of the one model package group may be deployed',
     }),
-    scopedStatement({
+    passRoleStatement({
       sid: 'PassModelRole',
-      actions: ['iam:PassRole'],
-      resources: [s.sageMakerRole.roleArn],
-      conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+      roleArn: s.sageMakerRole.roleArn,
+      toService: 'sagemaker.amazonaws.com',
     }),
     scopedStatement({
       sid: 'ResolveModelNameParameter',

@@ -2,7 +2,7 @@ import type { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 
 import { sageMakerArn, stackPrefixArn } from './arns';
-import { scopedStatement, unscopedStatement } from './statements';
+import { passRoleStatement, scopedStatement, unscopedStatement } from './statements';
 import type { RoleRef } from './refs';
 
 export interface EndpointStackOperatorScope {
@@ -38,11 +38,10 @@ export function endpointStackOperatorStatements(s: EndpointStackOperatorScope): 
       wildcard: 'stacks named <prefix>-<stage>; their ARNs end in an id CloudFormation chooses',
     }),
     unscopedStatement({ sid: 'ValidateTemplates', actions: ['cloudformation:ValidateTemplate'] }),
-    scopedStatement({
+    passRoleStatement({
       sid: 'PassDeploymentRole',
-      actions: ['iam:PassRole'],
-      resources: [s.deploymentRole.roleArn],
-      conditions: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+      roleArn: s.deploymentRole.roleArn,
+      toService: 'cloudformation.amazonaws.com',
     }),
     scopedStatement({
       sid: 'SmokeTestEndpoints',

@@ -2,7 +2,7 @@ import type { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 
 import { sageMakerArn, ssmParameterArn } from './arns';
-import { scopedStatement, unscopedStatement } from './statements';
+import { passRoleStatement, scopedStatement, unscopedStatement } from './statements';
 import type { BucketRef, RoleRef } from './refs';
 
 export interface PipelineOperatorScope {
@@ -67,11 +67,10 @@ export function pipelineOperatorStatements(s: PipelineOperatorScope): PolicyStat
       actions: ['ssm:GetParameters', 'ssm:GetParameter'],
       resources: [ssmParameterArn(s.scope, s.modelNameParameter)],
     }),
-    scopedStatement({
+    passRoleStatement({
       sid: 'PassPipelineRole',
-      actions: ['iam:PassRole'],
-      resources: [s.sageMakerRole.roleArn],
-      conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+      roleArn: s.sageMakerRole.roleArn,
+      toService: 'sagemaker.amazonaws.com',
     }),
     ...artifactBucketStatements(s.bucket),
   ];

@@ -33,6 +33,20 @@ export function scopedStatement(
   });
 }
 
+/** iam:PassRole on one role, and only to the service that will assume it. */
+export function passRoleStatement(props: {
+  readonly sid: string;
+  readonly roleArn: string;
+  readonly toService: 'sagemaker.amazonaws.com' | 'cloudformation.amazonaws.com';
+}): PolicyStatement {
+  return scopedStatement({
+    sid: props.sid,
+    actions: ['iam:PassRole'],
+    resources: [props.roleArn],
+    conditions: { StringEquals: { 'iam:PassedToService': props.toService } },
+  });
+}
+
 /** A statement on `*`, admitted only for actions AWS cannot scope (UNSCOPED_ACTIONS lists why). */
 export function unscopedStatement(
   props: Omit<StatementProps, 'actions'> & { readonly actions: readonly UnscopedAction[] },
