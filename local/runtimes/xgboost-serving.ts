@@ -152,10 +152,7 @@ export class XgboostServing {
     const lost = new NoResponseError(`${reason} while predicting; see ${this.options.logFile}`);
     (this.inFlight ?? []).forEach((entry) => entry.reject(lost));
     this.inFlight = undefined;
-    if (this.closing) {
-      this.failAll(new Error('the serving container has stopped'));
-      return;
-    }
+    if (this.endedByStop()) return;
     this.failures = Date.now() - this.servingSince >= STABLE_RUN_MS ? 1 : this.failures + 1;
     this.scheduleRestart(reason);
   }
@@ -184,13 +181,17 @@ export class XgboostServing {
       this.flushSoon();
     } catch (error) {
       this.worker = undefined;
-      if (this.closing) {
-        this.failAll(new Error('the serving container has stopped'));
-        return;
-      }
+      if (this.endedByStop()) return;
       this.failures++;
       this.scheduleRestart(`the serving worker could not be restarted: ${(error as Error).message}`);
     }
+  }
+
+  /** Once stop() has begun nothing restarts: whatever still waits is told the container has stopped. */
+  private endedByStop(): boolean {
+    if (!this.closing) return false;
+    this.failAll(new Error('the serving container has stopped'));
+    return true;
   }
 
   private unavailable(down: Down): NoResponseError {
