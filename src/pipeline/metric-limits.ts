@@ -77,3 +77,8 @@ export function checkMetricLimits(
     };
   });
 }
+
+/** The checks that fail the step: beyond the limit, or a limited metric the execution did not produce. */
+export function failedChecks(checks: readonly LimitCheck[]): LimitCheck[] {
+  return checks.filter((check) => check.verdict === 'exceeded' || check.verdict === 'not-produced');
+}

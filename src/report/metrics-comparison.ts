@@ -1,5 +1,5 @@
 import type { RunContext } from '../github/context';
-import type { LimitCheck } from '../pipeline/metric-limits';
+import { failedChecks, type LimitCheck } from '../pipeline/metric-limits';
 import type { MetricsRecord } from '../pipeline/metrics-record';
 import { formatNumber } from './format';
 import { inlineCode, table } from './markdown';
@@ -53,7 +53,7 @@ function limitCell(check: LimitCheck | undefined): string | undefined {
 
 function limitsVerdict(checks: readonly LimitCheck[]): string | undefined {
   if (checks.length === 0) return undefined;
-  const failed = checks.filter((check) => check.verdict === 'exceeded' || check.verdict === 'not-produced');
+  const failed = failedChecks(checks);
   if (failed.length === 0) return `**Within every limit** (${checks.length}).`;
   return `**${failed.length} of ${checks.length} limits exceeded:**\n${failed.map((check) => `- ${check.message}`).join('\n')}`;
 }

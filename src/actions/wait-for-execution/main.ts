@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 
 import { readRunContext } from '../../github/context';
 import { createPipelineClients } from '../../pipeline/clients';
-import { checkMetricLimits, type LimitCheck } from '../../pipeline/metric-limits';
+import { checkMetricLimits, failedChecks, type LimitCheck } from '../../pipeline/metric-limits';
 import { executionMetrics, metricsRecord, writeMetricsRecord } from '../../pipeline/metrics-record';
 import { isLocalEndpoint, whereToLook } from '../../pipeline/where-to-look';
 import { waitForExecution, type ExecutionReport } from '../../pipeline/wait';
@@ -128,9 +128,7 @@ function limitChecks(report: ExecutionReport, inputs: WaitInputs): LimitCheck[] 
 }
 
 function regressionMessage(checks: readonly LimitCheck[] | undefined): string | undefined {
-  const failed = (checks ?? []).filter(
-    (check) => check.verdict === 'exceeded' || check.verdict === 'not-produced',
-  );
+  const failed = failedChecks(checks ?? []);
   if (failed.length === 0) return undefined;
   return [
     `The execution Succeeded, but ${failed.length} metric(s) moved beyond max-regression against the baseline:`,
