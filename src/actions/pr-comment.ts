@@ -1,4 +1,4 @@
-import { readRunContext } from '../github/context';
+import type { RunContext } from '../github/context';
 import { upsertStickyComment } from '../github/sticky-comment';
 import type { Reporter } from '../report/reporter';
 import { InputError, type Inputs } from './inputs';
@@ -26,11 +26,11 @@ export function readPrCommentInputs(inputs: Inputs): PrCommentSettings | undefin
  */
 export async function updatePrComment(
   settings: PrCommentSettings | undefined,
-  options: { section: string; content: string },
+  options: { section: string; content: string; context: RunContext },
   reporter: Reporter,
 ): Promise<void> {
   if (!settings) return;
-  const context = readRunContext();
+  const { context } = options;
   if (context.pullRequest === undefined || !context.repository) {
     reporter.info('pr-comment: this run is not for a pull request; no comment written');
     return;

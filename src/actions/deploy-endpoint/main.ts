@@ -14,7 +14,7 @@ import {
 } from '../../deploy/deploy-stack';
 import type { EndpointState, SmokeTestResult } from '../../deploy/endpoint';
 import { stackEndpointName } from '../../deploy/stack-endpoint';
-import { readRunContext, runDescription } from '../../github/context';
+import { readRunContext, runDescription, type RunContext } from '../../github/context';
 import { renderDeploySummary } from '../../report/deploy-summary';
 import { actionReporter } from '../action-reporter';
 import { actionClientOptions, runAction, setOutputs, writeSummary } from '../action-runtime';
@@ -31,7 +31,8 @@ export function run(): Promise<void> {
     const clientOptions = actionClientOptions('deploy-endpoint');
     const clients = createDeployClients(clientOptions);
     const deadline = systemClock.now() + inputs.timeoutMinutes * 60_000;
-    const deploy = await deployReported(inputs, clients, deadline);
+    const reported = { inputs, context: readRunContext() };
+    const deploy = await deployReported(reported, clients, deadline);
     setStackOutputs(deploy);
     const endpointName = await stackEndpointName(clients.cloudformation, {
       stackName: inputs.stackName,
@@ -45,9 +46,9 @@ export function run(): Promise<void> {
       const checked = endpointName
         ? await checkEndpoint(inputs, { endpointName, deadline, clientOptions, s3: clients.s3 })
         : {};
-      await report(inputs, { deploy, ...checked });
+      await report(reported, { deploy, ...checked });
     } catch (error) {
-      await report(inputs, { deploy, error: error instanceof Error ? error.message : String(error) });
+      await report(reported, { deploy, error: error instanceof Error ? error.message : String(error) });
       throw error;
     }
   });
@@ -55,11 +56,11 @@ export function run(): Promise<void> {
 
 /** Deploys the stack; a failed deployment still gets its summary (changes, events, first failure). */
 async function deployReported(
-  inputs: DeployInputs,
+  reported: Reported,
   clients: DeployClients,
   deadline: number,
 ): Promise<DeployResult> {
-  const context = readRunContext();
+  const { inputs, context } = reported;
   const description = runDescription(context)?.slice(0, 1024);
   try {
     return await deployStack(
@@ -82,7 +83,7 @@ async function deployReported(
   } catch (error) {
     if (error instanceof DeployFailedError) {
       setStackOutputs(error.result);
-      await report(inputs, { deploy: error.result, error: error.message });
+      await report(reported, { deploy: error.result, error: error.message });
     }
     throw error;
   }
@@ -155,15 +156,22 @@ async function runSmokeTest(
   return result;
 }
 
+/** What the summary and PR comment are written for: the inputs and the run. */
+interface Reported {
+  readonly inputs: DeployInputs;
+  readonly context: RunContext;
+}
+
 async function report(
-  inputs: DeployInputs,
+  reported: Reported,
   summaryInput: Parameters<typeof renderDeploySummary>[0],
 ): Promise<void> {
+  const { inputs, context } = reported;
   const summary = renderDeploySummary(summaryInput);
   await writeSummary(summary);
   await updatePrComment(
     inputs.prComment,
-    { section: `deploy-endpoint-${inputs.stackName}`, content: summary },
+    { section: `deploy-endpoint-${inputs.stackName}`, content: summary, context },
     actionReporter,
   );
 }

@@ -105,6 +105,7 @@ export function run(): Promise<void> {
           upsert,
           ...(comparison ? { comparison } : {}),
         }),
+        context,
       },
       reporter,
     );

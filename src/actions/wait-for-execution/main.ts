@@ -65,7 +65,7 @@ export function run(): Promise<void> {
     await writeSummary(summary);
     await updatePrComment(
       inputs.prComment,
-      { section: 'wait-for-execution', content: summary },
+      { section: 'wait-for-execution', content: summary, context },
       actionReporter,
     );
     const failure = failureMessage(report, inputs, look) ?? regressionMessage(checks);
