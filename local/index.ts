@@ -1,10 +1,13 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { localAwsEnv } from './core/aws-env';
 import type { FaultConfig } from './faults';
 import { startServer, type LocalAwsServer } from './server';
+import { acquireStateLock } from './state/lock';
 
 export type { FaultConfig } from './faults';
+export { StateDirLockedError } from './state/lock';
 export { LOCAL_CREDENTIALS, localAwsEnv } from './core/aws-env';
 
 export interface StartLocalAwsOptions {
@@ -19,6 +22,11 @@ export interface StartLocalAwsOptions {
   readonly quiet?: boolean;
   /** Receives one line per request. */
   readonly log?: (line: string) => void;
+  /**
+   * Hosts (`name:port` or `name`) and browser origins (`http://name:port`) served besides local clients;
+   * by default only SDKs and CLIs on this machine (no Origin, Host 127.0.0.1/localhost/[::1]) are.
+   */
+  readonly allowClients?: readonly string[];
 }
 
 /** The running local AWS, and the environment that points SDKs and CLIs at it. */
@@ -32,10 +40,15 @@ export const DEFAULT_STATE_DIR = path.join('.mlops', 'local');
 /** Starts the local AWS on 127.0.0.1. */
 export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise<LocalAws> {
   const region = options.region ?? 'us-east-1';
+  const stateDir = path.resolve(options.stateDir ?? DEFAULT_STATE_DIR);
+  fs.mkdirSync(stateDir, { recursive: true });
+  // Taken before any provider touches the state (the object store clears s3/tmp when it opens).
+  const lock = acquireStateLock(stateDir);
   const server = await startServer({
     port: options.port ?? 0,
-    stateDir: path.resolve(options.stateDir ?? DEFAULT_STATE_DIR),
+    stateDir,
     region,
+    ...(options.allowClients ? { allowClients: options.allowClients } : {}),
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.log ? { log: options.log } : {}),
     ...(options.quiet
@@ -44,6 +57,11 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
           onInternalError: (error: unknown) =>
             process.stderr.write(`local AWS internal error: ${(error as Error)?.stack ?? String(error)}\n`),
         }),
+  }).catch((error: unknown) => {
+    lock.release();
+    throw error;
   });
-  return { ...server, env: localAwsEnv(server.endpoint, region), stop: () => server.stop() };
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= server.stop().finally(() => lock.release()));
+  return { ...server, env: localAwsEnv(server.endpoint, region), stop };
 }

@@ -16,6 +16,7 @@ import { type FaultConfig, type FaultDecision, FaultInjector } from './faults';
 import { FALLBACK_PROTOCOL, protocolFor, routeService } from './protocols/router';
 import type { WireCall, WireProtocol, WireRequest, WireResponse } from './protocols/wire';
 import { mountServices } from './services/registry';
+import { rejectNonLocalClient } from './security/local-clients';
 import { StateStore } from './state/store';
 
 export interface LocalAwsServerOptions {
@@ -28,6 +29,8 @@ export interface LocalAwsServerOptions {
   readonly log?: (line: string) => void;
   /** Receives internal failures (500s) with their stack. */
   readonly onInternalError?: (error: unknown) => void;
+  /** Hosts and origins served besides local clients (local/security/local-clients.ts). */
+  readonly allowClients?: readonly string[];
 }
 
 export interface LocalAwsServer {
@@ -119,6 +122,7 @@ interface DispatchContext {
 function dispatcher(context: DispatchContext) {
   const { env, byName, faults, options } = context;
   return async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    if (rejectNonLocalClient(req, res, options.allowClients)) return;
     const started = Date.now();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname.startsWith('/_mlops/')) {

@@ -13,7 +13,7 @@ import type {
   PutObjectRequest,
 } from '../../core/deps';
 import { AwsError } from '../../core/errors';
-import type { StateStore } from '../../state/store';
+import { fsyncDir, type StateStore } from '../../state/store';
 
 interface ObjectRecord {
   readonly key: string;
@@ -138,6 +138,7 @@ export class ObjectStore implements ObjectStoreApi {
       throw error;
     }
     fs.renameSync(tmp, path.join(this.blobDir, blob));
+    fsyncDir(this.blobDir);
     return { blob, size, md5: hash.digest('hex') };
   }
 
