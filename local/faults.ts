@@ -43,6 +43,16 @@ export class FaultInjector {
   }
 }
 
+/** The services of the local AWS, as fault settings and request logs name them. */
+export const FAULT_SERVICES: readonly string[] = [
+  's3',
+  'ssm',
+  'lambda',
+  'sagemaker',
+  'runtime.sagemaker',
+  'cloudformation',
+];
+
 export function parseFaultConfig(value: unknown): FaultConfig {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new Error(
@@ -81,6 +91,11 @@ export function parseFaultConfig(value: unknown): FaultConfig {
         `services must be a list of service names like ["s3","sagemaker"]; got ${JSON.stringify(services)}`,
       );
     }
+    const unknown = (services as string[]).filter((name) => !FAULT_SERVICES.includes(name));
+    if (unknown.length > 0)
+      throw new Error(
+        `services: no service ${unknown.join(', ')}; expected some of ${FAULT_SERVICES.join(', ')}`,
+      );
     config.services = services as string[];
   }
   if (input.seed !== undefined) {

@@ -6,7 +6,7 @@ import type { FaultConfig } from './faults';
 import { startServer, type LocalAwsServer } from './server';
 import { acquireStateLock } from './state/lock';
 
-export type { FaultConfig } from './faults';
+export { type FaultConfig, parseFaultConfig } from './faults';
 export { StateDirLockedError } from './state/lock';
 export { LOCAL_CREDENTIALS, localAwsEnv } from './core/aws-env';
 

@@ -45,14 +45,14 @@ export function refuseNonLocalClient(
     return (
       `Host "${headers.host ?? ''}" is not this local AWS: it answers only Host 127.0.0.1:${policy.port}, ` +
       `localhost:${policy.port} or [::1]:${policy.port} (a different Host is how DNS rebinding reaches ` +
-      'it from a web page); add the name with --allow-origin if you mean it'
+      'it from a web page); add the name with --allow-client if you mean it'
     );
   }
   const origin = headers.origin;
   if (origin !== undefined && !originAllowed(origin.toLowerCase(), allow)) {
     return (
       `requests from web pages (Origin "${origin}") are refused: any page in a browser could otherwise ` +
-      'drive this local AWS; SDKs and CLIs send no Origin. Add the origin with --allow-origin if you mean it'
+      'drive this local AWS; SDKs and CLIs send no Origin. Add the origin with --allow-client if you mean it'
     );
   }
   return undefined;

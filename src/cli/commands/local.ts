@@ -1,6 +1,12 @@
 import { type Command, InvalidArgumentError } from 'commander';
 
-import { DEFAULT_STATE_DIR, type FaultConfig, type LocalAws, startLocalAws } from '../../../local';
+import {
+  DEFAULT_STATE_DIR,
+  type FaultConfig,
+  type LocalAws,
+  parseFaultConfig,
+  startLocalAws,
+} from '../../../local';
 import { EXIT } from '../exit-codes';
 
 const DEFAULT_PORT = 4566;
@@ -14,6 +20,7 @@ interface StartOptions {
   readonly errorRate?: number;
   readonly latencyMs?: number;
   readonly verbose?: boolean;
+  readonly allowClient: string[];
 }
 
 interface FaultOptions {
@@ -40,6 +47,13 @@ export function registerLocalCommands(program: Command): void {
     .option('--error-rate <rate>', 'share of calls (0-1) answered with 500 InternalFailure', parseRate)
     .option('--latency-ms <ms>', 'latency added to every call', parseNonNegative)
     .option('--verbose', 'print one line per request')
+    .option(
+      '--allow-client <host-or-origin>',
+      'also serve this Host (name:port) or browser Origin (http://name:port); repeatable. By default only ' +
+        'local SDKs and CLIs are served: a foreign Origin or a non-loopback Host gets 403',
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    )
     .action((options: StartOptions) => runStart(options));
 
   local
@@ -65,6 +79,7 @@ async function runStart(options: StartOptions): Promise<void> {
     stateDir: options.stateDir,
     region: options.region,
     faults: faultConfig(options),
+    allowClients: options.allowClient,
     ...(options.verbose ? { log: (line: string) => process.stdout.write(`${line}\n`) } : {}),
   }).catch((error: unknown) => {
     // A taken port or an unusable state dir is a setup problem, not a failed run.
@@ -119,6 +134,12 @@ async function runFaults(options: FaultOptions): Promise<void> {
     ...faultConfig(options),
     ...(options.services ? { services: options.services.split(',').map((name) => name.trim()) } : {}),
   };
+  try {
+    parseFaultConfig(config);
+  } catch (error) {
+    process.exitCode = EXIT.badInput;
+    throw error;
+  }
   const response = await fetch(`${endpoint}/_mlops/faults`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
