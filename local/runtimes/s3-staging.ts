@@ -33,18 +33,56 @@ export async function downloadS3Prefix(
   const exact = all.find((object) => object.key === key);
   const prefix = key === '' || key.endsWith('/') ? key : `${key}/`;
   const files = exact
-    ? [{ key, target: path.join(folder, path.posix.basename(key)) }]
+    ? [{ key, relative: path.posix.basename(key) }]
     : all
         .filter((object) => object.key.startsWith(prefix) && !object.key.endsWith('/'))
-        .map((object) => ({
-          key: object.key,
-          target: path.join(folder, ...object.key.slice(prefix.length).split('/')),
-        }));
+        .map((object) => ({ key: object.key, relative: object.key.slice(prefix.length) }));
   if (files.length === 0)
     throw new JobFailure('ClientError', `No S3 objects found under S3 URL "${uri}" (${field})`);
   fs.mkdirSync(folder, { recursive: true });
-  await Promise.all(files.map((file) => objects.downloadTo({ bucket, key: file.key, file: file.target })));
+  const staged = files.map((file) => ({
+    key: file.key,
+    target: stagedPath({ folder, ...file, uri, field }),
+  }));
+  await Promise.all(staged.map((file) => objects.downloadTo({ bucket, key: file.key, file: file.target })));
   return files.length;
+}
+
+interface Staging {
+  readonly folder: string;
+  readonly key: string;
+  /** The key's path below the input's prefix. */
+  readonly relative: string;
+  readonly uri: string;
+  readonly field: string;
+}
+
+/**
+ * Where an object lands in a job folder, refusing a key that would land outside it: a `.` or `..` segment
+ * (no file in a container can bear such a name, so SageMaker's containers could not see it either) or a
+ * folder on the way that is a symlink leading out.
+ */
+function stagedPath({ folder, key, relative, uri, field }: Staging): string {
+  const segments = relative.split('/').filter((segment) => segment !== '');
+  const refuse = (why: string) =>
+    new JobFailure(
+      'ClientError',
+      `${field} ${uri}: S3 key "${key}" ${why}; it cannot be staged inside the job's folder. ` +
+        'Rename the object or narrow the S3Uri',
+    );
+  if (segments.some((segment) => segment === '.' || segment === '..'))
+    throw refuse('has a "." or ".." path segment');
+  if (segments.length === 0) throw refuse('names no file below the prefix');
+  const target = path.join(folder, ...segments);
+  const parent = path.dirname(target);
+  fs.mkdirSync(parent, { recursive: true });
+  const root = fs.realpathSync(folder);
+  const real = fs.realpathSync(parent);
+  if (real !== root && !real.startsWith(`${root}${path.sep}`))
+    throw refuse('leads through a symlink out of it');
+  if (fs.lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink())
+    throw refuse('would be written through a symlink');
+  return target;
 }
 
 /** Uploads every file under a folder to `<uri>/<relative path>`. */

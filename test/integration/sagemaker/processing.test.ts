@@ -284,6 +284,27 @@ describe('processing jobs on the local SageMaker', () => {
       sm.sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: arn })),
     ).rejects.toThrow(/already Stopped/);
   });
+
+  it('refuses an input key with ".." segments instead of writing outside the job folder', async () => {
+    const sm = local!;
+    // Stored in-process: the key is what a client can store in S3, whatever a server does with its path.
+    // Enough segments to climb to / from any job folder: staging by joining would write /escaped-<pid>.txt.
+    const key = `escape/${'../'.repeat(40)}escaped-${process.pid}.txt`;
+    await sm.aws.deps.s3.putObject({ bucket: 'data-bucket', key, body: 'outside' });
+    const definition = await scriptPipeline(sm, {
+      name: 'escape',
+      script: 'print("never runs")',
+      inputs: { '/opt/ml/processing/input/data': 's3://data-bucket/escape/' },
+    });
+    await createPipeline(sm, 'escape', definition);
+    const arn = await startExecution(sm, 'escape');
+    expect((await waitForExecution(sm, arn)).PipelineExecutionStatus).toBe('Failed');
+    const step = (await executionSteps(sm, arn)).Script!;
+    expect(step.FailureReason).toMatch(
+      /^ClientError: .*S3 key "escape\/(\.\.\/){40}escaped-\d+\.txt" has a "\." or "\.\." path segment/,
+    );
+    expect(fs.existsSync(`/escaped-${process.pid}.txt`)).toBe(false);
+  });
 });
 
 /** Waits until the execution's processing job log shows a line; returns the line's first number. */
