@@ -61,6 +61,7 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
     lock.release();
     throw error;
   });
+  lock.setEndpoint(server.endpoint);
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= server.stop().finally(() => lock.release()));
   return { ...server, env: localAwsEnv(server.endpoint, region), stop };

@@ -118,7 +118,7 @@ function fits(type: ParameterType, value: string | number | boolean): boolean {
     case 'Float':
       return typeof value === 'number'
         ? Number.isFinite(value)
-        : typeof value === 'string' && FLOAT.test(value.trim());
+        : typeof value === 'string' && FLOAT.test(value.trim()) && Number.isFinite(Number(value));
     case 'Boolean':
       return (
         typeof value === 'boolean' || (typeof value === 'string' && /^(true|false)$/i.test(value.trim()))

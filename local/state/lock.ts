@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { writeFileAtomic } from './store';
+
 /** The lock file's name inside the state dir. */
 export const LOCK_FILE = 'owner.lock';
 
@@ -10,11 +12,15 @@ interface LockOwner {
   /** The process's start time from /proc (Linux), so a recycled pid is not taken for the owner. */
   readonly startTime?: string;
   readonly since: string;
+  /** Where the owner listens, once it does: the message to a second process says how to use it. */
+  readonly endpoint?: string;
 }
 
 /** A held lock on a state dir; release() removes it if it is still ours. */
 export interface StateLock {
   readonly file: string;
+  /** Records where the owner listens. */
+  setEndpoint(endpoint: string): void;
   release(): void;
 }
 
@@ -23,11 +29,14 @@ export class StateDirLockedError extends Error {
   constructor(
     readonly stateDir: string,
     readonly ownerPid: number,
+    endpoint?: string,
   ) {
+    const use = endpoint
+      ? `use it with export AWS_ENDPOINT_URL=${endpoint}`
+      : 'use it through AWS_ENDPOINT_URL once it listens';
     super(
       `state dir ${stateDir} is in use by the local AWS in process ${ownerPid} ` +
-        `(lock ${path.join(stateDir, LOCK_FILE)}); stop that process, point this one at it with ` +
-        `--endpoint, or pass another --state-dir`,
+        `(lock ${path.join(stateDir, LOCK_FILE)}); ${use}, stop that process, or pass another --state-dir`,
     );
     this.name = 'StateDirLockedError';
   }
@@ -43,9 +52,14 @@ export function acquireStateLock(stateDir: string): StateLock {
   // Two attempts: the second follows removing a dead owner's lock; losing that race to a third process is
   // reported like any other live owner.
   for (let attempt = 0; attempt < 2; attempt++) {
-    if (tryCreate(file, me)) return { file, release: () => releaseIfOurs(file, me) };
+    if (tryCreate(file, me))
+      return {
+        file,
+        setEndpoint: (endpoint) => writeFileAtomic(file, JSON.stringify({ ...me, endpoint })),
+        release: () => releaseIfOurs(file, me),
+      };
     const owner = readOwner(file);
-    if (owner && isAlive(owner)) throw new StateDirLockedError(stateDir, owner.pid);
+    if (owner && isAlive(owner)) throw new StateDirLockedError(stateDir, owner.pid, owner.endpoint);
     fs.rmSync(file, { force: true });
   }
   throw new StateDirLockedError(stateDir, readOwner(file)?.pid ?? -1);

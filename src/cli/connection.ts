@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import type { Command } from 'commander';
@@ -5,6 +6,9 @@ import type { Command } from 'commander';
 import { LOCAL_CREDENTIALS } from '../../local/core/aws-env';
 import type { AwsClientOptions } from '../aws/clients';
 import { resolveRegion } from '../aws/clients';
+import { EXIT } from './exit-codes';
+
+const HEALTH_TIMEOUT_MS = 2000;
 
 /** Where a command's AWS calls go. */
 export interface ConnectionFlags {
@@ -43,6 +47,7 @@ export function addConnectionOptions(command: Command): Command {
 export async function withConnection<T>(
   flags: ConnectionFlags,
   work: (connection: Connection) => Promise<T>,
+  options: ConnectionOptions = {},
 ): Promise<T> {
   const region = resolveRegion(flags.region);
   if (flags.target === 'aws')
@@ -51,8 +56,21 @@ export async function withConnection<T>(
     throw new Error(`--target must be "local" or "aws"; got "${flags.target}"`);
   const stateDir = path.resolve(flags.stateDir ?? path.join('.mlops', 'local'));
   const external = process.env.AWS_ENDPOINT_URL;
-  if (external)
-    return work({ target: 'local', stateDir, clientOptions: localClientOptions(region, external) });
+  if (external) {
+    // The running local AWS says where its state is: job logs are read from there, not from --state-dir.
+    const served = await servedStateDir(external);
+    return work({
+      target: 'local',
+      ...(served ? { stateDir: served } : {}),
+      clientOptions: localClientOptions(region, external),
+    });
+  }
+  if (options.readOnly && !fs.existsSync(stateDir)) {
+    process.exitCode = EXIT.badInput;
+    throw new Error(
+      `no local AWS state at ${stateDir}; pass the --state-dir the run used, or export AWS_ENDPOINT_URL of a running local AWS`,
+    );
+  }
   // Loaded on demand (require: tsx runs the CLI as CommonJS), so commands against AWS never load the local AWS.
   const { startLocalAws } = require('../../local/index') as typeof import('../../local/index');
   const local = await startLocalAws({ port: 0, stateDir, region, quiet: true });
@@ -64,6 +82,24 @@ export async function withConnection<T>(
     });
   } finally {
     await local.stop();
+  }
+}
+
+export interface ConnectionOptions {
+  /** The command only reads: it refuses to start a local AWS on a state dir that does not exist (and so creates nothing). */
+  readonly readOnly?: boolean;
+}
+
+/** The state dir a running local AWS reports on its health route, if it answers. */
+export async function servedStateDir(endpoint: string): Promise<string | undefined> {
+  try {
+    const response = await fetch(`${endpoint.replace(/\/+$/, '')}/_mlops/health`, {
+      signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS),
+    });
+    const health = response.ok ? ((await response.json()) as { stateDir?: unknown }) : {};
+    return typeof health.stateDir === 'string' ? health.stateDir : undefined;
+  } catch {
+    return undefined; // not a local AWS (or not answering): there is no state dir to read logs from
   }
 }
 

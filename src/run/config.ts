@@ -82,16 +82,51 @@ const FLAG_NAMES: Readonly<Record<keyof typeof ENV_NAMES, string>> = {
   modelNameParameter: '--model-name-parameter',
 };
 
-export function readConfigFile(file: string): RunSettings {
-  if (!existsSync(file)) return {};
+/** Keys a settings file may hold: the RunSettings members (flags win over them). */
+const FILE_KEYS: readonly string[] = [
+  'target',
+  'region',
+  'roleArn',
+  'bucket',
+  'prefix',
+  'lambdaArn',
+  'pipelineName',
+  'modelPackageGroup',
+  'modelNameParameter',
+  'stackName',
+  'data',
+  'buildDir',
+  'port',
+  'stateDir',
+  'parameters',
+  'manualApproval',
+  'keep',
+  'timeoutMinutes',
+];
+
+/**
+ * Reads a settings file. The default file may be absent; a file named with `--config` must exist. Unknown
+ * keys are refused, naming them, so a typo does not silently fall back to a default.
+ */
+export function readConfigFile(file: string, options: { required?: boolean } = {}): RunSettings {
+  if (!existsSync(file)) {
+    if (!options.required) return {};
+    throw new ConfigError(`--config: ${path.resolve(file)} does not exist; expected a JSON settings file`);
+  }
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
       throw new Error('expected a JSON object');
-    return parsed as RunSettings;
   } catch (error) {
     throw new ConfigError(`could not read ${file}: ${(error as Error).message}`);
   }
+  const unknown = Object.keys(parsed).filter((key) => !FILE_KEYS.includes(key));
+  if (unknown.length > 0)
+    throw new ConfigError(
+      `${file}: unknown setting ${unknown.join(', ')}; expected some of ${FILE_KEYS.join(', ')}`,
+    );
+  return parsed as RunSettings;
 }
 
 function fromEnv(name: keyof typeof ENV_NAMES, env: NodeJS.ProcessEnv): string | undefined {

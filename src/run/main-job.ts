@@ -140,8 +140,9 @@ export async function runMainJob(context: MainJobContext): Promise<RunResult> {
   };
 }
 
-async function synthesizePipeline(config: RunConfig, artifacts: Record<string, string>) {
-  const result = synthesizeAbalone({
+/** The abalone pipeline as this run configures it (also used to check --parameter before anything starts). */
+export function synthesizeRunPipeline(config: RunConfig): ReturnType<typeof synthesizeAbalone> {
+  return synthesizeAbalone({
     region: config.region,
     roleArn: config.roleArn,
     bucket: config.bucket,
@@ -151,6 +152,10 @@ async function synthesizePipeline(config: RunConfig, artifacts: Record<string, s
     modelNameParameter: config.modelNameParameter,
     dataFile: config.dataFile,
   });
+}
+
+async function synthesizePipeline(config: RunConfig, artifacts: Record<string, string>) {
+  const result = synthesizeRunPipeline(config);
   const issues = validateDefinition(result.definition);
   if (issues.length > 0) {
     throw new Error(

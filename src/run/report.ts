@@ -10,6 +10,8 @@ export interface ReportInput {
   readonly timings: readonly StageTiming[];
   /** The endpoint of the local AWS when the run used one. */
   readonly localEndpoint?: string;
+  /** The state dir of the local AWS that ran the jobs (its own, when the run used one at AWS_ENDPOINT_URL). */
+  readonly localStateDir?: string;
   /** The local AWS keeps running after the report (--keep). */
   readonly kept: boolean;
 }
@@ -55,10 +57,11 @@ export function renderRunReport(input: ReportInput): string[] {
   const total = input.timings.reduce((sum, timing) => sum + timing.seconds, 0);
   lines.push(`    ${total.toFixed(1).padStart(6)}s  total`, '');
   row('artifacts', Object.values(result.artifacts).map(rel).join(', '));
-  if (config.target === 'local') {
+  if (config.target === 'local' && input.localStateDir) {
+    const stateDir = rel(input.localStateDir);
     row(
       'job logs',
-      `${rel(config.stateDir)} — read them with: npx mlops logs ${result.executionArn ?? '<execution-arn>'} --state-dir ${rel(config.stateDir)}`,
+      `${stateDir} — read them with: npx mlops logs ${result.executionArn ?? '<execution-arn>'} --state-dir ${stateDir}`,
     );
   }
   return lines;

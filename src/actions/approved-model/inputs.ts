@@ -1,5 +1,5 @@
 import type { Inputs } from '../inputs';
-import { PATTERNS } from '../patterns';
+import { PATTERNS } from '../../aws/name-patterns';
 
 export interface ApprovedModelInputs {
   readonly modelPackageGroup: string;

@@ -9,7 +9,7 @@ import {
   type ParameterValues,
 } from '../../deploy/template-parameters';
 import { checkFile, InputError, type Inputs } from '../inputs';
-import { PATTERNS } from '../patterns';
+import { PATTERNS } from '../../aws/name-patterns';
 import { readPrCommentInputs, type PrCommentSettings } from '../pr-comment';
 
 /** What deployStack takes from the inputs, plus the action's own settings. */

@@ -8,7 +8,7 @@ import {
 import { validateDefinition } from '../../../pipeline/validate';
 import { tagValue, type Tag } from '../../github/context';
 import { checkFile, InputError, type Inputs } from '../inputs';
-import { PATTERNS } from '../patterns';
+import { PATTERNS } from '../../aws/name-patterns';
 import { readPrCommentInputs, type PrCommentSettings } from '../pr-comment';
 
 export interface UpsertInputs {

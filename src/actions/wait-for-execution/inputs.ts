@@ -2,7 +2,7 @@ import { parseMetricLimits, type MetricLimit } from '../../pipeline/metric-limit
 import { readMetricsRecord, type MetricsRecord } from '../../pipeline/metrics-record';
 import type { PollBounds } from '../../pipeline/poll-interval';
 import { InputError, type Inputs } from '../inputs';
-import { PATTERNS } from '../patterns';
+import { PATTERNS } from '../../aws/name-patterns';
 import { readPrCommentInputs, type PrCommentSettings } from '../pr-comment';
 
 export interface WaitInputs {

@@ -32,25 +32,29 @@ async function printLogs(executionArn: string, flags: ConnectionFlags & { step?:
     process.exitCode = EXIT.badInput;
     return;
   }
-  await withConnection(flags, async (connection) => {
-    const steps = await listExecutionSteps(
-      createPipelineClients(connection.clientOptions).sagemaker,
-      executionArn,
-    );
-    const jobs = steps.filter(
-      (step) => step.kind !== undefined && JOB_KINDS.has(step.kind) && step.resourceArn,
-    );
-    const chosen = flags.step ? jobs.filter((step) => step.name === flags.step) : jobs;
-    if (flags.step && chosen.length === 0) {
-      const names = jobs.map((step) => step.name).join(', ') || 'none';
-      process.stderr.write(
-        `mlops: --step ${flags.step} is not a job step of this execution (job steps: ${names})\n`,
+  await withConnection(
+    flags,
+    async (connection) => {
+      const steps = await listExecutionSteps(
+        createPipelineClients(connection.clientOptions).sagemaker,
+        executionArn,
       );
-      process.exitCode = EXIT.badInput;
-      return;
-    }
-    for (const step of chosen) process.stdout.write(renderStepLog(step, connection));
-  });
+      const jobs = steps.filter(
+        (step) => step.kind !== undefined && JOB_KINDS.has(step.kind) && step.resourceArn,
+      );
+      const chosen = flags.step ? jobs.filter((step) => step.name === flags.step) : jobs;
+      if (flags.step && chosen.length === 0) {
+        const names = jobs.map((step) => step.name).join(', ') || 'none';
+        process.stderr.write(
+          `mlops: --step ${flags.step} is not a job step of this execution (job steps: ${names})\n`,
+        );
+        process.exitCode = EXIT.badInput;
+        return;
+      }
+      for (const step of chosen) process.stdout.write(renderStepLog(step, connection));
+    },
+    { readOnly: true },
+  );
 }
 
 function renderStepLog(step: StepView, connection: Connection): string {

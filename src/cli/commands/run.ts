@@ -10,13 +10,14 @@ import {
   type RunConfig,
   type RunSettings,
 } from '../../run/config';
-import { runMainJob, type RunResult } from '../../run/main-job';
+import { checkRunConfig, checkRunParameters } from '../../run/config-checks';
+import { runMainJob, synthesizeRunPipeline, type RunResult } from '../../run/main-job';
 import { describePlan } from '../../run/plan';
 import { checkPrerequisites, PrerequisiteError } from '../../run/prerequisites';
 import { renderRunReport } from '../../run/report';
 import { StageTimer } from '../../run/stages';
 import { terminalReporter } from '../cli-reporter';
-import { localClientOptions } from '../connection';
+import { localClientOptions, servedStateDir } from '../connection';
 import { EXIT } from '../exit-codes';
 import { parseKeyValue, parsePort, parsePositiveNumber } from '../parsers';
 import { createTerminal, type Terminal } from '../terminal';
@@ -91,7 +92,11 @@ async function runCommand(flags: RunFlags): Promise<void> {
   let config: RunConfig;
   try {
     const settings: RunSettings = { ...flags, ...(flags.parameter ? { parameters: flags.parameter } : {}) };
-    config = resolveRunConfig(settings, { file: readConfigFile(flags.config ?? DEFAULT_CONFIG_FILE) });
+    const file = readConfigFile(flags.config ?? DEFAULT_CONFIG_FILE, {
+      required: flags.config !== undefined,
+    });
+    config = resolveRunConfig(settings, { file });
+    checkRunConfig(config, { ...file, ...settings });
   } catch (error) {
     return fail(terminal, error, EXIT.badInput);
   }
@@ -102,6 +107,7 @@ async function runCommand(flags: RunFlags): Promise<void> {
   }
   try {
     await checkPrerequisites(config, { startsLocalAws: config.target === 'local' && !externalEndpoint });
+    checkRunParameters(config, synthesizeRunPipeline(config).definition);
   } catch (error) {
     return fail(terminal, error, EXIT.badInput);
   }
@@ -133,12 +139,15 @@ async function runWithLifecycle({ config, flags, terminal, externalEndpoint }: L
     const result = await runMainJob({ config, clientOptions, reporter, stages, signal: abort.signal });
     terminal.done();
     const kept = Boolean(config.keep && local && result.outcome === 'deployed');
+    const localStateDir =
+      local?.stateDir ?? (externalEndpoint ? await servedStateDir(externalEndpoint) : undefined);
     const reportInput = {
       config,
       result,
       timings: stages.timings,
       kept,
       ...(local ? { localEndpoint: local.endpoint } : {}),
+      ...(localStateDir ? { localStateDir } : {}),
     };
     if (flags.json)
       process.stdout.write(`${JSON.stringify({ ...result, stages: stages.timings }, null, 2)}\n`);
@@ -154,11 +163,7 @@ async function runWithLifecycle({ config, flags, terminal, externalEndpoint }: L
       terminal.line(`mlops: interrupted (${(error as Error).message})`);
       process.exitCode = EXIT.interrupted;
     } else {
-      fail(
-        terminal,
-        error,
-        error instanceof ConfigError || error instanceof PrerequisiteError ? EXIT.badInput : EXIT.failed,
-      );
+      fail(terminal, error, isSetupError(error) ? EXIT.badInput : EXIT.failed);
     }
   } finally {
     interrupt.dispose();
@@ -215,6 +220,16 @@ async function keepRunning(terminal: Terminal, local: LocalAws): Promise<void> {
     process.once('SIGTERM', () => resolve());
   });
   process.exitCode = EXIT.ok;
+}
+
+/** Bad settings, a missing prerequisite, or a state dir another local AWS owns: exit 2, not a failed run. */
+function isSetupError(error: unknown): boolean {
+  // By name: the local AWS module is loaded only when a run starts one.
+  return (
+    error instanceof ConfigError ||
+    error instanceof PrerequisiteError ||
+    (error as Error | undefined)?.name === 'StateDirLockedError'
+  );
 }
 
 function exitCodeOf(result: RunResult): number {

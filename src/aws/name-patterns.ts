@@ -1,4 +1,4 @@
-/** Shapes of AWS names and ARNs the actions accept, with the words the error messages use. */
+/** Shapes of AWS names and ARNs the actions and the CLI accept, with the words the error messages use. */
 export const PATTERNS = {
   pipelineName: {
     pattern: /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/,
@@ -34,6 +34,24 @@ export const PATTERNS = {
   parameterName: {
     pattern: /^[a-zA-Z0-9]{1,255}$/,
     expected: 'a CloudFormation parameter name (letters and digits)',
+  },
+  region: {
+    pattern: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/,
+    expected: 'an AWS region like us-east-1',
+  },
+  lambdaArn: {
+    pattern:
+      /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[a-zA-Z0-9_-]{1,64}(:[a-zA-Z0-9$_-]{1,128})?$/,
+    expected: 'a Lambda function ARN like arn:aws:lambda:us-east-1:123456789012:function:record-model-name',
+  },
+  ssmParameterName: {
+    pattern: /^(?!\/?(aws|ssm)[./-])(?!.*\/\/)[a-zA-Z0-9_.\-/]{1,1011}$/i,
+    expected:
+      'an SSM parameter name: letters, digits and _ . - /, at most 1,011 characters, not starting with aws or ssm',
+  },
+  s3Prefix: {
+    pattern: /^(?!\/)(?!.*(^|\/)\.{1,2}(\/|$))[\P{Cc}]{0,900}$/u,
+    expected: 'an S3 key prefix: no leading "/", no "." or ".." segments, at most 900 characters',
   },
   clientRequestToken: {
     pattern: /^[\x21-\x7e]{32,128}$/,
