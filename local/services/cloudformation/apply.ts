@@ -13,7 +13,7 @@ import { changedProperties, requiresReplacement } from './plan';
 import type { PreparedTemplate } from './prepare';
 import { now, type StackProgress } from './progress';
 import { unsupportedTypeReason } from './resources';
-import type { ResourceHandler, ResourceResult } from './resources/types';
+import type { ResourceHandler, ResourceRequest, ResourceResult } from './resources/types';
 import { resolveValue, type IntrinsicContext } from './template/intrinsics';
 import { resourceDependencies } from './template/references';
 
@@ -163,13 +163,53 @@ async function createResource(step: ResourceStep): Promise<void> {
     Timestamp: now(),
   };
   progress.setResource(logicalId, starting, { type, status: 'CREATE_IN_PROGRESS', properties });
+  const made = journaled(step);
   try {
-    const result = await step.handler.create(request(step.env, progress, logicalId, properties));
+    const result = await step.handler.create(made.request);
+    made.record(result);
     step.touched.push({ logicalId, kind: 'created', attempted: properties });
     complete(step, 'CREATE_COMPLETE', result);
   } catch (error) {
-    recordFailure(progress, emptyState(logicalId, type, step.policies), 'CREATE_FAILED', error);
+    // A resource made before its wait failed stays on the stack, so the rollback deletes it.
+    const base = emptyState(logicalId, type, step.policies);
+    recordFailure(progress, made.result ? withPhysical(base, made.result) : base, 'CREATE_FAILED', error);
   }
+}
+
+/**
+ * The request for a create, whose `created` report (or the handler's result) is journaled on the stack at
+ * once: from then on a rollback or a restart knows the physical resource.
+ */
+function journaled(step: ResourceStep): {
+  readonly request: ResourceRequest;
+  readonly record: (result: ResourceResult) => void;
+  readonly result: ResourceResult | undefined;
+} {
+  let made: ResourceResult | undefined;
+  const record = (result: ResourceResult) => {
+    made = result;
+    step.progress.recordCreated({
+      logicalId: step.logicalId,
+      type: step.type,
+      physicalId: result.physicalId,
+      attributes: result.attributes,
+      properties: step.properties,
+    });
+  };
+  return {
+    request: { ...request(step.env, step.progress, step.logicalId, step.properties), created: record },
+    record,
+    get result() {
+      return made;
+    },
+  };
+}
+
+function withPhysical<T extends Omit<ResourceState, 'ResourceStatus' | 'Timestamp'>>(
+  base: T,
+  result: ResourceResult,
+): T {
+  return { ...base, PhysicalResourceId: result.physicalId, attributes: result.attributes };
 }
 
 /** Nothing changed but possibly the policies, which need no call. */
@@ -198,14 +238,17 @@ function markUpdating(step: ResourceStep, before: ResourceState, reason?: string
 /** A new physical resource; the old one is deleted in the cleanup phase (or restored by a rollback). */
 async function replaceResource(step: ResourceStep, before: ResourceState): Promise<void> {
   markUpdating(step, before, REPLACING);
+  const made = journaled(step);
   try {
-    const result = await step.handler.create(
-      request(step.env, step.progress, step.logicalId, step.properties),
-    );
+    const result = await step.handler.create(made.request);
+    made.record(result);
     step.touched.push({ logicalId: step.logicalId, kind: 'replaced', before, attempted: step.properties });
     complete(step, 'UPDATE_COMPLETE', result);
   } catch (error) {
-    recordFailure(step.progress, before, 'UPDATE_FAILED', error);
+    if (!made.result) return recordFailure(step.progress, before, 'UPDATE_FAILED', error);
+    // The replacement exists: the rollback puts `before` back and deletes it.
+    step.touched.push({ logicalId: step.logicalId, kind: 'replaced', before, attempted: step.properties });
+    recordFailure(step.progress, withPhysical(before, made.result), 'UPDATE_FAILED', error);
   }
 }
 
@@ -213,6 +256,7 @@ async function updateResource(step: ResourceStep, before: ResourceState): Promis
   markUpdating(step, before);
   // Recorded before the call: a failed update may have changed part of the resource and is reverted too.
   step.touched.push({ logicalId: step.logicalId, kind: 'updated', before, attempted: step.properties });
+  step.progress.recordUpdating(step.logicalId, step.properties);
   try {
     const result = await step.handler.update({
       ...request(step.env, step.progress, step.logicalId, step.properties),

@@ -15,13 +15,16 @@ export async function runCreate(
   progress: StackProgress,
   prepared: PreparedTemplate,
 ): Promise<void> {
+  progress.beginOperation('create', prepared.order);
   const { failed } = await applyTemplate(env, progress, prepared);
+  // Stopped: the journal stays, and the next start rolls the create back (recovery.ts).
   if (env.signal.aborted) return;
   let failure =
     failed.length > 0 ? `The following resource(s) failed to create: [${failed.join(', ')}]. ` : undefined;
   if (!failure) {
     try {
       progress.update({ outputs: resolveOutputs(env, progress, prepared) });
+      progress.endOperation();
       progress.status('CREATE_COMPLETE');
       return;
     } catch (error) {
@@ -29,6 +32,7 @@ export async function runCreate(
     }
   }
   if (progress.stack.DisableRollback) {
+    progress.endOperation();
     progress.status('CREATE_FAILED', failure);
     return;
   }
@@ -39,6 +43,8 @@ export async function runCreate(
     prepared.template,
     Object.keys(progress.stack.resources),
   );
+  if (env.signal.aborted) return;
+  progress.endOperation();
   if (deleteFailed.length > 0) {
     progress.status(
       'ROLLBACK_FAILED',
@@ -58,6 +64,7 @@ export async function runUpdate(
   next: Partial<StackRecord>,
 ): Promise<void> {
   const previousTemplate = loadTemplate(progress.stack.templateBody);
+  progress.beginOperation('update', prepared.order);
   const { failed, touched } = await applyTemplate(env, progress, prepared);
   if (env.signal.aborted) return;
   let failure =
@@ -71,6 +78,8 @@ export async function runUpdate(
       const included = new Set(prepared.order);
       const removed = Object.keys(progress.stack.resources).filter((id) => !included.has(id));
       await deleteResources(env, progress, previousTemplate, removed);
+      if (env.signal.aborted) return;
+      progress.endOperation();
       progress.status('UPDATE_COMPLETE');
       return;
     } catch (error) {
@@ -78,12 +87,15 @@ export async function runUpdate(
     }
   }
   if (progress.stack.DisableRollback) {
+    progress.endOperation();
     progress.status('UPDATE_FAILED', failure);
     return;
   }
   progress.status('UPDATE_ROLLBACK_IN_PROGRESS', failure);
   const { leftovers, failedReverts } = await revert(env, progress, touched);
+  if (env.signal.aborted) return;
   if (failedReverts.length > 0) {
+    progress.endOperation();
     progress.status(
       'UPDATE_ROLLBACK_FAILED',
       `The following resource(s) failed to update: [${failedReverts.join(', ')}]. `,
@@ -92,6 +104,8 @@ export async function runUpdate(
   }
   progress.status('UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
   for (const { state, removeState } of leftovers) await deletePhysical(env, progress, state, { removeState });
+  if (env.signal.aborted) return;
+  progress.endOperation();
   progress.status('UPDATE_ROLLBACK_COMPLETE');
 }
 

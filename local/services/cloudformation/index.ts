@@ -22,7 +22,7 @@ export function createCloudFormationProvider(env: LocalAwsEnvironment, deps: Ser
   return {
     name: 'cloudformation',
     operations: { ...stackOperations(ctx), ...changeSetOperations(ctx) },
-    start: () => recoverInterrupted(repo),
+    start: () => recoverInterrupted(repo, ctx.deploymentEnv(), (task) => runner.run(task)),
     stop: () => runner.stop(),
   };
 }

@@ -52,6 +52,32 @@ export interface StackRecord {
   readonly parameters: readonly StackParameter[];
   readonly resources: Readonly<Record<string, ResourceState>>;
   readonly outputs: readonly StackOutput[];
+  /** The create or update in progress, journaled so a restart can undo it (recovery.ts). */
+  readonly operation?: StackOperation;
+}
+
+/**
+ * What a running create or update has done so far, saved as it happens: a process killed at any point
+ * leaves enough to delete every physical resource it made and put updated ones back.
+ */
+export interface StackOperation {
+  readonly kind: 'create' | 'update';
+  /** The stack's resources before the operation (none for a create). */
+  readonly before: Readonly<Record<string, ResourceState>>;
+  /** The operation's logical ids, dependencies first. */
+  readonly order: readonly string[];
+  /** Physical resources the operation made, recorded as soon as each exists (before any wait). */
+  readonly created: readonly CreatedResource[];
+  /** Resources updated in place, with the properties applied (recorded before the call). */
+  readonly updated: readonly { readonly logicalId: string; readonly properties: Record<string, unknown> }[];
+}
+
+export interface CreatedResource {
+  readonly logicalId: string;
+  readonly type: string;
+  readonly physicalId: string;
+  readonly attributes: Readonly<Record<string, unknown>>;
+  readonly properties: Readonly<Record<string, unknown>>;
 }
 
 export interface ResourceChangeDetail {

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 
 import type { CloudFormationRepository } from './repository';
-import { STACK_RESOURCE_TYPE, type ResourceState, type StackRecord } from './model';
+import {
+  STACK_RESOURCE_TYPE,
+  type CreatedResource,
+  type ResourceState,
+  type StackOperation,
+  type StackRecord,
+} from './model';
 
 /**
  * The one writer of a stack during an operation: every status change is saved and becomes a stack event,
@@ -24,6 +30,32 @@ export class StackProgress {
 
   update(changes: Partial<StackRecord>): void {
     this.current = this.repo.putStack({ ...this.current, ...changes });
+  }
+
+  /** Starts journaling a create or update (what exists now is what a rollback returns to). */
+  beginOperation(kind: StackOperation['kind'], order: readonly string[]): void {
+    this.update({ operation: { kind, before: this.current.resources, order, created: [], updated: [] } });
+  }
+
+  /** Journals a physical resource the moment it exists, so no crash can leave it unknown to the stack. */
+  recordCreated(created: CreatedResource): void {
+    const operation = this.current.operation;
+    if (!operation || operation.created.some((entry) => entry.physicalId === created.physicalId)) return;
+    this.update({ operation: { ...operation, created: [...operation.created, created] } });
+  }
+
+  /** Journals an in-place update before it is attempted. */
+  recordUpdating(logicalId: string, properties: Record<string, unknown>): void {
+    const operation = this.current.operation;
+    if (!operation) return;
+    this.update({ operation: { ...operation, updated: [...operation.updated, { logicalId, properties }] } });
+  }
+
+  /** The operation reached a final status: nothing is left to undo. */
+  endOperation(): void {
+    const { operation: _operation, ...rest } = this.current;
+    void _operation;
+    this.current = this.repo.putStack(rest);
   }
 
   /** Sets the stack status (and its reason, cleared when absent) and records the stack event. */

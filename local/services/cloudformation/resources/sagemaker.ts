@@ -170,6 +170,7 @@ export function endpointHandler(deps: ServiceDeps): ResourceHandler {
         'CreateEndpoint',
         endpointInput(request.properties, EndpointName),
       );
+      request.created?.({ physicalId: EndpointArn, attributes: { EndpointName } });
       const endpoint = await settledEndpoint(deps, EndpointName, request.signal);
       if (endpoint.EndpointStatus !== 'InService') {
         throw new Error(
@@ -203,7 +204,10 @@ export function endpointHandler(deps: ServiceDeps): ResourceHandler {
       return { physicalId: request.physicalId, attributes: request.attributes };
     },
     async delete(request) {
-      await ignoreMissing(call(deps, 'DeleteEndpoint', { EndpointName: request.attributes.EndpointName }));
+      const EndpointName = request.attributes.EndpointName as string;
+      // One still coming up (e.g. restored after a restart) finishes first, as CloudFormation waits too.
+      await ignoreMissing(settledEndpoint(deps, EndpointName, request.signal));
+      await ignoreMissing(call(deps, 'DeleteEndpoint', { EndpointName }));
     },
   };
 }
@@ -225,6 +229,7 @@ export function modelPackageGroupHandler(deps: ServiceDeps): ResourceHandler {
           ModelPackageGroupName,
         },
       );
+      request.created?.({ physicalId: ModelPackageGroupArn, attributes: { ModelPackageGroupName } });
       const described = await call<{ CreationTime?: unknown; ModelPackageGroupStatus?: string }>(
         deps,
         'DescribeModelPackageGroup',

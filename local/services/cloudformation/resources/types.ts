@@ -11,6 +11,11 @@ export interface ResourceRequest {
   readonly properties: Readonly<Record<string, unknown>>;
   /** Aborted when the local AWS stops: long waits (an endpoint coming InService) end early. */
   readonly signal: AbortSignal;
+  /**
+   * A handler that waits after making its physical resource (an endpoint coming InService) reports it
+   * here first, so the stack knows it even if the wait fails or the process dies.
+   */
+  readonly created?: (result: ResourceResult) => void;
 }
 
 export interface ResourceResult {
