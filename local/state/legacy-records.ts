@@ -1,13 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { RECORD_NAME } from './record-names';
+
 /** How the store rewrites a legacy record and moves an unreadable one aside. */
 export interface LegacyMigration {
   write(id: string, value: unknown): void;
   quarantine(file: string, reason: string): void;
 }
 
-const RECORD_NAME = /^[0-9a-f]{64}\.json$/;
 const TEMPORARY = /^\..*\.tmp$/;
 
 /**

@@ -1,9 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { AwsError } from '../core/errors';
 import { migrateLegacyRecords } from './legacy-records';
+import { RECORD_NAME, recordName } from './record-names';
 
 export interface StateStoreOptions {
   /** Receives a line when a record is moved aside; default stderr. */
@@ -18,8 +19,6 @@ interface RecordFile<T> {
 
 /** Where records that do not parse are moved, under the state dir. */
 export const QUARANTINE_DIR = 'quarantine';
-
-const RECORD_NAME = /^[0-9a-f]{64}\.json$/;
 
 /**
  * The local AWS's state on disk: one JSON file per record, grouped in collections (folders), plus blobs.
@@ -171,10 +170,6 @@ export function fsyncDir(dir: string): void {
   } finally {
     fs.closeSync(fd);
   }
-}
-
-function recordName(id: string): string {
-  return `${createHash('sha256').update(id, 'utf8').digest('hex')}.json`;
 }
 
 type Parsed<T> = { ok: true; record: RecordFile<T> } | { ok: false; reason: string };
