@@ -52,8 +52,10 @@ export async function withConnection<T>(
   const region = resolveRegion(flags.region);
   if (flags.target === 'aws')
     return work({ target: 'aws', clientOptions: { region, userAgent: 'mlops-cli' } });
-  if (flags.target !== undefined && flags.target !== 'local')
+  if (flags.target !== undefined && flags.target !== 'local') {
+    process.exitCode = EXIT.badInput;
     throw new Error(`--target must be "local" or "aws"; got "${flags.target}"`);
+  }
   const stateDir = path.resolve(flags.stateDir ?? path.join('.mlops', 'local'));
   const external = process.env.AWS_ENDPOINT_URL;
   if (external) {
@@ -73,7 +75,11 @@ export async function withConnection<T>(
   }
   // Loaded on demand (require: tsx runs the CLI as CommonJS), so commands against AWS never load the local AWS.
   const { startLocalAws } = require('../../local/index') as typeof import('../../local/index');
-  const local = await startLocalAws({ port: 0, stateDir, region, quiet: true });
+  const local = await startLocalAws({ port: 0, stateDir, region, quiet: true }).catch((error: unknown) => {
+    // A state dir another local AWS owns (or cannot be used) is setup, not a failed command.
+    process.exitCode = EXIT.badInput;
+    throw error;
+  });
   try {
     return await work({
       target: 'local',

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { startLocalAws } from '../../../local';
 import { main } from '../../../src/cli/index';
 import { EXIT } from '../../../src/cli/exit-codes';
 
@@ -121,5 +122,31 @@ describe('other commands refuse bad input with exit 2', () => {
     expect(stderr.join('')).toContain(`no local AWS state at ${stateDir}`);
     expect(process.exitCode).toBe(EXIT.badInput);
     nothingCreated();
+  });
+
+  it('a state dir another local AWS owns is exit 2, naming its pid and endpoint', async () => {
+    const stateDir = path.join(dir, 'owned');
+    const owner = await startLocalAws({ stateDir, quiet: true });
+    const saved = process.env.AWS_ENDPOINT_URL;
+    delete process.env.AWS_ENDPOINT_URL;
+    try {
+      const arn = 'arn:aws:sagemaker:us-east-1:000000000000:pipeline/p/execution/abc';
+      await main(['node', 'mlops', 'logs', arn, '--state-dir', stateDir]);
+    } finally {
+      if (saved !== undefined) process.env.AWS_ENDPOINT_URL = saved;
+      await owner.stop();
+    }
+    expect(stderr.join('')).toContain(
+      `is in use by the local AWS in process ${process.pid} (lock ${path.join(stateDir, 'owner.lock')}); ` +
+        `use it with export AWS_ENDPOINT_URL=${owner.endpoint}`,
+    );
+    expect(process.exitCode).toBe(EXIT.badInput);
+  });
+
+  it('an unknown --target is exit 2', async () => {
+    const arn = 'arn:aws:sagemaker:us-east-1:000000000000:pipeline/p/execution/abc';
+    await main(['node', 'mlops', 'logs', arn, '--target', 'moon']);
+    expect(stderr.join('')).toContain('--target must be "local" or "aws"; got "moon"');
+    expect(process.exitCode).toBe(EXIT.badInput);
   });
 });
