@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { LOCAL_CREDENTIALS } from '../../local/core/aws-env';
 import type { AwsClientOptions } from '../aws/clients';
 import { resolveRegion } from '../aws/clients';
+import { checkWritableFolder } from '../run/config-checks';
 import { EXIT } from './exit-codes';
 
 const HEALTH_TIMEOUT_MS = 2000;
@@ -66,6 +67,12 @@ export async function withConnection<T>(
       ...(served ? { stateDir: served } : {}),
       clientOptions: localClientOptions(region, external),
     });
+  }
+  try {
+    checkWritableFolder('--state-dir', stateDir);
+  } catch (error) {
+    process.exitCode = EXIT.badInput;
+    throw error;
   }
   if (options.readOnly && !fs.existsSync(stateDir)) {
     process.exitCode = EXIT.badInput;

@@ -73,6 +73,7 @@ function checkPathSetting(flag: string, value: string | undefined): void {
  * otherwise its nearest existing parent is a directory; and that one is writable.
  */
 export function checkWritableFolder(flag: string, folder: string): void {
+  if (folder.trim() === '') throw new ConfigError(`${flag}: got an empty path; expected a path`);
   const absolute = path.resolve(folder);
   const pseudo = PSEUDO_FILE_SYSTEMS.find((root) => absolute === root || absolute.startsWith(`${root}/`));
   if (pseudo)

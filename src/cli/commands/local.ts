@@ -7,6 +7,7 @@ import {
   parseFaultConfig,
   startLocalAws,
 } from '../../../local';
+import { checkWritableFolder } from '../../run/config-checks';
 import { EXIT } from '../exit-codes';
 
 const DEFAULT_PORT = 4566;
@@ -74,6 +75,13 @@ export function registerLocalCommands(program: Command): void {
 }
 
 async function runStart(options: StartOptions): Promise<void> {
+  try {
+    // Before anything touches it: Node's recursive mkdir spins forever under /proc.
+    checkWritableFolder('--state-dir', options.stateDir);
+  } catch (error) {
+    process.exitCode = EXIT.badInput;
+    throw error;
+  }
   const aws = await startLocalAws({
     port: options.port,
     stateDir: options.stateDir,

@@ -149,4 +149,21 @@ describe('other commands refuse bad input with exit 2', () => {
     expect(stderr.join('')).toContain('--target must be "local" or "aws"; got "moon"');
     expect(process.exitCode).toBe(EXIT.badInput);
   });
+
+  it.each([
+    [['local', 'start', '--state-dir', '/proc/x'], /--state-dir: \/proc\/x is under \/proc/],
+    [['local', 'start', '--state-dir', ''], /--state-dir: got an empty path/],
+    [['executions', '--state-dir', '/proc/x'], /--state-dir: \/proc\/x is under \/proc/],
+  ])('%j is refused before the local AWS starts', async (...args) => {
+    const [argv, message] = args as [string[], RegExp];
+    const saved = process.env.AWS_ENDPOINT_URL;
+    delete process.env.AWS_ENDPOINT_URL;
+    try {
+      await main(['node', 'mlops', ...argv]);
+    } finally {
+      if (saved !== undefined) process.env.AWS_ENDPOINT_URL = saved;
+    }
+    expect(stderr.join('')).toMatch(message);
+    expect(process.exitCode).toBe(EXIT.badInput);
+  });
 });
