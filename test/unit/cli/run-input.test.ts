@@ -32,6 +32,19 @@ async function run(...args: string[]): Promise<{ code: number; stderr: string }>
   return { code: Number(process.exitCode ?? 0), stderr: stderr.join('') };
 }
 
+const ARN = 'arn:aws:sagemaker:us-east-1:000000000000:pipeline/p/execution/abc';
+
+/** Runs the CLI as in a shell with no AWS_ENDPOINT_URL, so commands start their own local AWS. */
+async function withoutEndpoint(argv: readonly string[]): Promise<void> {
+  const saved = process.env.AWS_ENDPOINT_URL;
+  delete process.env.AWS_ENDPOINT_URL;
+  try {
+    await main(['node', 'mlops', ...argv]);
+  } finally {
+    if (saved !== undefined) process.env.AWS_ENDPOINT_URL = saved;
+  }
+}
+
 /** Nothing was started or written: no state dir (the local AWS never ran) and no build output. */
 function nothingCreated(): void {
   expect(fs.readdirSync(dir)).toEqual([]);
@@ -111,14 +124,7 @@ describe('other commands refuse bad input with exit 2', () => {
 
   it('mlops logs creates no state dir where none exists', async () => {
     const stateDir = path.join(dir, 'none');
-    const saved = process.env.AWS_ENDPOINT_URL;
-    delete process.env.AWS_ENDPOINT_URL;
-    try {
-      const arn = 'arn:aws:sagemaker:us-east-1:000000000000:pipeline/p/execution/abc';
-      await main(['node', 'mlops', 'logs', arn, '--state-dir', stateDir]);
-    } finally {
-      if (saved !== undefined) process.env.AWS_ENDPOINT_URL = saved;
-    }
+    await withoutEndpoint(['logs', ARN, '--state-dir', stateDir]);
     expect(stderr.join('')).toContain(`no local AWS state at ${stateDir}`);
     expect(process.exitCode).toBe(EXIT.badInput);
     nothingCreated();
@@ -127,13 +133,9 @@ describe('other commands refuse bad input with exit 2', () => {
   it('a state dir another local AWS owns is exit 2, naming its pid and endpoint', async () => {
     const stateDir = path.join(dir, 'owned');
     const owner = await startLocalAws({ stateDir, quiet: true });
-    const saved = process.env.AWS_ENDPOINT_URL;
-    delete process.env.AWS_ENDPOINT_URL;
     try {
-      const arn = 'arn:aws:sagemaker:us-east-1:000000000000:pipeline/p/execution/abc';
-      await main(['node', 'mlops', 'logs', arn, '--state-dir', stateDir]);
+      await withoutEndpoint(['logs', ARN, '--state-dir', stateDir]);
     } finally {
-      if (saved !== undefined) process.env.AWS_ENDPOINT_URL = saved;
       await owner.stop();
     }
     expect(stderr.join('')).toContain(
@@ -144,8 +146,7 @@ describe('other commands refuse bad input with exit 2', () => {
   });
 
   it('an unknown --target is exit 2', async () => {
-    const arn = 'arn:aws:sagemaker:us-east-1:000000000000:pipeline/p/execution/abc';
-    await main(['node', 'mlops', 'logs', arn, '--target', 'moon']);
+    await main(['node', 'mlops', 'logs', ARN, '--target', 'moon']);
     expect(stderr.join('')).toContain('--target must be "local" or "aws"; got "moon"');
     expect(process.exitCode).toBe(EXIT.badInput);
   });
@@ -156,13 +157,7 @@ describe('other commands refuse bad input with exit 2', () => {
     [['executions', '--state-dir', '/proc/x'], /--state-dir: \/proc\/x is under \/proc/],
   ])('%j is refused before the local AWS starts', async (...args) => {
     const [argv, message] = args as [string[], RegExp];
-    const saved = process.env.AWS_ENDPOINT_URL;
-    delete process.env.AWS_ENDPOINT_URL;
-    try {
-      await main(['node', 'mlops', ...argv]);
-    } finally {
-      if (saved !== undefined) process.env.AWS_ENDPOINT_URL = saved;
-    }
+    await withoutEndpoint(argv);
     expect(stderr.join('')).toMatch(message);
     expect(process.exitCode).toBe(EXIT.badInput);
   });

@@ -35,9 +35,9 @@ describe('staging S3 inputs into a job folder', () => {
 
   it('refuses a URI naming one object called ".."', async () => {
     await objects.putObject({ bucket: 'bkt', key: 'in/..', body: 'x' });
-    await expect(downloadS3Prefix(objects, 's3://bkt/in/..', path.join(root, 'job'), 'input')).rejects.toThrow(
-      /S3 key "in\/\.\." has a "\." or "\.\." path segment/,
-    );
+    await expect(
+      downloadS3Prefix(objects, 's3://bkt/in/..', path.join(root, 'job'), 'input'),
+    ).rejects.toThrow(/S3 key "in\/\.\." has a "\." or "\.\." path segment/);
   });
 
   it('refuses to write through a symlinked folder that leads out of the job folder', async () => {
