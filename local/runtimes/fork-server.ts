@@ -17,6 +17,8 @@ const SERVER_SCRIPT = path.join(__dirname, 'fork_server.py');
 /** Imported once by the server: what the jobs and the serving worker import. */
 export const PRELOADED_MODULES = ['numpy', 'pandas', 'sklearn', 'xgboost'] as const;
 const START_TIMEOUT_MS = 120_000;
+/** A blank last argument: the room in which a forked job writes its own command line (ps shows it). */
+const TITLE_ROOM = ' '.repeat(4096);
 
 export interface ForkServerOptions {
   readonly python: string;
@@ -42,7 +44,15 @@ export class ForkServer {
   static async start(options: ForkServerOptions): Promise<ForkServer> {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-fork-'));
     const socketPath = path.join(folder, 'socket');
-    const argv = [...options.prefix, options.python, '-u', SERVER_SCRIPT, socketPath, ...PRELOADED_MODULES];
+    const argv = [
+      ...options.prefix,
+      options.python,
+      '-u',
+      SERVER_SCRIPT,
+      socketPath,
+      ...PRELOADED_MODULES,
+      TITLE_ROOM,
+    ];
     const child = spawn(argv[0] ?? '', argv.slice(1), {
       env: { ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,6 +1,7 @@
 """Fork server: imports the ML stack once, then forks each Python job from that warm interpreter.
 
-Started by fork-server.ts as `python3 -u fork_server.py SOCKET MODULE...`. It imports the modules, listens
+Started by fork-server.ts as `python3 -u fork_server.py SOCKET MODULE... PADDING` (PADDING: room for the
+jobs' command lines in ps). It imports the modules, listens
 on the Unix socket SOCKET, prints "ready" on stdout and serves until stdin closes (its Node parent ended).
 
 A job is a set of connections sharing a job id, each opened with one JSON header line:
@@ -70,6 +71,16 @@ def apply_thread_settings(env):
             ctypes.CDLL("libgomp.so.1").omp_set_num_threads(int(wanted))
         except OSError:
             pass
+
+
+def set_process_title(argv):
+    """ps and /proc/PID/cmdline show the job's command line, written over the server's own (padded) one."""
+    with open("/proc/self/stat", "rb") as handle:
+        fields = handle.read().rsplit(b")", 1)[1].split()
+    # Fields 48 and 49 of stat(5), counted from the state field (3).
+    start, end = int(fields[45]), int(fields[46])
+    title = b"\0".join(os.fsencode(arg) for arg in argv)[: end - start - 1]
+    ctypes.memmove(start, title + b"\0" * (end - start - len(title)), end - start)
 
 
 def reseed_generators():
@@ -209,6 +220,7 @@ def child(request, fds, server_pid):
     apply_thread_settings(env)
     reseed_generators()
     argv = request["argv"]
+    set_process_title(argv)
     script = request["script_index"]
     sys.argv = argv[script:]
     sys.orig_argv = list(argv)
@@ -322,7 +334,7 @@ class Server:
 
 
 def main():
-    socket_path, modules = sys.argv[1], sys.argv[2:]
+    socket_path, modules = sys.argv[1], [arg for arg in sys.argv[2:] if arg.strip()]
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     # Ctrl-C is Node's to handle (it stops the jobs); the children restore Python's handler.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
