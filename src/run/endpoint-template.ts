@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { synthesizeEndpointTemplate, type EndpointTemplate } from '../../cdk-model-deploy/lib/synth';
+import type { EndpointTemplate, synthesizeEndpointTemplate } from '../../cdk-model-deploy/lib/synth';
 import { writeFileAtomic } from '../../local/state/store';
 import type { RunConfig } from './config';
 
@@ -25,28 +25,34 @@ type EndpointProps = Parameters<typeof synthesizeEndpointTemplate>[0];
  * package). Locally one instance, all traffic at once and no bake time, so a run finishes in seconds; on
  * AWS the stack's own blue/green defaults apply.
  */
-export function synthesizeEndpointForRun(options: {
+export async function synthesizeEndpointForRun(options: {
   config: RunConfig;
   modelPackageArn: string;
-}): EndpointTemplate {
-  return synthesizeEndpointTemplate(endpointProps(options.config, options.modelPackageArn));
+}): Promise<EndpointTemplate> {
+  return synthesize(endpointProps(options.config, options.modelPackageArn));
+}
+
+/** Loaded on demand: the CDK libraries take a second to load, which a cached template does not need. */
+async function synthesize(props: EndpointProps): Promise<EndpointTemplate> {
+  const { synthesizeEndpointTemplate: synthesizeTemplate } = await import('../../cdk-model-deploy/lib/synth');
+  return synthesizeTemplate(props);
 }
 
 /**
  * The same template, synthesized again only when its inputs change: cached in `cacheDir` under a hash of
  * the props (with the ARN placeholder), the cdk-model-deploy sources and the CDK library versions.
  */
-export function cachedEndpointTemplate(options: {
+export async function cachedEndpointTemplate(options: {
   config: RunConfig;
   modelPackageArn: string;
   cacheDir: string;
-}): { template: EndpointTemplate; cached: boolean } {
+}): Promise<{ template: EndpointTemplate; cached: boolean }> {
   const props = endpointProps(options.config, PACKAGE_ARN_PLACEHOLDER);
   const file = path.join(options.cacheDir, `endpoint-${inputsHash(props)}.json`);
   let template = readCached(file);
   const cached = template !== undefined;
   if (!template) {
-    template = synthesizeEndpointTemplate(props);
+    template = await synthesize(props);
     writeFileAtomic(file, JSON.stringify(template));
   }
   return { template: withValue(template, PACKAGE_ARN_PLACEHOLDER, options.modelPackageArn), cached };

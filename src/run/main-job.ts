@@ -298,8 +298,8 @@ export async function deployEndpoint(
   options: { modelPackageArn: string; artifacts: Record<string, string> },
 ): Promise<{ deploy: DeployResult; endpointName: string }> {
   const { config, stages } = context;
-  const templateFile = await stages.run('synthesize the endpoint stack (cdk-model-deploy)', () => {
-    const { template, cached } = cachedEndpointTemplate({
+  const templateFile = await stages.run('synthesize the endpoint stack (cdk-model-deploy)', async () => {
+    const { template, cached } = await cachedEndpointTemplate({
       config,
       modelPackageArn: options.modelPackageArn,
       cacheDir: path.join(config.buildDir, 'cache'),

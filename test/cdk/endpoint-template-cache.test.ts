@@ -14,24 +14,26 @@ describe('the endpoint template cache', () => {
   afterAll(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
   const config = resolveRunConfig({}, { env: {}, cwd: cacheDir });
 
-  test('gives the template a fresh synthesis gives, synthesizing once for any package ARN', () => {
-    const first = cachedEndpointTemplate({ config, modelPackageArn: ARN, cacheDir });
+  test('gives the template a fresh synthesis gives, synthesizing once for any package ARN', async () => {
+    const first = await cachedEndpointTemplate({ config, modelPackageArn: ARN, cacheDir });
     expect(first.cached).toBe(false);
-    expect(first.template).toEqual(synthesizeEndpointForRun({ config, modelPackageArn: ARN }));
+    expect(first.template).toEqual(await synthesizeEndpointForRun({ config, modelPackageArn: ARN }));
     const otherArn = ARN.replace(/7$/, '8');
-    const second = cachedEndpointTemplate({ config, modelPackageArn: otherArn, cacheDir });
+    const second = await cachedEndpointTemplate({ config, modelPackageArn: otherArn, cacheDir });
     expect(second.cached).toBe(true);
     expect(JSON.stringify(second.template)).toContain(otherArn);
     expect(JSON.stringify(second.template)).not.toContain(ARN);
     expect(fs.readdirSync(cacheDir)).toHaveLength(1);
   });
 
-  test('synthesizes again when an input changes (here the role)', () => {
+  test('synthesizes again when an input changes (here the role)', async () => {
     const changed = resolveRunConfig(
       { roleArn: 'arn:aws:iam::123456789012:role/other' },
       { env: {}, cwd: cacheDir },
     );
-    expect(cachedEndpointTemplate({ config: changed, modelPackageArn: ARN, cacheDir }).cached).toBe(false);
+    expect((await cachedEndpointTemplate({ config: changed, modelPackageArn: ARN, cacheDir })).cached).toBe(
+      false,
+    );
     expect(fs.readdirSync(cacheDir)).toHaveLength(2);
   });
 });
