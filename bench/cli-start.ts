@@ -4,22 +4,16 @@
  * Prints the figures and writes bench/results/cli-start.json. Not a test: it asserts nothing.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
-const ROOT = path.resolve(__dirname, '..');
+import { machine, median, ROOT, writeResults } from './measurement';
+
 const ROUNDS = 15;
 
 function seconds(args: readonly string[]): number {
   const started = performance.now();
   execFileSync(process.execPath, args, { cwd: ROOT, stdio: 'ignore' });
   return (performance.now() - started) / 1000;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 function main(): void {
@@ -32,12 +26,7 @@ function main(): void {
     mlops.push(seconds(help));
   }
   const results = {
-    machine: {
-      cpus: os.cpus().length,
-      load: os.loadavg(),
-      node: process.version,
-      measuredAt: new Date().toISOString(),
-    },
+    machine: machine(),
     target: 'mlops --help at most 2x node -e 0',
     rounds: ROUNDS,
     nodeMedianSeconds: median(node),
@@ -47,12 +36,7 @@ function main(): void {
   console.log(
     `node -e 0: ${results.nodeMedianSeconds.toFixed(3)} s, mlops --help: ${results.helpMedianSeconds.toFixed(3)} s (medians of ${ROUNDS}), ratio ${results.ratio.toFixed(2)}`,
   );
-  mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
-  writeFileSync(
-    path.join(ROOT, 'bench', 'results', 'cli-start.json'),
-    `${JSON.stringify(results, null, 2)}\n`,
-  );
-  console.log('wrote bench/results/cli-start.json');
+  writeResults('cli-start', results);
 }
 
 main();

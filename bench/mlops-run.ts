@@ -5,9 +5,11 @@
  * bench/results/mlops-run.json. Not a test: it asserts nothing.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
+import { machine, median, ROOT, writeResults } from './measurement';
 
 interface StageTiming {
   readonly name: string;
@@ -20,17 +22,17 @@ interface RunOutput {
   readonly stages: readonly StageTiming[];
 }
 
-const ROOT = path.resolve(__dirname, '..');
 const IMPORT_ROUNDS = 3;
 
 /** One `python3 -c 'import pandas, sklearn, xgboost'` with Debian's Python (the median of a few). */
 function importSeconds(): number {
-  const times = Array.from({ length: IMPORT_ROUNDS }, () => {
-    const started = performance.now();
-    execFileSync('/usr/bin/python3', ['-c', 'import pandas, sklearn, xgboost'], { stdio: 'ignore' });
-    return (performance.now() - started) / 1000;
-  }).sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? Number.NaN;
+  return median(
+    Array.from({ length: IMPORT_ROUNDS }, () => {
+      const started = performance.now();
+      execFileSync('/usr/bin/python3', ['-c', 'import pandas, sklearn, xgboost'], { stdio: 'ignore' });
+      return (performance.now() - started) / 1000;
+    }),
+  );
 }
 
 function timedRun(work: string): { wallSeconds: number; output: RunOutput } {
@@ -69,12 +71,7 @@ function main(): void {
         console.log(`  ${stage.seconds.toFixed(2).padStart(7)} s  ${stage.name}`);
     }
     const results = {
-      machine: {
-        cpus: os.cpus().length,
-        load: os.loadavg(),
-        node: process.version,
-        measuredAt: new Date().toISOString(),
-      },
+      machine: machine(),
       target: 'first run at most 4x, second run at most 3x one import of the Python ML stack',
       pythonImportSeconds,
       runs: runs.map((run) => ({
@@ -86,12 +83,7 @@ function main(): void {
         stages: run.output.stages,
       })),
     };
-    mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
-    writeFileSync(
-      path.join(ROOT, 'bench', 'results', 'mlops-run.json'),
-      `${JSON.stringify(results, null, 2)}\n`,
-    );
-    console.log('\nwrote bench/results/mlops-run.json');
+    writeResults('mlops-run', results);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
