@@ -36,10 +36,20 @@ export function findPython(env: NodeJS.ProcessEnv = process.env): string {
   return found;
 }
 
+/**
+ * Finds the modules without importing them: an import costs as much as the fork server's own, at every
+ * start. A module that is found but broken fails the first job with its traceback.
+ */
 function importsMlLibraries(python: string): boolean {
-  const probe = spawnSync(python, ['-c', `import ${REQUIRED_PYTHON_MODULES.join(', ')}`], {
-    stdio: 'ignore',
-  });
+  const modules = JSON.stringify(REQUIRED_PYTHON_MODULES);
+  const probe = spawnSync(
+    python,
+    [
+      '-c',
+      `import importlib.util, sys; sys.exit(0 if all(map(importlib.util.find_spec, ${modules})) else 1)`,
+    ],
+    { stdio: 'ignore' },
+  );
   return probe.status === 0;
 }
 
