@@ -17,7 +17,13 @@ const APPLIED_BY_CHILD = new Set([
   'OMP_NUM_THREADS',
 ]);
 
-const servers = new Map<string, Promise<ForkServer | undefined>>();
+interface ServerSlot {
+  /** Set once the server imported the ML stack. */
+  ready?: ForkServer;
+  readonly starting: Promise<ForkServer | undefined>;
+}
+
+const servers = new Map<string, ServerSlot>();
 let saidWhy = false;
 
 export interface LauncherOptions {
@@ -31,27 +37,30 @@ export interface LauncherOptions {
 
 /**
  * Starts a Python script warm, forked from a fork server that imported the ML stack once, or cold with a
- * plain spawn where forking is not possible (`MLOPS_FORK_SERVER=off`, not Linux, the server cannot start);
- * the reason is said once. Either way the process looks the same to the caller.
+ * plain spawn where forking is not possible (`MLOPS_FORK_SERVER=off`, not Linux, the server cannot start;
+ * the reason is said once). A job never waits for a server to warm up: until it is ready (the first job
+ * starts it) jobs are spawned, so a job starts no later than it would without one. Either way the process
+ * looks the same to the caller.
  */
-export async function launchPython(
-  launch: PythonLaunch,
-  options: LauncherOptions = {},
-): Promise<PythonProcess> {
-  const server = await forkServerFor(launch, options);
-  return server ? server.launch(launch) : spawnPython(launch, options.wrapSpawn);
+export function launchPython(launch: PythonLaunch, options: LauncherOptions = {}): PythonProcess {
+  const slot = serverSlot(launch, options);
+  if (slot?.ready) return slot.ready.launch(launch);
+  if (slot) options.note?.('the fork server is still importing the ML stack: this job starts cold');
+  return spawnPython(launch, options.wrapSpawn);
+}
+
+/** Starts the server `launch` would use (if it can have one) and resolves once it is ready to fork. */
+export async function warmForkServer(launch: PythonLaunch, options: LauncherOptions = {}): Promise<boolean> {
+  return (await serverSlot(launch, options)?.starting) !== undefined;
 }
 
 /** Ends every fork server (the local AWS shutting down). */
 export function closeForkServers(): void {
-  for (const server of servers.values()) void server.then((started) => started?.close());
+  for (const slot of servers.values()) void slot.starting.then((server) => server?.close());
   servers.clear();
 }
 
-async function forkServerFor(
-  launch: PythonLaunch,
-  options: LauncherOptions,
-): Promise<ForkServer | undefined> {
+function serverSlot(launch: PythonLaunch, options: LauncherOptions): ServerSlot | undefined {
   const unavailable = whyNotForked(launch);
   if (unavailable) {
     sayOnce(unavailable, options);
@@ -60,21 +69,22 @@ async function forkServerFor(
   const prefix = options.serverPrefix ?? [];
   const startup = startupEnvironment(launch.env);
   const key = JSON.stringify([launch.python, prefix, startup]);
-  let server = servers.get(key);
-  const started = await server;
-  if (started && !started.alive) server = undefined;
-  if (!server) {
-    server = ForkServer.start({
-      python: launch.python,
-      prefix,
-      env: { ...hostBasics(), ...startup },
-    }).catch((error: Error) => {
+  const known = servers.get(key);
+  if (known && (!known.ready || known.ready.alive)) return known;
+  const starting = ForkServer.start({
+    python: launch.python,
+    prefix,
+    env: { ...hostBasics(), ...startup },
+  }).then(
+    (server) => (slot.ready = server),
+    (error: Error) => {
       sayOnce(`the fork server could not start (${error.message})`, options);
       return undefined;
-    });
-    servers.set(key, server);
-  }
-  return server;
+    },
+  );
+  const slot: ServerSlot = { starting };
+  servers.set(key, slot);
+  return slot;
 }
 
 function whyNotForked(launch: PythonLaunch): string | undefined {

@@ -112,7 +112,7 @@ const KILL_GRACE_MS = 2000;
 export async function runSandboxed(request: SandboxRequest): Promise<SandboxResult> {
   if (request.signal.aborted) return { exitCode: null, signal: null, stopped: true, ms: 0 };
   const started = Date.now();
-  const job = await startJob(request, detectIsolation(request.directory.root));
+  const job = startJob(request, detectIsolation(request.directory.root));
   let stopped = false;
   let killTimer: NodeJS.Timeout | undefined;
   // SIGTERM to the whole process group (the job's children too), SIGKILL for whatever ignores it.
@@ -137,7 +137,7 @@ export async function runSandboxed(request: SandboxRequest): Promise<SandboxResu
   }
 }
 
-function startJob(request: SandboxRequest, isolation: Isolation): Promise<PythonProcess> {
+function startJob(request: SandboxRequest, isolation: Isolation): PythonProcess {
   const { directory, log } = request;
   const namespace = isolation.kind === 'namespace';
   if (!namespace) {
@@ -190,7 +190,7 @@ function startJob(request: SandboxRequest, isolation: Isolation): Promise<Python
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  return Promise.resolve(spawnedProcess(child));
+  return spawnedProcess(child);
 }
 
 /** `python[3[.x]] [flags] script args...` split up; undefined for any other command. */

@@ -32,7 +32,7 @@ export class WorkerProcess {
   loaded = false;
   /** Settles with why the process ended, once it has and every frame it wrote has been read. */
   readonly ended: Promise<string>;
-  private readonly process: Promise<PythonProcess>;
+  private readonly process: PythonProcess;
   private knownPid: number | undefined;
   private buffered: Buffer = Buffer.alloc(0);
   private readonly pingWaiters: ((healthy: boolean) => void)[] = [];
@@ -51,21 +51,17 @@ export class WorkerProcess {
         this.pingWaiters.splice(0).forEach((answer) => answer(false));
         resolve(reason);
       };
-      this.process.then(
-        (worker) => {
-          void worker.pid.then((pid) => (this.knownPid = pid));
-          worker.channel?.on('data', (chunk: Buffer) => this.onData(chunk));
-          // Writes to a worker that just died fail with EPIPE; its end reports the death.
-          worker.channel?.on('error', () => undefined);
-          worker.ended.then(
-            ({ code, signal }) =>
-              end(
-                `the serving worker (pid ${this.knownPid}) ${signal ? `was killed by ${signal}` : `exited with code ${code}`}`,
-              ),
-            (error: Error) => end(`the serving worker could not run ${options.python}: ${error.message}`),
-          );
-        },
-        (error: Error) => end(`the serving worker could not start: ${error.message}`),
+      const worker = this.process;
+      void worker.pid.then((pid) => (this.knownPid = pid));
+      worker.channel?.on('data', (chunk: Buffer) => this.onData(chunk));
+      // Writes to a worker that just died fail with EPIPE; its end reports the death.
+      worker.channel?.on('error', () => undefined);
+      worker.ended.then(
+        ({ code, signal }) =>
+          end(
+            `the serving worker (pid ${this.knownPid}) ${signal ? `was killed by ${signal}` : `exited with code ${code}`}`,
+          ),
+        (error: Error) => end(`the serving worker could not run ${options.python}: ${error.message}`),
       );
     });
   }
@@ -116,17 +112,15 @@ export class WorkerProcess {
   /** Closes the channel (the worker answers what it was sent, then exits); kills it if it is loading or lingers. */
   async end(): Promise<void> {
     if (this.gone) return;
-    const worker = await this.process.catch(() => undefined);
-    worker?.channel?.end();
-    if (!this.loaded) worker?.kill('SIGTERM');
-    const killer = setTimeout(() => worker?.kill('SIGKILL'), 2_000);
+    this.process.channel?.end();
+    if (!this.loaded) this.process.kill('SIGTERM');
+    const killer = setTimeout(() => this.process.kill('SIGKILL'), 2_000);
     await this.ended;
     clearTimeout(killer);
   }
 
-  /** In order, once the worker started (its protocol socket exists only then). */
   private write(data: string | Buffer): void {
-    void this.process.then((worker) => (worker.channel as Duplex | undefined)?.write(data));
+    (this.process.channel as Duplex | undefined)?.write(data);
   }
 
   private onData(chunk: Buffer): void {
@@ -164,7 +158,7 @@ export class WorkerProcess {
 }
 
 /** The worker (forked warm where possible) with stdin closed, stdout and stderr appended to the log, the protocol on fd 3. */
-function startWorker(options: WorkerOptions): Promise<PythonProcess> {
+function startWorker(options: WorkerOptions): PythonProcess {
   fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
   return launchPython({
     python: options.python,

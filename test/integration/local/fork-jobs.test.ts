@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { createJobDirectory, type JobDirectory } from '../../../local/runtimes/job-directory';
 import { JobLog } from '../../../local/runtimes/job-log';
 import { findPython } from '../../../local/runtimes/python';
-import { closeForkServers } from '../../../local/runtimes/python-launcher';
+import { closeForkServers, warmForkServer } from '../../../local/runtimes/python-launcher';
 import { runSandboxed, type SandboxResult } from '../../../local/runtimes/sandbox';
 
 jest.setTimeout(120_000);
@@ -25,6 +25,28 @@ interface JobRun {
 // A comma in the state dir once broke the overlay's mount options.
 const state = fs.mkdtempSync(path.join(os.tmpdir(), 'fork-jobs,state-'));
 const python = findPython();
+
+const BASE_ENV = {
+  PATH: '/usr/bin:/bin',
+  LANG: 'C.UTF-8',
+  OMP_WAIT_POLICY: 'PASSIVE',
+  PYTHONDONTWRITEBYTECODE: '1',
+};
+
+// Jobs do not wait for a warming server (they start cold meanwhile): warm it first, so 'fork' runs fork.
+beforeAll(async () => {
+  const warm = await warmForkServer({
+    python,
+    flags: ['-u'],
+    script: 'job.py',
+    args: [],
+    env: BASE_ENV,
+    cwd: state,
+    stdout: 'pipe',
+    stderr: 'pipe',
+  });
+  expect(warm).toBe(true);
+});
 
 afterAll(() => {
   closeForkServers();
@@ -57,14 +79,7 @@ async function runJob(
   try {
     const result = await runSandboxed({
       command: [python, '-u', options.entry ?? '/opt/ml/code/job.py', ...(options.args ?? [])],
-      env: {
-        PATH: '/usr/bin:/bin',
-        HOME: directory.tmp,
-        LANG: 'C.UTF-8',
-        OMP_WAIT_POLICY: 'PASSIVE',
-        PYTHONDONTWRITEBYTECODE: '1',
-        ...options.env,
-      },
+      env: { ...BASE_ENV, HOME: directory.tmp, ...options.env },
       directory,
       log,
       signal: controller.signal,
@@ -139,6 +154,13 @@ describe('a forked Python job is isolated like a spawned one', () => {
     expect(fs.readFileSync(path.join(runs.fork.directory.root, 'sandbox', 'upper', 'marker'), 'utf8')).toBe(
       'overlay',
     );
+  });
+
+  it('is forked from the warm server when forking, spawned otherwise', async () => {
+    const script =
+      'import os\nprint(b"fork_server.py" in open("/proc/%d/cmdline" % os.getppid(), "rb").read())\n';
+    const runs = await both({ script });
+    expect([runs.fork.log, runs.spawn.log]).toEqual(['True\n', 'False\n']);
   });
 
   it('shares no interpreter state between jobs: user modules, random generators', async () => {
