@@ -44,10 +44,13 @@ def checked(result, what):
         raise OSError(errno, "{}: {}".format(what, os.strerror(errno)))
 
 
+def encoded(value):
+    return os.fsencode(value) if value is not None else None
+
+
 def mount(source, target, fstype, flags, data=None):
-    encode = lambda value: value.encode() if value is not None else None  # noqa: E731
     checked(
-        libc.mount(encode(source), encode(target), encode(fstype), flags, encode(data)),
+        libc.mount(encoded(source), encoded(target), encoded(fstype), flags, encoded(data)),
         "mount {} on {}".format(source or fstype, target),
     )
 
