@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 
 import { Command } from 'commander';
 
+import { quietNodeVersionWarning } from '../aws/quiet-node-version-warning';
 import { EXIT } from './exit-codes';
 
 type Register = (program: Command) => void;
@@ -111,6 +112,7 @@ function version(): string {
 
 /** Runs the CLI (bin/mlops.js calls it). */
 export function main(argv: readonly string[] = process.argv, options: MainOptions = {}): Promise<void> {
+  quietNodeVersionWarning();
   return programFor(argv, options)
     .then((program) => program.parseAsync([...argv]))
     .then(() => undefined)
