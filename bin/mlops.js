@@ -9,7 +9,8 @@ const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
 const ENTRY = path.join(ROOT, 'src', 'cli', 'index.ts');
-const OUT = path.join(ROOT, 'node_modules', '.cache', 'mlops-cli');
+// MLOPS_CLI_CACHE: another folder for the build (tests use their own).
+const OUT = process.env.MLOPS_CLI_CACHE || path.join(ROOT, 'node_modules', '.cache', 'mlops-cli');
 const BUNDLE = path.join(OUT, 'cli.cjs');
 const STAMP = path.join(OUT, 'stamp.json');
 const COMMANDS = path.join(OUT, 'commands.json');
