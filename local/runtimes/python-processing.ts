@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { isRecord } from '../engine/definition';
 import { writeFileAtomic } from '../state/store';
 import { CONTAINER_OPT_ML } from './job-directory';
+import { pythonEnvironment } from './python';
 import { JobFailure, JobStopped, type JobContext, type JobDetails } from './job-runtime';
 import { runSandboxed } from './sandbox';
 import { downloadS3Prefix, uploadFolder } from './s3-staging';
@@ -147,18 +148,10 @@ export function containerEnv(context: JobContext, environment: unknown): Record<
   const requested = isRecord(environment)
     ? Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, String(v)]))
     : {};
-  const userBase =
-    context.env.PYTHONUSERBASE ?? (context.env.HOME ? path.join(context.env.HOME, '.local') : undefined);
   return {
-    PATH: context.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    ...pythonEnvironment(context.env),
     HOME: context.directory.tmp,
-    ...(userBase ? { PYTHONUSERBASE: userBase } : {}),
-    LANG: context.env.LANG ?? 'C.UTF-8',
     TMPDIR: context.directory.tmp,
-    PYTHONUNBUFFERED: '1',
-    PYTHONDONTWRITEBYTECODE: '1',
-    // OpenMP threads (XGBoost, numpy) otherwise spin while waiting: on a busy machine training slows tenfold.
-    OMP_WAIT_POLICY: 'PASSIVE',
     ...requested,
   };
 }

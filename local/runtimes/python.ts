@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 
 /** The Python modules the SageMaker containers we stand in for provide. */
 export const REQUIRED_PYTHON_MODULES = ['xgboost', 'sklearn', 'pandas'] as const;
@@ -35,9 +36,36 @@ export function findPython(env: NodeJS.ProcessEnv = process.env): string {
   return found;
 }
 
+/**
+ * Finds the modules without importing them: an import costs as much as the fork server's own, at every
+ * start. A module that is found but broken fails the first job with its traceback.
+ */
 function importsMlLibraries(python: string): boolean {
-  const probe = spawnSync(python, ['-c', `import ${REQUIRED_PYTHON_MODULES.join(', ')}`], {
-    stdio: 'ignore',
-  });
+  const modules = JSON.stringify(REQUIRED_PYTHON_MODULES);
+  const probe = spawnSync(
+    python,
+    [
+      '-c',
+      `import importlib.util, sys; sys.exit(0 if all(map(importlib.util.find_spec, ${modules})) else 1)`,
+    ],
+    { stdio: 'ignore' },
+  );
   return probe.status === 0;
+}
+
+/**
+ * The environment every local Python process starts from (jobs and serving workers alike, so that they
+ * share one warm fork server): the host's PATH, LANG and user site, unbuffered output, no bytecode files.
+ */
+export function pythonEnvironment(host: NodeJS.ProcessEnv): Record<string, string> {
+  const userBase = host.PYTHONUSERBASE ?? (host.HOME ? path.join(host.HOME, '.local') : undefined);
+  return {
+    PATH: host.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    ...(userBase ? { PYTHONUSERBASE: userBase } : {}),
+    LANG: host.LANG ?? 'C.UTF-8',
+    PYTHONUNBUFFERED: '1',
+    PYTHONDONTWRITEBYTECODE: '1',
+    // OpenMP threads (XGBoost, numpy) otherwise spin while waiting: on a busy machine training slows tenfold.
+    OMP_WAIT_POLICY: 'PASSIVE',
+  };
 }

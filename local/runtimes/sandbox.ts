@@ -4,6 +4,8 @@ import * as path from 'node:path';
 
 import { CONTAINER_OPT_ML, type JobDirectory } from './job-directory';
 import type { JobLog } from './job-log';
+import { launchPython } from './python-launcher';
+import { spawnedProcess, type PythonProcess } from './python-process';
 
 /**
  * Runs inside a private mount namespace: an overlay over /opt (the host's entries stay visible; anything the
@@ -11,10 +13,13 @@ import type { JobLog } from './job-log';
  * command. Nothing mounted here is seen outside.
  */
 const MOUNT_SCRIPT = `set -e
-job=$1; upper=$2; work=$3; shift 3
-mount -t overlay overlay -o lowerdir=/opt,upperdir="$upper",workdir="$work" /opt
+job=$1; sandbox=$2; shift 2
+# upper/work relative to the sandbox folder: its path (a comma, say) never enters the option string.
+(cd "$sandbox" && mount -t overlay overlay -o lowerdir=/opt,upperdir=upper,workdir=work /opt)
 mkdir -p /opt/ml
 mount --bind "$job" /opt/ml
+# The job's environment is the one asked for, without the shell's own PWD.
+unset PWD
 exec "$@"`;
 
 /** Folder of the job holding the overlay's upper and work directories. */
@@ -55,7 +60,7 @@ export function detectIsolation(probeDir: string, env: NodeJS.ProcessEnv = proce
       MOUNT_SCRIPT,
       'sh',
       job,
-      ...overlayFolders(sandbox),
+      overlayFolder(sandbox),
       'test',
       '-d',
       `${CONTAINER_OPT_ML}/.`,
@@ -100,85 +105,111 @@ export interface SandboxResult {
 
 const KILL_GRACE_MS = 2000;
 
-/** Runs a job's process with its job folder at /opt/ml; stdout and stderr go to the job log. */
-export function runSandboxed(request: SandboxRequest): Promise<SandboxResult> {
-  const isolation = detectIsolation(request.directory.root);
-  const argv = commandLine(request, isolation);
-  // The host folder is the same directory the namespace shows at /opt/ml.
-  const cwd = request.directory.hostPath(request.workingDirectory ?? CONTAINER_OPT_ML);
-  return new Promise((resolve, reject) => {
-    if (request.signal.aborted) return resolve({ exitCode: null, signal: null, stopped: true, ms: 0 });
-    const started = Date.now();
-    const child = spawn(argv[0] ?? '', argv.slice(1), {
-      cwd,
-      env: { ...request.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
+/**
+ * Runs a job's process with its job folder at /opt/ml; stdout and stderr go to the job log. A Python script
+ * is forked warm from the fork server (see python-launcher.ts), anything else is spawned.
+ */
+export async function runSandboxed(request: SandboxRequest): Promise<SandboxResult> {
+  if (request.signal.aborted) return { exitCode: null, signal: null, stopped: true, ms: 0 };
+  const started = Date.now();
+  const job = startJob(request, detectIsolation(request.directory.root));
+  let stopped = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  // SIGTERM to the whole process group (the job's children too), SIGKILL for whatever ignores it.
+  const stop = () => {
+    stopped = true;
+    job.kill('SIGTERM', { group: true });
+    killTimer = setTimeout(() => job.kill('SIGKILL', { group: true }), KILL_GRACE_MS).unref();
+  };
+  request.signal.addEventListener('abort', stop, { once: true });
+  if (request.signal.aborted) stop();
+  job.stdout?.on('data', (chunk: Buffer) => request.log.stdout(chunk));
+  job.stderr?.on('data', (chunk: Buffer) => request.log.stderrChunk(chunk));
+  try {
+    const end = await job.ended.catch((error: Error) => {
+      throw new Error(`could not start ${request.command[0]}: ${error.message}`);
     });
-    let stopped = false;
-    let killTimer: NodeJS.Timeout | undefined;
-    // SIGTERM to the whole process group (the job's children too), SIGKILL for whatever ignores it.
-    const stop = () => {
-      stopped = true;
-      killGroup(child.pid, 'SIGTERM');
-      killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS).unref();
-    };
-    request.signal.addEventListener('abort', stop, { once: true });
-    child.stdout.on('data', (chunk: Buffer) => request.log.stdout(chunk));
-    child.stderr.on('data', (chunk: Buffer) => request.log.stderrChunk(chunk));
-    child.on('error', (error) => {
-      request.signal.removeEventListener('abort', stop);
-      reject(new Error(`could not start ${argv[0]}: ${error.message}`));
-    });
-    child.on('close', (exitCode, signal) => {
-      request.signal.removeEventListener('abort', stop);
-      // Once the group is gone its id may be reused: no late SIGKILL.
-      clearTimeout(killTimer);
-      resolve({ exitCode, signal, stopped, ms: Date.now() - started });
-    });
-  });
-}
-
-function commandLine(request: SandboxRequest, isolation: Isolation): string[] {
-  const { directory, log } = request;
-  if (isolation.kind === 'namespace') {
-    const overlay = overlayFolders(path.join(directory.root, SANDBOX_FOLDER));
-    return [
-      ...isolation.unshare,
-      ...isolation.deathSignal,
-      'sh',
-      '-c',
-      MOUNT_SCRIPT,
-      'sh',
-      directory.optMl,
-      ...overlay,
-      ...request.command,
-    ];
+    return { exitCode: end.code, signal: end.signal, stopped, ms: Date.now() - started };
+  } finally {
+    request.signal.removeEventListener('abort', stop);
+    // Once the group is gone its id may be reused: no late SIGKILL.
+    clearTimeout(killTimer);
   }
-  log.note(
-    `mount namespaces are unavailable (${isolation.reason}); /opt/ml paths in the job's arguments are rewritten to ${directory.optMl}, so scripts that hard-code /opt/ml paths will not find their files`,
-  );
-  return request.command.map((arg) => rewriteOptMl(arg, directory.optMl));
 }
 
-/** The overlay's upper and work folders (created empty). */
-function overlayFolders(root: string): [string, string] {
-  const upper = path.join(root, 'upper');
-  const work = path.join(root, 'work');
-  for (const folder of [upper, work]) fs.mkdirSync(folder, { recursive: true });
-  return [upper, work];
+function startJob(request: SandboxRequest, isolation: Isolation): PythonProcess {
+  const { directory, log } = request;
+  const namespace = isolation.kind === 'namespace';
+  if (!namespace) {
+    log.note(
+      `mount namespaces are unavailable (${isolation.reason}); /opt/ml paths in the job's arguments are rewritten to ${directory.optMl}, so scripts that hard-code /opt/ml paths will not find their files`,
+    );
+  }
+  const command = namespace
+    ? request.command
+    : request.command.map((arg) => rewriteOptMl(arg, directory.optMl));
+  // The host folder is the same directory the namespace shows at /opt/ml.
+  const cwd = directory.hostPath(request.workingDirectory ?? CONTAINER_OPT_ML);
+  const sandbox = overlayFolder(path.join(directory.root, SANDBOX_FOLDER));
+  const wrap = (argv: readonly string[]) =>
+    namespace
+      ? [
+          ...isolation.unshare,
+          ...isolation.deathSignal,
+          'sh',
+          '-c',
+          MOUNT_SCRIPT,
+          'sh',
+          directory.optMl,
+          sandbox,
+          ...argv,
+        ]
+      : [...argv];
+  const python = pythonScript(command);
+  if (python) {
+    return launchPython(
+      {
+        ...python,
+        env: request.env,
+        cwd,
+        ...(namespace ? { namespace: { optMl: directory.optMl, sandbox } } : {}),
+        stdout: 'pipe',
+        stderr: 'pipe',
+      },
+      {
+        ...(namespace && isolation.unshare.includes('-r') ? { serverPrefix: isolation.unshare } : {}),
+        note: (text) => log.note(text),
+        wrapSpawn: wrap,
+      },
+    );
+  }
+  const argv = wrap(command);
+  const child = spawn(argv[0] ?? '', argv.slice(1), {
+    cwd,
+    env: { ...request.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  return spawnedProcess(child);
+}
+
+/** `python[3[.x]] [flags] script args...` split up; undefined for any other command. */
+function pythonScript(command: readonly string[]) {
+  const [python, ...rest] = command;
+  if (!python || !/^python[\d.]*$/.test(path.basename(python))) return undefined;
+  const scriptAt = rest.findIndex((arg) => !arg.startsWith('-'));
+  const script = rest[scriptAt];
+  if (scriptAt < 0 || script === undefined) return undefined;
+  return { python, flags: rest.slice(0, scriptAt), script, args: rest.slice(scriptAt + 1) };
+}
+
+/** The overlay's folder holding its upper and work folders (created empty). */
+function overlayFolder(root: string): string {
+  for (const folder of ['upper', 'work']) fs.mkdirSync(path.join(root, folder), { recursive: true });
+  return root;
 }
 
 /** `/opt/ml/x` → `<job>/opt-ml/x` wherever it appears in an argument (including `--input=/opt/ml/...`). */
 export function rewriteOptMl(arg: string, optMl: string): string {
   return arg.replace(/(^|[=:,\s])\/opt\/ml(?=\/|$|[\s,:])/g, (_match, lead: string) => `${lead}${optMl}`);
-}
-
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // The group is already gone.
-  }
 }

@@ -1,11 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import type { Socket } from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import type { Duplex } from 'node:stream';
+
+import { pythonEnvironment } from './python';
+import { launchPython } from './python-launcher';
+import type { PythonProcess } from './python-process';
 
 const WORKER_SCRIPT = path.join(__dirname, 'xgboost-serving-worker.py');
-/** The worker's descriptor for the framed protocol; its stdout and stderr are the log. */
-const PROTOCOL_FD = 3;
 /** SageMaker waits this long for /ping to answer. */
 const PING_TIMEOUT_MS = 2_000;
 const LOAD_TIMEOUT_MS = 60_000;
@@ -30,8 +32,8 @@ export class WorkerProcess {
   loaded = false;
   /** Settles with why the process ended, once it has and every frame it wrote has been read. */
   readonly ended: Promise<string>;
-  private readonly child: ChildProcess;
-  private readonly channel: Socket;
+  private readonly process: PythonProcess;
+  private knownPid: number | undefined;
   private buffered: Buffer = Buffer.alloc(0);
   private readonly pingWaiters: ((healthy: boolean) => void)[] = [];
   private firstFrame?: (frame: Frame) => void;
@@ -41,11 +43,7 @@ export class WorkerProcess {
     private readonly options: WorkerOptions,
     private readonly onResult: (frame: Frame) => void,
   ) {
-    this.child = spawnWorker(options);
-    this.channel = this.child.stdio[PROTOCOL_FD] as Socket;
-    this.channel.on('data', (chunk: Buffer) => this.onData(chunk));
-    // Writes to a worker that just died fail with EPIPE; its 'close' reports the death.
-    this.channel.on('error', () => undefined);
+    this.process = startWorker(options);
     this.ended = new Promise((resolve) => {
       const end = (reason: string) => {
         if (this.gone) return;
@@ -53,19 +51,23 @@ export class WorkerProcess {
         this.pingWaiters.splice(0).forEach((answer) => answer(false));
         resolve(reason);
       };
-      this.child.on('close', (code, signal) =>
-        end(
-          `the serving worker (pid ${this.child.pid}) ${signal ? `was killed by ${signal}` : `exited with code ${code}`}`,
-        ),
-      );
-      this.child.on('error', (error) =>
-        end(`the serving worker could not run ${options.python}: ${error.message}`),
+      const worker = this.process;
+      void worker.pid.then((pid) => (this.knownPid = pid));
+      worker.channel?.on('data', (chunk: Buffer) => this.onData(chunk));
+      // Writes to a worker that just died fail with EPIPE; its end reports the death.
+      worker.channel?.on('error', () => undefined);
+      worker.ended.then(
+        ({ code, signal }) =>
+          end(
+            `the serving worker (pid ${this.knownPid}) ${signal ? `was killed by ${signal}` : `exited with code ${code}`}`,
+          ),
+        (error: Error) => end(`the serving worker could not run ${options.python}: ${error.message}`),
       );
     });
   }
 
   get pid(): number | undefined {
-    return this.child.pid;
+    return this.knownPid;
   }
 
   /** Waits for the model to load; on failure ends the process and rejects with the cause. */
@@ -92,7 +94,7 @@ export class WorkerProcess {
     if (this.gone) return Promise.resolve(false);
     const answered = new Promise<boolean>((resolve) => {
       this.pingWaiters.push(resolve);
-      this.channel.write('H');
+      this.write('H');
     });
     return Promise.race([answered, timeout(PING_TIMEOUT_MS, 'ping').catch(() => false)]);
   }
@@ -104,17 +106,21 @@ export class WorkerProcess {
     header.writeUInt32LE(rows, 1);
     header.writeUInt32LE(cols, 5);
     const data = parts.map((part) => Buffer.from(part.buffer, part.byteOffset, part.byteLength));
-    this.channel.write(Buffer.concat([header, ...data]));
+    this.write(Buffer.concat([header, ...data]));
   }
 
   /** Closes the channel (the worker answers what it was sent, then exits); kills it if it is loading or lingers. */
   async end(): Promise<void> {
     if (this.gone) return;
-    this.channel.end();
-    if (!this.loaded) this.child.kill('SIGTERM');
-    const killer = setTimeout(() => this.child.kill('SIGKILL'), 2_000);
+    this.process.channel?.end();
+    if (!this.loaded) this.process.kill('SIGTERM');
+    const killer = setTimeout(() => this.process.kill('SIGKILL'), 2_000);
     await this.ended;
     clearTimeout(killer);
+  }
+
+  private write(data: string | Buffer): void {
+    (this.process.channel as Duplex | undefined)?.write(data);
   }
 
   private onData(chunk: Buffer): void {
@@ -151,18 +157,20 @@ export class WorkerProcess {
   }
 }
 
-/** The worker with stdin closed, stdout and stderr appended to the log, and the protocol on PROTOCOL_FD. */
-function spawnWorker(options: WorkerOptions): ChildProcess {
+/** The worker (forked warm where possible) with stdin closed, stdout and stderr appended to the log, the protocol on fd 3. */
+function startWorker(options: WorkerOptions): PythonProcess {
   fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
-  const log = fs.openSync(options.logFile, 'a');
-  try {
-    return spawn(options.python, ['-u', WORKER_SCRIPT, options.modelDir], {
-      stdio: ['ignore', log, log, 'pipe'],
-      env: { ...process.env, OMP_NUM_THREADS: '1' },
-    });
-  } finally {
-    fs.closeSync(log);
-  }
+  return launchPython({
+    python: options.python,
+    flags: ['-u'],
+    script: WORKER_SCRIPT,
+    args: [options.modelDir],
+    env: { ...pythonEnvironment(process.env), HOME: process.env.HOME ?? os.tmpdir(), OMP_NUM_THREADS: '1' },
+    cwd: process.cwd(),
+    stdout: { appendTo: options.logFile },
+    stderr: { appendTo: options.logFile },
+    channel: true,
+  });
 }
 
 function timeout(ms: number, what: string): Promise<never> {

@@ -25,7 +25,7 @@ import { upsertPipeline } from '../pipeline/upsert';
 import { waitForExecution, type ExecutionReport } from '../pipeline/wait';
 import type { Reporter } from '../report/reporter';
 import type { RunConfig } from './config';
-import { synthesizeEndpointForRun } from './endpoint-template';
+import { cachedEndpointTemplate } from './endpoint-template';
 import type { StageTimer } from './stages';
 
 /** What the main job did; the CLI prints it as a report or as JSON. */
@@ -303,8 +303,13 @@ export async function deployEndpoint(
   options: { modelPackageArn: string; artifacts: Record<string, string> },
 ): Promise<{ deploy: DeployResult; endpointName: string }> {
   const { config, stages } = context;
-  const templateFile = await stages.run('synthesize the endpoint stack (cdk-model-deploy)', () => {
-    const template = synthesizeEndpointForRun({ config, modelPackageArn: options.modelPackageArn });
+  const templateFile = await stages.run('synthesize the endpoint stack (cdk-model-deploy)', async () => {
+    const { template, cached } = await cachedEndpointTemplate({
+      config,
+      modelPackageArn: options.modelPackageArn,
+      cacheDir: path.join(config.buildDir, 'cache'),
+    });
+    if (cached) context.reporter.info('endpoint template unchanged: reused the cached synthesis');
     options.artifacts.endpointTemplate = writeArtifact(
       config,
       'endpoint.template.json',
