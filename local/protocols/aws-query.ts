@@ -29,7 +29,8 @@ export function awsQueryProtocol(options: AwsQueryOptions): WireProtocol {
     encode(call, output, ctx) {
       const result = xmlValue(output ?? {}, 'member') as Record<string, unknown>;
       const response: Record<string, unknown> = { '@_xmlns': options.xmlNamespace };
-      if (Object.keys(result).length > 0) response[`${call.operation}Result`] = result;
+      // Always present, even empty: botocore reads `<XResult>` unconditionally (KeyError without it).
+      response[`${call.operation}Result`] = result;
       response.ResponseMetadata = { RequestId: ctx.requestId };
       return {
         status: 200,
