@@ -13,8 +13,11 @@ export interface WireRequest {
   readonly headers: IncomingHttpHeaders;
   /** The request body as a stream; use `body()` instead unless the operation streams. */
   readonly stream: IncomingMessage;
-  /** The whole body (read once, then cached). */
-  body(): Promise<Buffer>;
+  /**
+   * The whole body (read once, then cached), refused with 413 past `limit` bytes (default: the server's
+   * DEFAULT_BODY_LIMIT) — pass the operation's limit from body-limits.ts.
+   */
+  body(limit?: number): Promise<Buffer>;
 }
 
 export interface WireResponse {
