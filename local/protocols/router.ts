@@ -3,7 +3,7 @@ import { awsQueryProtocol } from './aws-query';
 import { matchRoute, restRoutes, type RestRoute } from './model/http-bindings';
 import { loadModel, type ServiceModel } from './model/shapes';
 import { restJsonProtocol } from './rest-json';
-import { s3RestXmlProtocol } from './rest-xml-s3';
+import { restXmlProtocol } from './rest-xml';
 import { header, type WireProtocol, type WireRequest } from './wire';
 
 /** What the router needs to know of a provider: its name, and the botocore model it follows (if any). */
@@ -16,13 +16,8 @@ export interface RoutedService {
 const CODECS: Partial<Record<ServiceModel['metadata']['protocol'], (model: ServiceModel) => WireProtocol>> = {
   json: awsJsonProtocol,
   'rest-json': restJsonProtocol,
-};
-
-/** Codecs of services not yet driven by their model (by provider name). */
-const LEGACY_PROTOCOLS: Readonly<Record<string, () => WireProtocol>> = {
-  cloudformation: () =>
-    awsQueryProtocol({ xmlNamespace: 'http://cloudformation.amazonaws.com/doc/2010-05-15/' }),
-  s3: s3RestXmlProtocol,
+  query: awsQueryProtocol,
+  'rest-xml': restXmlProtocol,
 };
 
 interface Entry {
@@ -85,16 +80,13 @@ export function createRouter(services: readonly RoutedService[]): Router {
 }
 
 function entryFor(service: RoutedService): Entry {
-  if (service.model) {
-    const model = loadModel(service.model);
-    const codec = CODECS[model.metadata.protocol];
-    if (!codec) throw new Error(`no codec for protocol ${model.metadata.protocol} (${service.model})`);
-    const routes = model.metadata.protocol.startsWith('rest') ? restRoutes(model) : undefined;
-    return { name: service.name, protocol: codec(model), model, ...(routes ? { routes } : {}) };
-  }
-  const legacy = LEGACY_PROTOCOLS[service.name];
-  if (!legacy) throw new Error(`service ${service.name} names no model and has no protocol`);
-  return { name: service.name, protocol: legacy() };
+  if (!service.model) throw new Error(`service ${service.name} names no model`);
+  const model = loadModel(service.model);
+  const codec = CODECS[model.metadata.protocol];
+  if (!codec) throw new Error(`no codec for protocol ${model.metadata.protocol} (${service.model})`);
+  // S3's templates (`/{Bucket}/{Key+}`) match any path: S3 is where unmatched requests go, not a path route.
+  const routes = model.metadata.protocol === 'rest-json' ? restRoutes(model) : undefined;
+  return { name: service.name, protocol: codec(model), model, ...(routes ? { routes } : {}) };
 }
 
 function signingNames(entry: Entry): string[] {

@@ -1,4 +1,3 @@
-import { s3Operation, s3Target } from '../../../local/protocols/rest-xml-s3';
 import { createRouter } from '../../../local/protocols/router';
 import { wireRequest as request } from './wire-request';
 
@@ -7,8 +6,8 @@ const router = createRouter([
   { name: 'ssm', model: 'ssm' },
   { name: 'lambda', model: 'lambda' },
   { name: 'runtime.sagemaker', model: 'sagemaker-runtime' },
-  { name: 'cloudformation' },
-  { name: 's3' },
+  { name: 'cloudformation', model: 'cloudformation' },
+  { name: 's3', model: 's3' },
 ]);
 
 const signedAs = (service: string) => ({
@@ -25,6 +24,7 @@ describe('routing a request to its service', () => {
     [request('POST', '/2015-03-31/functions/f/invocations'), 'lambda'],
     [request('GET', '/bucket/key?X-Amz-Credential=test%2F20240101%2Fus-east-1%2Fs3%2Faws4_request'), 's3'],
     [request('GET', '/bucket/key'), 's3'],
+    [request('PUT', '/2015-03-31/functions/f', signedAs('s3')), 's3'],
     [request('POST', '/', { 'x-amz-target': 'AWSEvents.PutRule' }), 'AWSEvents'],
   ])('%#: → %s', (wire, service) => {
     expect(router.route(wire).service).toBe(service);
@@ -34,32 +34,5 @@ describe('routing a request to its service', () => {
     expect(
       router.route(request('POST', '/', { 'x-amz-target': 'AWSEvents.PutRule' })).protocol,
     ).toBeUndefined();
-  });
-});
-
-describe('S3 operations from method, path and sub-resource', () => {
-  it.each([
-    ['GET', '/', {}, 'ListBuckets'],
-    ['PUT', '/b', {}, 'CreateBucket'],
-    ['GET', '/b?list-type=2&prefix=a', {}, 'ListObjectsV2'],
-    ['GET', '/b?prefix=a', {}, 'ListObjects'],
-    ['POST', '/b?delete', {}, 'DeleteObjects'],
-    ['PUT', '/b/k?x-id=PutObject', {}, 'PutObject'],
-    ['PUT', '/b/k', { 'x-amz-copy-source': '/b/src' }, 'CopyObject'],
-    ['POST', '/b/k?uploads', {}, 'CreateMultipartUpload'],
-    ['PUT', '/b/k?partNumber=2&uploadId=u', {}, 'UploadPart'],
-    ['POST', '/b/k?uploadId=u', {}, 'CompleteMultipartUpload'],
-    ['DELETE', '/b/k?uploadId=u', {}, 'AbortMultipartUpload'],
-    ['GET', '/b?tagging', {}, 'GetBucketTagging'],
-    ['PUT', '/b/k?object-lock', {}, 'PutObjectObjectLock'],
-  ])('%s %s', (method, target, headers, operation) => {
-    const wire = request(method, target, headers);
-    expect(s3Operation(wire, s3Target(wire.path, undefined))).toBe(operation);
-  });
-
-  it('decodes keys and reads virtual-hosted buckets on localhost', () => {
-    expect(s3Target('/b/dir/a%20b%2Bc.txt', '127.0.0.1:4566')).toEqual({ bucket: 'b', key: 'dir/a b+c.txt' });
-    expect(s3Target('/dir/k', 'my-bucket.localhost:4566')).toEqual({ bucket: 'my-bucket', key: 'dir/k' });
-    expect(s3Target('/', undefined)).toEqual({});
   });
 });
