@@ -13,9 +13,9 @@ import {
   type ServiceProvider,
 } from './core/service';
 import { type FaultConfig, type FaultDecision, FaultInjector } from './faults';
-import { BodyTooLarge, readRequestBody } from './http/request-body';
+import { BodyTooLarge, readRequestBody, streamRequestBody } from './http/request-body';
 import { DEFAULT_BODY_LIMIT } from './protocols/body-limits';
-import { createRouter, type Router } from './protocols/router';
+import { createRouter, type Route, type Router } from './protocols/router';
 import type { WireCall, WireProtocol, WireRequest, WireResponse } from './protocols/wire';
 import { mountServices } from './services/registry';
 import { StateStore } from './state/store';
@@ -184,14 +184,22 @@ async function answer(req: http.IncomingMessage, context: DispatchContext): Prom
     return admin(req, url.pathname, { faults, services: [...byName.keys()], env });
   }
   const request = wireRequest(req, url);
-  const route = router.route(request);
-  const protocol = route.protocol ?? router.fallback;
   const ctx: RequestContext = { region: env.region, accountId: env.accountId, requestId: randomUUID() };
   const state: Serving['state'] = {};
+  let route: Route = { service: '?' };
   let response: WireResponse;
   try {
-    response = await serve({ request, service: route.service, protocol, ctx, context, state });
+    route = router.route(request);
+    response = await serve({
+      request,
+      service: route.service,
+      protocol: route.protocol ?? router.fallback,
+      ctx,
+      context,
+      state,
+    });
   } catch (error) {
+    const protocol = route.protocol ?? router.fallback;
     if (!(error instanceof AwsError)) options.onInternalError?.(error);
     if (error instanceof BodyTooLarge) state.closeConnection = true;
     response = protocol.encodeError(toAwsError(error), ctx, state.call);
@@ -235,12 +243,22 @@ async function serve({ request, service, protocol, ctx, context, state }: Servin
       `the local AWS does not run service "${service}"; it runs ${running}`,
     );
   }
+  checkPercentEncoding(request.path);
   const call = await protocol.decode(request);
   state.call = call;
   await injectFault(faults.decide(service), protocol);
   const handler = byName.get(service)?.operations[call.operation];
   if (!handler) throw protocol.unknownOperation(call.operation, service);
   return protocol.encode(call, await handler(call.input, ctx), ctx);
+}
+
+/** A path that is not valid percent-encoding is refused before any codec reads it, as AWS's front door does. */
+function checkPercentEncoding(path: string): void {
+  try {
+    decodeURIComponent(path);
+  } catch {
+    throw new AwsError('InvalidURI', `Couldn't parse the specified URI: ${path.slice(0, 200)}`);
+  }
 }
 
 /** Faults strike after decoding and before the operation runs, so a refused call changes nothing. */
@@ -266,6 +284,7 @@ function wireRequest(req: http.IncomingMessage, url: URL): WireRequest {
     headers: req.headers,
     stream: req,
     body: (limit = DEFAULT_BODY_LIMIT) => (body ??= readRequestBody(req, limit)),
+    bodyStream: (limit) => streamRequestBody(req, limit),
   };
 }
 

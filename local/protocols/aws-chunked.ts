@@ -1,5 +1,4 @@
-import type { IncomingMessage } from 'node:http';
-import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import { Transform, type TransformCallback } from 'node:stream';
 
 import { AwsError } from '../core/errors';
 
@@ -85,24 +84,5 @@ export function isAwsChunked(
 ): boolean {
   return Boolean(contentEncoding?.includes('aws-chunked') || contentSha256?.startsWith('STREAMING-'));
 }
-
-/**
- * A streamed request body, aws-chunked decoded when it is so encoded. A broken or truncated chunked body
- * (or a client that goes away) errors the stream for whoever reads it: the operation then answers the
- * error (IncompleteBody). If the operation failed before reading (NoSuchBucket), nobody reads it, and the
- * error must not escape as an unhandled 'error' event that would end the process.
- */
-export function streamedBody(request: IncomingMessage, chunked: boolean): Readable {
-  request.on('error', ignoreUnread);
-  if (!chunked) return request;
-  const decoder = new AwsChunkedDecoder();
-  decoder.on('error', ignoreUnread);
-  request.on('error', (error) => decoder.destroy(error));
-  request.on('aborted', () => decoder.destroy(incomplete('the client closed the connection mid-body')));
-  return request.pipe(decoder);
-}
-
-/** Readers attach their own listeners (stream.pipeline does) and see the error there. */
-const ignoreUnread = () => undefined;
 
 const incomplete = (message: string) => new AwsError('IncompleteBody', message);

@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 
 import { AwsError } from '../core/errors';
-import { isAwsChunked, streamedBody } from './aws-chunked';
+import { isAwsChunked } from './aws-chunked';
+import { bodyLimit } from './body-limits';
 import { readBoundMembers, restRoutes, writeBoundMembers } from './model/http-bindings';
 import { checkInput, inputShape, operationModel, outputShape } from './model/operation-input';
 import { type OperationModel, type ServiceModel, type Shape, type ShapeRef, shapeOf } from './model/shapes';
@@ -9,9 +10,6 @@ import { resolveRoute } from './rest-routing';
 import { header, type WireCall, type WireProtocol, type WireRequest, type WireResponse } from './wire';
 import { buildXml, parseXmlDocument } from './xml';
 import { bodyMembers, readXmlShape, writeXmlShape } from './xml-shape';
-
-/** Largest XML request body read (DeleteObjects of 1,000 long keys fits); S3 refuses larger ones. */
-const MAX_XML_BODY = 2 * 1024 * 1024;
 
 /**
  * restXml (S3), driven by the model: the operation from method, URI template, query and required bindings;
@@ -38,7 +36,7 @@ export function restXmlProtocol(model: ServiceModel): WireProtocol {
       const operation = operationModel(model, match.operation, unknown);
       const shape = inputShape(model, operation);
       const input = readBoundMembers(model, shape, request, match.labels);
-      await readPayload({ model, shape, request, input });
+      await readPayload({ model, operation: match.operation, shape, request, input });
       checkInput(model, operation, input, 'InvalidArgument');
       return { operation: match.operation, input };
     },
@@ -83,13 +81,14 @@ function describeQuery(query: URLSearchParams): string {
 
 interface PayloadRead {
   readonly model: ServiceModel;
+  readonly operation: string;
   readonly shape: Shape;
   readonly request: WireRequest;
   readonly input: Record<string, unknown>;
 }
 
 /** The payload member: a blob streams, a structure is XML by its shape; without one the body is unused. */
-async function readPayload({ model, shape, request, input }: PayloadRead): Promise<void> {
+async function readPayload({ model, operation, shape, request, input }: PayloadRead): Promise<void> {
   const name = shape.payload;
   const ref = name === undefined ? undefined : shape.members?.[name];
   if (name === undefined || !ref) {
@@ -98,15 +97,13 @@ async function readPayload({ model, shape, request, input }: PayloadRead): Promi
   }
   const payload = shapeOf(model, ref);
   if (payload.type === 'blob' || payload.type === 'string') {
-    const chunked = isAwsChunked(
-      header(request, 'content-encoding'),
-      header(request, 'x-amz-content-sha256'),
-    );
-    input[name] = streamedBody(request.stream, chunked);
-    if (chunked) stripChunkedEncoding(input);
+    // Decoded from aws-chunked, size-limited and with errors kept on the stream by the server.
+    input[name] = request.bodyStream();
+    if (isAwsChunked(header(request, 'content-encoding'), header(request, 'x-amz-content-sha256')))
+      stripChunkedEncoding(input);
     return;
   }
-  const text = (await request.body(MAX_XML_BODY)).toString('utf8');
+  const text = (await request.body(bodyLimit(model.metadata.serviceId, operation))).toString('utf8');
   // An optional payload may be left out (CreateBucket without a configuration).
   if (text.trim() === '' && !(shape.required ?? []).includes(name)) return;
   const root = ref.locationName ?? name;

@@ -18,6 +18,12 @@ export interface WireRequest {
    * DEFAULT_BODY_LIMIT) — pass the operation's limit from body-limits.ts.
    */
   body(limit?: number): Promise<Buffer>;
+  /**
+   * The body as a stream (aws-chunked decoded when the headers say so), for operations that write it to
+   * disk as it comes; refused past `limit` bytes (default 5 GiB) while it flows. Its errors never go
+   * unhandled, even if the operation fails before reading it.
+   */
+  bodyStream(limit?: number): Readable;
 }
 
 export interface WireResponse {

@@ -25,6 +25,7 @@ function request(
     headers,
     stream: stream as unknown as IncomingMessage,
     body: async () => Buffer.from(body),
+    bodyStream: () => stream,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
 
 import type { WireRequest } from '../../../local/protocols/wire';
 
@@ -17,5 +18,6 @@ export function wireRequest(
     headers,
     stream: undefined as unknown as IncomingMessage,
     body: async () => Buffer.from(body),
+    bodyStream: () => Readable.from([Buffer.from(body)]),
   };
 }
