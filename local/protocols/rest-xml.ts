@@ -5,7 +5,14 @@ import { isAwsChunked } from './aws-chunked';
 import { bodyLimit } from './body-limits';
 import { readBoundMembers, restRoutes, writeBoundMembers } from './model/http-bindings';
 import { checkInput, inputShape, operationModel, outputShape } from './model/operation-input';
-import { type OperationModel, type ServiceModel, type Shape, type ShapeRef, shapeOf } from './model/shapes';
+import {
+  type OperationModel,
+  type ServiceModel,
+  type Shape,
+  type ShapeRef,
+  shapeOf,
+  wireName,
+} from './model/shapes';
 import { resolveRoute } from './rest-routing';
 import { header, type WireCall, type WireProtocol, type WireRequest, type WireResponse } from './wire';
 import { buildXml, parseXmlDocument } from './xml';
@@ -156,7 +163,15 @@ function responseBody(
       return value instanceof Readable || Buffer.isBuffer(value) ? value : String(value);
     return document(model, ref.locationName ?? shape.payload, ref, value, namespace);
   }
-  if (bodyMembers(shape).length === 0) return undefined;
+  const members = bodyMembers(shape);
+  if (members.length === 0) return undefined;
+  const only = members.length === 1 ? members[0]! : undefined;
+  // A lone scalar member is the document itself (`<LocationConstraint>eu-west-1</LocationConstraint>`):
+  // botocore and the SDKs read such answers from the root's text.
+  if (only && !['structure', 'list', 'map'].includes(shapeOf(model, only[1]).type)) {
+    const value = output[only[0]];
+    return document(model, wireName(only[0], only[1]), only[1], value ?? '', namespace);
+  }
   // Clients read the members under the root whatever its name; the model names no root for S3's outputs.
   const root = shape.locationName ?? `${operation.name}Result`;
   return document(model, root, operation.output!, output, namespace);

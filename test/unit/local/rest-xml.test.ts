@@ -145,6 +145,15 @@ describe('restXml: answers from the model', () => {
       },
     });
     expect(protocol.encode({ operation: 'DeleteObject', input: {} }, {}, ctx).status).toBe(204);
+    // A lone scalar is the document itself, as clients read GetBucketLocation.
+    const location = protocol.encode(
+      { operation: 'GetBucketLocation', input: {} },
+      { LocationConstraint: 'eu-west-1' },
+      ctx,
+    );
+    expect(String(location.body)).toContain(
+      '<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">eu-west-1</LocationConstraint>',
+    );
   });
 
   it('answers errors as <Error> XML, without a body for HEAD and 304', async () => {
