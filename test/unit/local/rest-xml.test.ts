@@ -5,6 +5,7 @@ import { loadModel } from '../../../local/protocols/model/shapes';
 import { restXmlProtocol } from '../../../local/protocols/rest-xml';
 import type { WireRequest } from '../../../local/protocols/wire';
 import { parseXmlDocument } from '../../../local/protocols/xml';
+import { wireRequest } from './wire-request';
 
 const protocol = restXmlProtocol(loadModel('s3'));
 const ctx = { region: 'us-east-1', accountId: '000000000000', requestId: 'req-1' };
@@ -16,15 +17,10 @@ function request(
   headers: Record<string, string> = {},
   body = '',
 ): WireRequest {
-  const url = new URL(target, 'http://127.0.0.1');
   const stream = Object.assign(Readable.from([Buffer.from(body)]), { url: target, headers });
   return {
-    method,
-    path: url.pathname,
-    query: url.searchParams,
-    headers,
+    ...wireRequest(method, target, headers, body),
     stream: stream as unknown as IncomingMessage,
-    body: async () => Buffer.from(body),
     bodyStream: () => stream,
   };
 }
