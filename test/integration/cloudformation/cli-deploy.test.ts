@@ -88,5 +88,5 @@ describe('aws cloudformation deploy with both AWS CLIs', () => {
       });
       expect([result.deleted.code, result.waited.code]).toEqual([0, 0]);
     }
-  }, 90_000);
+  }, 240_000);
 });
