@@ -29,9 +29,9 @@ describe('conformance with botocore (Debian 1.29 and the AWS CLI v1 one)', () =>
     }
   });
 
-  it('every SSM and Lambda operation has a scenario case (new operations must add one)', () => {
+  it('every SSM, Lambda, S3 and CloudFormation operation has a scenario case (new operations must add one)', () => {
     for (const run of runs) {
-      for (const service of ['ssm', 'lambda']) {
+      for (const service of ['ssm', 'lambda', 's3', 'cloudformation']) {
         const figures = run.services[service]!;
         expect(Object.keys(figures.answers).sort()).toEqual([...figures.implemented].sort());
       }
