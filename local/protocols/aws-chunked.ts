@@ -2,6 +2,9 @@ import { Transform, type TransformCallback } from 'node:stream';
 
 import { AwsError } from '../core/errors';
 
+/** A chunk header is a hex size and a signature: far shorter than this. */
+const MAX_HEADER_LINE = 4096;
+
 /**
  * Decodes S3's `aws-chunked` content encoding (what SDKs send for streamed bodies with trailing checksums):
  * `<hex size>[;chunk-signature=...]\r\n<data>\r\n` ... `0\r\n<trailers>\r\n\r\n`. Signatures and trailing
@@ -25,7 +28,11 @@ export class AwsChunkedDecoder extends Transform {
 
   override _flush(callback: TransformCallback): void {
     const done = this.state === 'done';
-    callback(done ? null : new AwsError('IncompleteBody', 'aws-chunked body ended before its final chunk'));
+    callback(
+      done
+        ? null
+        : incomplete('You did not provide the number of bytes specified by the aws-chunked encoding'),
+    );
   }
 
   /** Consumes what it can of the pending bytes; false when it needs more input (or the body is done). */
@@ -33,11 +40,15 @@ export class AwsChunkedDecoder extends Transform {
     switch (this.state) {
       case 'header': {
         const end = this.pending.indexOf('\r\n');
-        if (end < 0) return false;
+        if (end < 0) {
+          if (this.pending.length > MAX_HEADER_LINE)
+            throw incomplete(`aws-chunked chunk header longer than ${MAX_HEADER_LINE} bytes`);
+          return false;
+        }
         const line = this.pending.subarray(0, end).toString('latin1');
-        const size = parseInt(line.split(';')[0]!, 16);
-        if (Number.isNaN(size))
-          throw new AwsError('InvalidRequest', `malformed aws-chunked chunk header "${line}"`);
+        const sizeText = line.split(';')[0]!;
+        const size = /^[0-9a-fA-F]{1,12}$/.test(sizeText) ? parseInt(sizeText, 16) : NaN;
+        if (Number.isNaN(size)) throw incomplete(`malformed aws-chunked chunk header "${line.slice(0, 80)}"`);
         this.pending = this.pending.subarray(end + 2);
         this.remaining = size;
         // Trailers after the last chunk carry checksums we do not verify.
@@ -55,6 +66,8 @@ export class AwsChunkedDecoder extends Transform {
       }
       case 'chunk-end':
         if (this.pending.length < 2) return false;
+        if (this.pending[0] !== 0x0d || this.pending[1] !== 0x0a)
+          throw incomplete('aws-chunked chunk data is longer than its declared size');
         this.pending = this.pending.subarray(2);
         this.state = 'header';
         return true;
@@ -71,3 +84,5 @@ export function isAwsChunked(
 ): boolean {
   return Boolean(contentEncoding?.includes('aws-chunked') || contentSha256?.startsWith('STREAMING-'));
 }
+
+const incomplete = (message: string) => new AwsError('IncompleteBody', message);

@@ -1,4 +1,6 @@
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+
+import type { WireResponse } from '../protocols/wire';
 
 /** Host names a local client uses to reach 127.0.0.1 (SDKs, CLIs, curl). */
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
@@ -14,24 +16,22 @@ export interface LocalClientPolicy {
 }
 
 /**
- * Answers 403 to a request that did not come from a local client (a browser page, or a Host other than
- * the loopback names on this port) and returns true; returns false for everything else.
+ * A request guard that answers 403 to a request that did not come from a local client (a browser page, or a
+ * Host other than the loopback names on this port), and lets everything else through.
  */
-export function rejectNonLocalClient(
-  req: IncomingMessage,
-  res: ServerResponse,
-  allow: readonly string[] | undefined,
-): boolean {
-  const reason = refuseNonLocalClient(req.headers, {
-    port: req.socket.localPort ?? 0,
-    ...(allow ? { allow } : {}),
-  });
-  if (reason === undefined) return false;
-  req.resume();
-  const body = JSON.stringify({ __type: 'AccessDeniedException', message: reason });
-  res.writeHead(403, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-  return true;
+export function localClientsGuard(allow: readonly string[] | undefined) {
+  return (req: IncomingMessage): WireResponse | undefined => {
+    const reason = refuseNonLocalClient(req.headers, {
+      port: req.socket.localPort ?? 0,
+      ...(allow ? { allow } : {}),
+    });
+    if (reason === undefined) return undefined;
+    return {
+      status: 403,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ __type: 'AccessDeniedException', message: reason }),
+    };
+  };
 }
 
 /** Why a request is refused, or undefined when it may be served. */

@@ -21,6 +21,7 @@ export function createCloudFormationProvider(env: LocalAwsEnvironment, deps: Ser
   const ctx = new CloudFormationContext(env, deps, repo, runner);
   return {
     name: 'cloudformation',
+    model: 'cloudformation',
     operations: { ...stackOperations(ctx), ...changeSetOperations(ctx) },
     start: () => recoverInterrupted(repo, ctx.deploymentEnv(), (task) => runner.run(task)),
     stop: () => runner.stop(),

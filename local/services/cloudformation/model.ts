@@ -101,6 +101,12 @@ export interface ResourceChange {
   readonly Details: readonly ResourceChangeDetail[];
 }
 
+/** Rollback triggers are CloudWatch alarms, which the local AWS does not run: only the monitoring time is kept. */
+export interface RollbackConfiguration {
+  readonly RollbackTriggers: readonly never[];
+  readonly MonitoringTimeInMinutes?: number;
+}
+
 export interface ChangeSetRecord {
   readonly ChangeSetId: string;
   readonly ChangeSetName: string;
@@ -116,6 +122,7 @@ export interface ChangeSetRecord {
   readonly NotificationARNs: readonly string[];
   readonly Tags: readonly Tag[];
   readonly RoleARN?: string;
+  readonly RollbackConfiguration?: RollbackConfiguration;
   readonly templateBody: string;
   /** As the caller gave them; resolved again when the change set runs. */
   readonly parameterInputs: readonly {

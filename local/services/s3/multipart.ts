@@ -5,16 +5,18 @@ import { Readable } from 'node:stream';
 import type { ObjectInfo, ObjectRef } from '../../core/deps';
 import { AwsError } from '../../core/errors';
 import type { StateStore } from '../../state/store';
-import type { Blob, ObjectStore } from './object-store';
+import { checkContentMd5 } from './content-md5';
+import type { Blob, ObjectStore, StandardHeaders } from './object-store';
 
 interface UploadRecord extends ObjectRef {
   readonly uploadId: string;
   readonly contentType?: string;
   readonly metadata: Record<string, string>;
+  readonly headers?: StandardHeaders;
   readonly initiated: string;
 }
 
-interface PartRecord extends Blob {
+export interface PartRecord extends Blob {
   readonly partNumber: number;
 }
 
@@ -29,7 +31,13 @@ export class MultipartUploads {
     private readonly objects: ObjectStore,
   ) {}
 
-  create(request: ObjectRef & { contentType?: string; metadata?: Record<string, string> }): string {
+  create(
+    request: ObjectRef & {
+      contentType?: string;
+      metadata?: Record<string, string>;
+      headers?: StandardHeaders;
+    },
+  ): string {
     this.objects.requireBucket(request.bucket);
     const uploadId = randomUUID().replace(/-/g, '');
     const record: UploadRecord = {
@@ -38,6 +46,7 @@ export class MultipartUploads {
       key: request.key,
       ...(request.contentType !== undefined ? { contentType: request.contentType } : {}),
       metadata: { ...request.metadata },
+      ...(request.headers !== undefined ? { headers: request.headers } : {}),
       initiated: new Date().toISOString(),
     };
     this.store.put('s3/uploads', uploadId, record);
@@ -45,7 +54,7 @@ export class MultipartUploads {
   }
 
   async uploadPart(
-    request: ObjectRef & { uploadId: string; partNumber: number; body: Readable },
+    request: ObjectRef & { uploadId: string; partNumber: number; body: Readable; contentMd5?: string },
   ): Promise<string> {
     this.upload(request);
     if (
@@ -59,6 +68,7 @@ export class MultipartUploads {
       );
     }
     const blob = await this.objects.writeBlob(request.body);
+    checkContentMd5(this.objects, blob, request.contentMd5);
     const collection = this.partsCollection(request.uploadId);
     const previous = this.store.get<PartRecord>(collection, String(request.partNumber));
     this.store.put<PartRecord>(collection, String(request.partNumber), {
@@ -85,9 +95,18 @@ export class MultipartUploads {
       etag: `"${digest.digest('hex')}-${parts.length}"`,
       ...(upload.contentType !== undefined ? { contentType: upload.contentType } : {}),
       metadata: upload.metadata,
+      ...(upload.headers !== undefined ? { headers: upload.headers } : {}),
     });
     this.discard(request.uploadId);
     return info;
+  }
+
+  /** The upload's parts in PartNumber order (ListParts). */
+  parts(request: ObjectRef & { uploadId: string }): PartRecord[] {
+    this.upload(request);
+    return this.store
+      .list<PartRecord>(this.partsCollection(request.uploadId))
+      .sort((a, b) => a.partNumber - b.partNumber);
   }
 
   abort(request: ObjectRef & { uploadId: string }): void {

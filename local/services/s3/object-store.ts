@@ -15,6 +15,15 @@ import type {
 import { AwsError } from '../../core/errors';
 import { fsyncDir, type StateStore } from '../../state/store';
 
+/** The representation headers S3 stores with an object and answers on GET/HEAD (Expires as sent). */
+export interface StandardHeaders {
+  readonly CacheControl?: string;
+  readonly ContentDisposition?: string;
+  readonly ContentEncoding?: string;
+  readonly ContentLanguage?: string;
+  readonly Expires?: string;
+}
+
 interface ObjectRecord {
   readonly key: string;
   readonly size: number;
@@ -22,6 +31,7 @@ interface ObjectRecord {
   readonly lastModified: string;
   readonly contentType?: string;
   readonly metadata: Record<string, string>;
+  readonly headers?: StandardHeaders;
   /** File name of the body under the blob folder. */
   readonly blob: string;
 }
@@ -149,6 +159,7 @@ export class ObjectStore implements ObjectStoreApi {
       etag: string;
       contentType?: string;
       metadata?: Readonly<Record<string, string>>;
+      headers?: StandardHeaders;
     },
   ): ObjectInfo {
     const index = this.index(request.bucket);
@@ -159,6 +170,7 @@ export class ObjectStore implements ObjectStoreApi {
       lastModified: new Date().toISOString(),
       ...(request.contentType !== undefined ? { contentType: request.contentType } : {}),
       metadata: { ...request.metadata },
+      ...(request.headers !== undefined ? { headers: request.headers } : {}),
       blob: request.blob.blob,
     };
     const previous = index.objects.get(request.key);
@@ -175,6 +187,11 @@ export class ObjectStore implements ObjectStoreApi {
 
   headObject(ref: ObjectRef): ObjectInfo {
     return this.info(ref.bucket, this.record(ref));
+  }
+
+  /** The stored representation headers of an object (Cache-Control, Content-Disposition, ...). */
+  standardHeaders(ref: ObjectRef): StandardHeaders {
+    return this.record(ref).headers ?? {};
   }
 
   /** A stream of the body, optionally of the inclusive byte range [start, end]. */

@@ -195,7 +195,7 @@ describe('local S3 through the SDK v3 client', () => {
     expect(error).toBeInstanceOf(S3ServiceException);
     expect(error).toMatchObject({
       name: 'NotImplemented',
-      message: expect.stringContaining('GetBucketTagging'),
+      message: expect.stringContaining('GET /test-bucket/?tagging'),
     });
   });
 

@@ -30,8 +30,13 @@ describe('aws-chunked decoding', () => {
   });
 
   it('fails on a truncated body and on a malformed header', async () => {
-    await expect(decode(['5\r\nhel'])).rejects.toThrow('ended before its final chunk');
+    await expect(decode(['5\r\nhel'])).rejects.toThrow(
+      'You did not provide the number of bytes specified by the aws-chunked encoding',
+    );
     await expect(decode(['zz\r\nhello\r\n'])).rejects.toThrow('malformed aws-chunked chunk header "zz"');
+    await expect(decode(['5zz\r\nhello\r\n0\r\n\r\n'])).rejects.toThrow('malformed aws-chunked chunk header');
+    await expect(decode(['3\r\nhello\r\n0\r\n\r\n'])).rejects.toThrow('longer than its declared size');
+    await expect(decode(['5'.repeat(5000)])).rejects.toThrow('chunk header longer than 4096 bytes');
   });
 
   it('is recognised by Content-Encoding or the streaming payload hash', () => {

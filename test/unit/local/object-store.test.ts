@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { ObjectStore } from '../../../local/services/s3/object-store';
-import { parseRange } from '../../../local/services/s3/operations';
+import { parseRange } from '../../../local/services/s3/operations/objects';
 import { StateStore } from '../../../local/state/store';
 
 let root: string;
@@ -108,6 +108,6 @@ describe('parseRange', () => {
   });
 
   it('refuses a range past the end with InvalidRange', () => {
-    expect(() => parseRange('bytes=10-', 10)).toThrow('not satisfiable for an object of 10 bytes');
+    expect(() => parseRange('bytes=10-', 10)).toThrow('The requested range is not satisfiable');
   });
 });

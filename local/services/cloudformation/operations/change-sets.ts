@@ -14,6 +14,7 @@ import {
   optionalString,
   parameterInputs,
   requiredString,
+  rollbackConfiguration,
   stringList,
   tags,
 } from './input';
@@ -138,6 +139,7 @@ export function changeSetOperations(ctx: CloudFormationContext): Record<string, 
           ? (existing?.NotificationARNs ?? [])
           : stringList(input, 'NotificationARNs');
       const inputs = parameterInputs(input);
+      const rollback = rollbackConfiguration(input);
       const prepared = await ctx.prepare({
         templateBody,
         parameters: inputs,
@@ -159,6 +161,7 @@ export function changeSetOperations(ctx: CloudFormationContext): Record<string, 
         StackName: stack.StackName,
         ...(description === undefined ? {} : { Description: description }),
         ...(roleArn === undefined ? {} : { RoleARN: roleArn }),
+        ...(rollback === undefined ? {} : { RollbackConfiguration: rollback }),
         CreationTime: now(),
         ExecutionStatus: 'UNAVAILABLE',
         Status: 'CREATE_PENDING',

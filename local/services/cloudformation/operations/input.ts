@@ -1,5 +1,5 @@
 import { cfnValidationError } from '../errors';
-import type { Tag } from '../model';
+import type { RollbackConfiguration, Tag } from '../model';
 import type { ParameterInput } from '../template/parameters';
 
 /**
@@ -80,6 +80,22 @@ export function tags(input: Record<string, unknown>): Tag[] {
     Key: requiredString(entry, 'Key'),
     Value: String(entry.Value ?? ''),
   }));
+}
+
+/** RollbackConfiguration as given; triggers (CloudWatch alarms) cannot fire locally, so they are refused. */
+export function rollbackConfiguration(input: Record<string, unknown>): RollbackConfiguration | undefined {
+  const value = input.RollbackConfiguration;
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw cfnValidationError('RollbackConfiguration must be a structure');
+  const configuration = value as Record<string, unknown>;
+  if (objectList(configuration, 'RollbackTriggers').length > 0) {
+    throw cfnValidationError(
+      'RollbackConfiguration.RollbackTriggers name CloudWatch alarms, which the local AWS does not run; leave them out',
+    );
+  }
+  const minutes = numberMember(configuration, 'MonitoringTimeInMinutes');
+  return { RollbackTriggers: [], ...(minutes === undefined ? {} : { MonitoringTimeInMinutes: minutes }) };
 }
 
 const NAME_PATTERN = /^[a-zA-Z][-a-zA-Z0-9]*$/;

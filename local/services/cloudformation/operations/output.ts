@@ -5,6 +5,8 @@ import { loadTemplate } from '../template/template';
 const date = (timestamp: string | undefined) => (timestamp === undefined ? undefined : new Date(timestamp));
 
 const NOT_CHECKED = { StackDriftStatus: 'NOT_CHECKED' };
+/** Resources report drift under their own member name (StackResourceDriftInformation). */
+const RESOURCE_NOT_CHECKED = { StackResourceDriftStatus: 'NOT_CHECKED' };
 
 /** Parameters as DescribeStacks/DescribeChangeSet show them (NoEcho masked). */
 function shownParameters(templateBody: string, parameters: StackRecord['parameters']) {
@@ -68,7 +70,7 @@ export function stackResource(stack: StackRecord, resource: ResourceState) {
     Timestamp: date(resource.Timestamp),
     ResourceStatus: resource.ResourceStatus,
     ResourceStatusReason: resource.ResourceStatusReason,
-    DriftInformation: NOT_CHECKED,
+    DriftInformation: RESOURCE_NOT_CHECKED,
   };
 }
 
@@ -85,7 +87,7 @@ export function stackResourceSummary(resource: ResourceState) {
     LastUpdatedTimestamp: date(resource.Timestamp),
     ResourceStatus: resource.ResourceStatus,
     ResourceStatusReason: resource.ResourceStatusReason,
-    DriftInformation: NOT_CHECKED,
+    DriftInformation: RESOURCE_NOT_CHECKED,
   };
 }
 
@@ -102,6 +104,7 @@ export function changeSetOutput(changeSet: ChangeSetRecord) {
     Status: changeSet.Status,
     StatusReason: changeSet.StatusReason,
     NotificationARNs: changeSet.NotificationARNs,
+    RollbackConfiguration: changeSet.RollbackConfiguration ?? { RollbackTriggers: [] },
     Capabilities: changeSet.Capabilities,
     Tags: changeSet.Tags,
     Changes: changeSet.changes.map((change) => ({ Type: 'Resource', ResourceChange: change })),

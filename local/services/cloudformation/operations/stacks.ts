@@ -9,9 +9,6 @@ import { isInProgress, type StackRecord } from '../model';
 import { planChanges } from '../plan';
 import type { PreparedTemplate } from '../prepare';
 import { StackProgress, now } from '../progress';
-import { requiredCapability } from '../template/capabilities';
-import { checkReferences, dependencyOrder } from '../template/references';
-import { loadTemplate } from '../template/template';
 import {
   booleanMember,
   checkName,
@@ -30,6 +27,7 @@ import {
   stackResourceSummary,
   stackSummary,
 } from './output';
+import { templateSummaryOutput, validateTemplateOutput, validatedTemplate } from './template-summary';
 
 /** Statuses from which a stack can be updated (others: ValidationError, as on AWS). */
 const UPDATABLE = new Set([
@@ -295,26 +293,16 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
     },
 
     async ValidateTemplate(input) {
-      const template = loadTemplate(await ctx.templateBody(templateInput(input)));
-      checkReferences(template);
-      dependencyOrder(template, Object.keys(template.Resources));
-      const required = requiredCapability(template);
-      return {
-        Parameters: Object.entries(template.Parameters).map(([key, declaration]) => ({
-          ParameterKey: key,
-          ...(declaration.Default === undefined ? {} : { DefaultValue: String(declaration.Default) }),
-          NoEcho: declaration.NoEcho === true || declaration.NoEcho === 'true',
-          ...(declaration.Description === undefined ? {} : { Description: declaration.Description }),
-        })),
-        Description: template.Description,
-        Capabilities: required ? [required.capability] : [],
-        ...(required
-          ? {
-              CapabilitiesReason: `The following resource(s) require capabilities: [${required.types.join(', ')}]`,
-            }
-          : {}),
-        DeclaredTransforms: [],
-      };
+      return validateTemplateOutput(validatedTemplate(await ctx.templateBody(templateInput(input))));
+    },
+
+    async GetTemplateSummary(input) {
+      const stackName = optionalString(input, 'StackName');
+      const body =
+        stackName === undefined
+          ? await ctx.templateBody(templateInput(input))
+          : existingStack(ctx, stackName).templateBody;
+      return templateSummaryOutput(validatedTemplate(body));
     },
 
     ListExports() {

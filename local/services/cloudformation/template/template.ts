@@ -1,4 +1,5 @@
 import { templateFormatError } from '../errors';
+import { checkResourceTypes } from './resource-types';
 import type { Template } from './types';
 import { parseTemplateBody } from './yaml';
 
@@ -37,6 +38,7 @@ export function loadTemplate(body: string): Template {
     Outputs: section(raw, 'Outputs'),
   } as Template;
   checkMembers(template);
+  checkResourceTypes(template);
   return template;
 }
 
