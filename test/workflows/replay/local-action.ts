@@ -1,11 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { parse } from 'yaml';
-
 import { interpolate, type EvaluationScope } from './expressions';
+import { parseActionFile } from './github-parser';
 import type { JobRuntime } from './job-runtime';
-import { isRecord } from './workflow-file';
 
 /** The metadata of a `uses: ./...` action, read from its action.yml the way the runner does. */
 export interface ActionMetadata {
@@ -17,27 +15,40 @@ export interface ActionMetadata {
   readonly post?: string;
 }
 
+/**
+ * Reads action.yml through GitHub's own parser, so a file the runner would refuse at "Set up job" (an
+ * unknown key, a context where none is allowed, an unknown `runs.using`) fails the replay the same way.
+ */
 export function readActionMetadata(directory: string): ActionMetadata {
   const file = ['action.yml', 'action.yaml']
     .map((name) => join(directory, name))
     .find((path) => existsSync(path));
   if (!file) throw new Error(`Can't find 'action.yml' or 'action.yaml' under '${directory}'`);
-  const metadata = parse(readFileSync(file, 'utf8')) as unknown;
-  if (!isRecord(metadata) || !isRecord(metadata.runs)) throw new Error(`${file}: expected 'runs'`);
-  const { using, main, post, pre } = metadata.runs;
-  if (typeof using !== 'string' || !/^node\d+$/.test(using) || typeof main !== 'string') {
+  const { errors, template } = parseActionFile(file);
+  if (!template) throw new Error(`GitHub's parser refuses ${file}:\n${errors.join('\n')}`);
+  const { runs } = template;
+  if (runs.using === 'composite' || runs.using === 'docker') {
     throw new Error(
-      `${file}: the replay runs JavaScript actions (runs.using nodeNN with runs.main), got using=${String(using)}`,
+      `${file}: the replay runs JavaScript actions (runs.using nodeNN), got using=${runs.using}`,
     );
   }
-  if (pre !== undefined) throw new Error(`${file}: runs.pre is not supported by the replay`);
+  if (runs.pre !== undefined) throw new Error(`${file}: runs.pre is not supported by the replay`);
+  const inputs = Object.fromEntries(
+    (template.inputs ?? []).map((input) => [
+      input.id,
+      {
+        ...(input.default === undefined ? {} : { default: input.default.toString() }),
+        ...(input.required === undefined ? {} : { required: input.required }),
+      },
+    ]),
+  );
   return {
     directory,
-    inputs: (isRecord(metadata.inputs) ? metadata.inputs : {}) as ActionMetadata['inputs'],
-    outputs: Object.keys(isRecord(metadata.outputs) ? metadata.outputs : {}),
-    using,
-    main: resolve(directory, main),
-    ...(typeof post === 'string' ? { post: resolve(directory, post) } : {}),
+    inputs,
+    outputs: (template.outputs ?? []).map((output) => output.id),
+    using: runs.using,
+    main: resolve(directory, runs.main),
+    ...(runs.post === undefined ? {} : { post: resolve(directory, runs.post) }),
   };
 }
 
