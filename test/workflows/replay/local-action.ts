@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
+import { nodeBinary, type NodeRuntime } from '../../bundle/node-runtimes';
 import { interpolate, type EvaluationScope } from './expressions';
 import { parseActionFile } from './github-parser';
 import type { JobRuntime } from './job-runtime';
@@ -10,7 +11,7 @@ export interface ActionMetadata {
   readonly directory: string;
   readonly inputs: Readonly<Record<string, { readonly default?: string; readonly required?: boolean }>>;
   readonly outputs: readonly string[];
-  readonly using: string;
+  readonly using: NodeRuntime;
   readonly main: string;
   readonly post?: string;
 }
@@ -32,6 +33,10 @@ export function readActionMetadata(directory: string): ActionMetadata {
       `${file}: the replay runs JavaScript actions (runs.using nodeNN), got using=${runs.using}`,
     );
   }
+  const using = runs.using;
+  if (using !== 'node24' && using !== 'node20') {
+    throw new Error(`${file}: runs.using ${using} is not on GitHub's runners any more; use node24`);
+  }
   if (runs.pre !== undefined) throw new Error(`${file}: runs.pre is not supported by the replay`);
   const inputs = Object.fromEntries(
     (template.inputs ?? []).map((input) => [
@@ -46,7 +51,7 @@ export function readActionMetadata(directory: string): ActionMetadata {
     directory,
     inputs,
     outputs: (template.outputs ?? []).map((output) => output.id),
-    using: runs.using,
+    using,
     main: resolve(directory, runs.main),
     ...(runs.post === undefined ? {} : { post: resolve(directory, runs.post) }),
   };
@@ -118,7 +123,7 @@ export async function runNodeAction(
   );
   const actionEnv = { ...inputEnv, GITHUB_ACTION: run.stepId, GITHUB_ACTION_PATH: metadata.directory };
   const files = job.newStepFiles();
-  const result = await job.exec(process.execPath, [metadata.main], {
+  const result = await job.exec(nodeBinary(metadata.using), [metadata.main], {
     cwd: job.workspace,
     env: job.processEnv(run.stepEnv, files, actionEnv),
   });
@@ -137,7 +142,7 @@ function schedulePost(run: NodeActionRun, script: string, env: Record<string, st
     name: `Post ${run.stepId}`,
     run: async () => {
       const files = job.newStepFiles();
-      const result = await job.exec(process.execPath, [script], {
+      const result = await job.exec(nodeBinary(run.metadata.using), [script], {
         cwd: job.workspace,
         env: job.processEnv(run.stepEnv, files, env),
       });
