@@ -28,7 +28,10 @@ export interface GitHubConfig {
   readonly owner: string;
   readonly repo: string;
   readonly branch: string;
-  /** GitHub environments whose jobs may assume the deploy role (e.g. staging, production). */
+  /**
+   * GitHub environments whose jobs may assume the deploy role (e.g. staging). `production` is not one of
+   * them: only its jobs may assume the production deploy role, and no other role can touch its stack.
+   */
   readonly environments: readonly string[];
   /** An existing token.actions.githubusercontent.com provider; empty creates one (one per account). */
   readonly oidcProviderArn: string;
@@ -92,8 +95,8 @@ export function infraConfigFromContext(node: Node): InfraConfig {
         checked(
           'githubEnvironments',
           name,
-          /^[A-Za-z0-9_.-]+$/,
-          'GitHub environment names such as staging,production',
+          /^(?!production$)[A-Za-z0-9_.-]+$/,
+          'GitHub environment names such as staging (production has a role of its own)',
         ),
       ),
       oidcProviderArn: checked(

@@ -3,6 +3,7 @@ import { OidcProviderNative, Role, WebIdentityPrincipal } from 'aws-cdk-lib/aws-
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 
+import { PRODUCTION_STAGE } from './codepipeline-stack';
 import type { GitHubConfig, InfraConfig } from './config';
 import { foundationNames, roleArn } from './names';
 import { AcknowledgeDeclaredWildcards } from './nag/acknowledge-wildcards';
@@ -15,17 +16,24 @@ export interface GitHubOidcStackProps extends StackProps {
 
 const GITHUB_ISSUER = 'token.actions.githubusercontent.com';
 
+/** The GitHub environment (and endpoint stage) whose jobs alone may assume the production deploy role. */
+export const PRODUCTION_ENVIRONMENT = PRODUCTION_STAGE;
+
 /**
- * Lets the repository's workflows act in the account without stored keys: the GitHub OIDC provider and a
- * role that only jobs of OWNER/REPO on the main branch or in the listed environments can assume, with
- * exactly what the workflows call (docs/cdk.md lists it).
+ * Lets the repository's workflows act in the account without stored keys: the GitHub OIDC provider and
+ * two roles with exactly what the workflows call (docs/cdk.md lists it):
+ * - the deploy role, for jobs of OWNER/REPO on the main branch or in the listed environments (staging):
+ *   runs the pipeline and deploys the stages of those environments;
+ * - the production deploy role, only for jobs in the `production` environment: deploys the production
+ *   stack and nothing else. The deploy role cannot touch that stack.
  */
 export class GitHubOidcStack extends Stack {
   readonly role: Role;
+  readonly productionRole: Role;
 
   constructor(scope: Construct, id: string, props: GitHubOidcStackProps) {
     super(scope, id, {
-      description: 'MLOps template: GitHub Actions OIDC provider and deploy role',
+      description: 'MLOps template: GitHub Actions OIDC provider and deploy roles',
       ...props,
     });
     const { config } = props;
@@ -36,19 +44,22 @@ export class GitHubOidcStack extends Stack {
         url: `https://${GITHUB_ISSUER}`,
         clientIds: ['sts.amazonaws.com'],
       }).oidcProviderArn;
+    const endpointStacks = (stages: readonly string[]) =>
+      endpointStackOperatorStatements({
+        scope: this,
+        endpointStackPrefix: config.endpointStackPrefix,
+        endpointNamePrefix: config.endpointNamePrefix,
+        stages,
+        deploymentRole: { roleArn: roleArn(this, names.endpointDeploymentRole) },
+      });
     this.role = new Role(this, 'DeployRole', {
-      assumedBy: new WebIdentityPrincipal(providerArn, {
-        StringEquals: {
-          [`${GITHUB_ISSUER}:aud`]: 'sts.amazonaws.com',
-          [`${GITHUB_ISSUER}:sub`]: trustedSubjects(config.github),
-        },
-      }),
-      description: `GitHub Actions of ${config.github.owner}/${config.github.repo}: run the pipeline, deploy endpoints`,
+      assumedBy: githubPrincipal(providerArn, trustedSubjects(config.github)),
+      description: `GitHub Actions of ${config.github.owner}/${config.github.repo}: run the pipeline, deploy ${config.github.environments.join(', ')}`,
       // Long pipeline executions are waited on in one job; the default one-hour session would end first.
       maxSessionDuration: Duration.hours(4),
     });
     const sageMakerRole = { roleArn: roleArn(this, names.sageMakerRole) };
-    const statements = [
+    [
       ...pipelineOperatorStatements({
         scope: this,
         pipelineName: config.sagemakerPipelineName,
@@ -57,20 +68,35 @@ export class GitHubOidcStack extends Stack {
         bucket: Bucket.fromBucketName(this, 'ArtifactBucket', names.artifactBucket),
         sageMakerRole,
       }),
-      ...endpointStackOperatorStatements({
-        scope: this,
-        endpointStackPrefix: config.endpointStackPrefix,
-        endpointNamePrefix: config.endpointNamePrefix,
-        deploymentRole: { roleArn: roleArn(this, names.endpointDeploymentRole) },
-      }),
-    ];
-    statements.forEach((statement) => this.role.addToPolicy(statement));
+      ...endpointStacks(config.github.environments),
+    ].forEach((statement) => this.role.addToPolicy(statement));
+    this.productionRole = new Role(this, 'ProductionDeployRole', {
+      assumedBy: githubPrincipal(providerArn, [productionSubject(config.github)]),
+      description: `GitHub Actions of ${config.github.owner}/${config.github.repo}, environment ${PRODUCTION_ENVIRONMENT}: deploy the ${PRODUCTION_ENVIRONMENT} endpoint stack`,
+    });
+    endpointStacks([PRODUCTION_ENVIRONMENT]).forEach((statement) =>
+      this.productionRole.addToPolicy(statement),
+    );
     Aspects.of(this).add(new AcknowledgeDeclaredWildcards());
     new CfnOutput(this, 'DeployRoleArn', {
       value: this.role.roleArn,
-      description: 'vars.AWS_ROLE_ARN for the workflows',
+      description: 'vars.AWS_ROLE_ARN for the workflows (training and staging)',
+    });
+    new CfnOutput(this, 'ProductionDeployRoleArn', {
+      value: this.productionRole.roleArn,
+      description: 'vars.AWS_PRODUCTION_ROLE_ARN for the workflows (the production environment only)',
     });
   }
+}
+
+/** Web identities GitHub's OIDC provider vouches for, for AWS STS (`aud`), with one of these `sub` claims. */
+function githubPrincipal(providerArn: string, subjects: readonly string[]): WebIdentityPrincipal {
+  return new WebIdentityPrincipal(providerArn, {
+    StringEquals: {
+      [`${GITHUB_ISSUER}:aud`]: 'sts.amazonaws.com',
+      [`${GITHUB_ISSUER}:sub`]: subjects.length === 1 ? subjects[0] : [...subjects],
+    },
+  });
 }
 
 /** `sub` claims GitHub issues: `repo:O/R:ref:refs/heads/<branch>` and `repo:O/R:environment:<name>`. */
@@ -80,4 +106,9 @@ export function trustedSubjects(github: GitHubConfig): string[] {
     `${repo}:ref:refs/heads/${github.branch}`,
     ...github.environments.map((name) => `${repo}:environment:${name}`),
   ];
+}
+
+/** The one `sub` claim the production role trusts: a job of OWNER/REPO in the production environment. */
+export function productionSubject(github: GitHubConfig): string {
+  return `repo:${github.owner}/${github.repo}:environment:${PRODUCTION_ENVIRONMENT}`;
 }

@@ -1,7 +1,10 @@
+import { existsSync, statSync } from 'node:fs';
+
 import * as core from '@actions/core';
 
 import type { AwsClientOptions } from '../aws/clients';
 import { describeError } from '../aws/transient-errors';
+import { fitMarkdown } from '../report/markdown-limit';
 
 /**
  * Runs an action body: any error fails the step with its message (input errors already name the
@@ -20,10 +23,21 @@ export function actionClientOptions(action: string): AwsClientOptions {
   return { userAgent: `sagemaker-mlops-actions/${action}` };
 }
 
-/** Writes the job summary when the runner provides one (GITHUB_STEP_SUMMARY). */
+/** GitHub refuses (and shows none of) a step summary over 1 MiB. */
+export const MAX_SUMMARY_BYTES = 1024 * 1024;
+
+/** Writes the job summary when the runner provides one (GITHUB_STEP_SUMMARY), within GitHub's 1 MiB. */
 export async function writeSummary(markdown: string): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await core.summary.addRaw(markdown, true).write();
+  const file = process.env.GITHUB_STEP_SUMMARY;
+  if (!file) return;
+  const written = existsSync(file) ? statSync(file).size : 0;
+  const fitted = fitMarkdown(markdown, {
+    // One byte for the line end addRaw appends.
+    limit: MAX_SUMMARY_BYTES - written - 1,
+    unit: 'bytes',
+    note: '… (cut here: GitHub shows no step summary over 1 MiB)',
+  });
+  await core.summary.addRaw(fitted, true).write();
 }
 
 /** Sets outputs, skipping undefined values; anything but a string, number or boolean becomes JSON. */

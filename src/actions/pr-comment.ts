@@ -1,3 +1,5 @@
+import * as core from '@actions/core';
+
 import type { RunContext } from '../github/context';
 import { upsertStickyComment } from '../github/sticky-comment';
 import type { Reporter } from '../report/reporter';
@@ -10,8 +12,10 @@ export interface PrCommentSettings {
 
 /** `pr-comment` (opt-in) with `github-token` (required then) and `pr-comment-key`. */
 export function readPrCommentInputs(inputs: Inputs): PrCommentSettings | undefined {
-  if (!inputs.boolean('pr-comment', false)) return undefined;
   const token = inputs.optional('github-token');
+  // Masked in every log line, whatever prints it later (an error message, a debug dump).
+  if (token) core.setSecret(token);
+  if (!inputs.boolean('pr-comment', false)) return undefined;
   if (!token)
     throw new InputError(
       'github-token',

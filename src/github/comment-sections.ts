@@ -1,3 +1,5 @@
+import { fitMarkdown } from '../report/markdown-limit';
+
 /**
  * One sticky PR comment holds a section per reporter (e.g. the wait for an execution, each stack
  * deployment): each action replaces its own section and leaves the others alone. Hidden HTML markers
@@ -11,8 +13,11 @@ export function commentMarker(commentKey: string): string {
 const sectionStart = (section: string) => `<!-- section:${section} -->`;
 const sectionEnd = (section: string) => `<!-- /section:${section} -->`;
 
-// GitHub rejects comment bodies over 65,536 characters; leave room for the other sections and markers.
-const MAX_SECTION_CHARS = 30_000;
+/** GitHub rejects comment bodies over 65,536 characters. */
+export const MAX_COMMENT_CHARS = 65_536;
+/** Three sections of this size (upsert, wait, deploy) and their markers fit in one comment. */
+const MAX_SECTION_CHARS = 20_000;
+const CUT_NOTE = '… (cut to fit the PR comment; the job summary has the full report)';
 
 /** The comment body with `section` set to `content` (added at the end when new). */
 export function mergeSection(
@@ -25,17 +30,21 @@ export function mergeSection(
       `comment section and key must not contain whitespace or "-->"; got "${section}" / "${commentKey}"`,
     );
   }
-  const block = `${sectionStart(section)}\n${truncate(options.content.trim())}\n${sectionEnd(section)}`;
   const marker = commentMarker(commentKey);
   const body = existing?.includes(marker) ? existing : `${marker}\n`;
   const start = body.indexOf(sectionStart(section));
   const end = body.indexOf(sectionEnd(section));
-  if (start >= 0 && end > start)
-    return `${body.slice(0, start)}${block}${body.slice(end + sectionEnd(section).length)}`;
-  return `${body.trimEnd()}\n\n${block}\n`;
-}
-
-function truncate(content: string): string {
-  if (content.length <= MAX_SECTION_CHARS) return content;
-  return `${content.slice(0, MAX_SECTION_CHARS)}\n\n… (truncated; the job summary has the full report)`;
+  const [before, after] =
+    start >= 0 && end > start
+      ? [body.slice(0, start), body.slice(end + sectionEnd(section).length)]
+      : [`${body.trimEnd()}\n\n`, '\n'];
+  const frame = `${sectionStart(section)}\n\n${sectionEnd(section)}`;
+  // Whatever the other sections left, this one never takes the comment over GitHub's limit.
+  const room = MAX_COMMENT_CHARS - before.length - after.length - frame.length;
+  const content = fitMarkdown(options.content.trim(), {
+    limit: Math.max(0, Math.min(MAX_SECTION_CHARS, room)),
+    unit: 'characters',
+    note: CUT_NOTE,
+  });
+  return `${before}${sectionStart(section)}\n${content}\n${sectionEnd(section)}${after}`;
 }

@@ -221,7 +221,7 @@ describe('the actions, run from their committed bundles against the local AWS', 
         ModelApprovalStatus: 'Approved',
       }),
     );
-    const passed = await runBundle('approved-model', gate);
+    const passed = await runBundle('approved-model', { ...gate, node: 'node20' });
     expectSuccess(passed);
     expect(passed.outputs['model-package-arn']).toBe(ModelPackageArn);
     expect(JSON.parse(passed.outputs['template-parameters'] ?? '{}')).toEqual({ ModelPackageArn });
@@ -371,22 +371,25 @@ describe('the actions, run from their committed bundles against the local AWS', 
     );
   });
 
-  test('with 30% of calls throttled, all three actions still succeed', async () => {
+  test('with 30% of calls throttled, all three actions still succeed (on Node 20, the rest runs on Node 24)', async () => {
     aws.faults.configure({ throttleRate: 0.3 });
     try {
       const upsert = await runBundle('upsert-sagemaker-pipeline', {
+        node: 'node20',
         inputs: upsertInputs({ 'pipeline-description': 'throttled run' }),
         env: env({ GITHUB_RUN_ID: '5003' }),
       });
       expectSuccess(upsert);
       expect(upsert.outputs.changed).toBe('true');
       const wait = await runBundle('wait-for-execution', {
+        node: 'node20',
         inputs: waitInputs(upsert.outputs['execution-arn'] ?? ''),
         env: env(),
       });
       expectSuccess(wait);
       expect(wait.outputs.status).toBe('Succeeded');
       const deploy = await runBundle('deploy-endpoint', {
+        node: 'node20',
         inputs: deployInputs('StageName: staging\nInstanceCount: 1'),
         env: env(),
       });

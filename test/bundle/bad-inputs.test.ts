@@ -4,6 +4,7 @@ import * as path from 'node:path';
 
 import { abaloneDefaults, synthesizeAbalone, writeSynthResult } from '../../pipeline/synth';
 import { githubEnv, runBundle, startCountingServer, type ActionName } from './harness';
+import { NODE_RUNTIMES } from './node-runtimes';
 
 jest.setTimeout(60_000);
 
@@ -249,8 +250,10 @@ const CASES: Case[] = [
 ];
 
 describe('bad inputs fail before any AWS call, naming the input and what is expected', () => {
-  test.concurrent.each(CASES)('%s (%s)', async (_name, action, inputs, message) => {
+  const runs = NODE_RUNTIMES.flatMap((node) => CASES.map((testCase) => [...testCase, node] as const));
+  test.concurrent.each(runs)('%s (%s on %s)', async (_name, action, inputs, message, node) => {
     const run = await runBundle(action, {
+      node,
       inputs: inputs(),
       env: {
         ...githubEnv(),

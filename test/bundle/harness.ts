@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { nodeBinary, type NodeRuntime } from './node-runtimes';
+
 /** The repository root: where the runner's working directory (the workspace) would be. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -25,6 +27,8 @@ export interface RunOptions {
   readonly inputs?: Readonly<Record<string, string>>;
   /** Extra environment (AWS_ENDPOINT_URL, GITHUB_* ...). Nothing else from the test's environment leaks in. */
   readonly env?: Readonly<Record<string, string>>;
+  /** The Node.js the bundle runs on; default node24, what action.yml's runs.using says. */
+  readonly node?: NodeRuntime;
   /** Called once the process runs; e.g. to send it SIGTERM later. */
   readonly onSpawn?: (child: { kill(signal: NodeJS.Signals): boolean; stdout: string[] }) => void;
 }
@@ -50,7 +54,8 @@ export async function runBundle(action: ActionName, options: RunOptions = {}): P
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   try {
     const result = await new Promise<Omit<BundleRun, 'outputs' | 'summary'>>((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', action, 'index.js')], {
+      const node = nodeBinary(options.node ?? 'node24');
+      const child = spawn(node, [path.join(REPO_ROOT, 'dist', action, 'index.js')], {
         cwd: REPO_ROOT,
         env,
       });

@@ -211,33 +211,55 @@ describe('CodePipeline stack', () => {
 describe('GitHub OIDC stack', () => {
   const template = templates.oidc;
 
-  test('trusts only the repository’s main branch and its staging and production environments', () => {
+  /** The trust policy of the role whose logical id starts with `logicalId`. */
+  const trustOf = (logicalId: string): unknown => {
+    const roles = template.findResources('AWS::IAM::Role');
+    const [, role] = Object.entries(roles).find(([id]) => id.startsWith(logicalId)) ?? [];
+    return (role as { Properties: { AssumeRolePolicyDocument: unknown } }).Properties
+      .AssumeRolePolicyDocument;
+  };
+  const trust = (sub: string | string[]) => ({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Principal: { Federated: { Ref: expect.stringMatching(/^GitHubProvider/) } },
+        Condition: {
+          StringEquals: {
+            'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+            'token.actions.githubusercontent.com:sub': sub,
+          },
+        },
+      },
+    ],
+  });
+
+  test('the deploy role trusts only the repository’s main branch and its staging environment', () => {
     template.hasResourceProperties('AWS::IAM::OIDCProvider', {
       Url: 'https://token.actions.githubusercontent.com',
       ClientIdList: ['sts.amazonaws.com'],
     });
+    expect(trustOf('DeployRole')).toEqual(
+      trust(['repo:your-org/your-repo:ref:refs/heads/main', 'repo:your-org/your-repo:environment:staging']),
+    );
     template.hasResourceProperties('AWS::IAM::Role', {
       MaxSessionDuration: 14400,
-      AssumeRolePolicyDocument: {
-        Statement: [
-          {
-            Effect: 'Allow',
-            Action: 'sts:AssumeRoleWithWebIdentity',
-            Principal: { Federated: { Ref: Match.stringLikeRegexp('^GitHubProvider') } },
-            Condition: {
-              StringEquals: {
-                'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-                'token.actions.githubusercontent.com:sub': [
-                  'repo:your-org/your-repo:ref:refs/heads/main',
-                  'repo:your-org/your-repo:environment:staging',
-                  'repo:your-org/your-repo:environment:production',
-                ],
-              },
-            },
-          },
-        ],
-      },
+      Description: Match.stringLikeRegexp('deploy staging$'),
     });
+  });
+
+  test('the production deploy role trusts only jobs in the production environment (StringEquals, aud sts)', () => {
+    expect(trustOf('ProductionDeployRole')).toEqual(trust('repo:your-org/your-repo:environment:production'));
+    template.hasOutput('ProductionDeployRoleArn', {
+      Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ProductionDeployRole'), 'Arn'] },
+    });
+  });
+
+  test('production is not an environment of the deploy role', () => {
+    expect(() => infraStacks({ githubEnvironments: 'staging,production' })).toThrow(
+      /githubEnvironments.*production.*expected GitHub environment names such as staging \(production has a role of its own\)/,
+    );
   });
 
   test('an existing provider is used instead of creating a second one', () => {
@@ -265,10 +287,15 @@ describe('GitHub OIDC stack', () => {
     });
   });
 
-  test('grants what the workflows call, on the project’s resources', () => {
-    const statements = Object.fromEntries(
-      iamStatements(template).map(({ statement }) => [statement.Sid, statement]),
+  const statementsOf = (logicalId: string) =>
+    Object.fromEntries(
+      iamStatements(template)
+        .filter(({ resource }) => resource.startsWith(logicalId))
+        .map(({ statement }) => [statement.Sid, statement]),
     );
+
+  test('the deploy role runs the pipeline and deploys the staging stack only', () => {
+    const statements = statementsOf('DeployRoleDefaultPolicy');
     expect(Object.keys(statements).sort()).toEqual([
       'EndpointStackChangeSets',
       'ListArtifactBucket',
@@ -285,14 +312,30 @@ describe('GitHub OIDC stack', () => {
     ]);
     const text = (sid: string) => JSON.stringify(statements[sid]?.Resource);
     expect(text('UpsertAndRunPipeline')).toContain(':pipeline/mlops-abalone"');
-    expect(text('EndpointStackChangeSets')).toContain(':stack/abalone-endpoint*');
-    expect(text('SmokeTestEndpoints')).toContain(':endpoint/abalone-*');
+    expect(text('EndpointStackChangeSets')).toContain(':stack/abalone-endpoint-staging/*"');
+    expect(text('EndpointStackChangeSets')).not.toContain('production');
+    expect(text('SmokeTestEndpoints')).toContain(':endpoint/abalone-staging"');
+    expect(text('SmokeTestEndpoints')).not.toContain('production');
     expect(statements.PassPipelineRole?.Condition).toEqual({
       StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' },
     });
     expect(statements.PassDeploymentRole?.Condition).toEqual({
       StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' },
     });
+  });
+
+  test('the production deploy role deploys the production stack and nothing else', () => {
+    const statements = statementsOf('ProductionDeployRoleDefaultPolicy');
+    expect(Object.keys(statements).sort()).toEqual([
+      'EndpointStackChangeSets',
+      'PassDeploymentRole',
+      'SmokeTestEndpoints',
+      'ValidateTemplates',
+    ]);
+    const text = (sid: string) => JSON.stringify(statements[sid]?.Resource);
+    expect(text('EndpointStackChangeSets')).toContain(':stack/abalone-endpoint-production/*"');
+    expect(text('EndpointStackChangeSets')).not.toContain('staging');
+    expect(text('SmokeTestEndpoints')).toContain(':endpoint/abalone-production"');
   });
 });
 

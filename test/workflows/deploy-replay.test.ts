@@ -22,6 +22,7 @@ const PROJECT = 'mlops-abalone';
 /** The two required repository variables, and a quick poll: local executions take seconds, not minutes. */
 const VARS = {
   AWS_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/mlops-github-deploy`,
+  AWS_PRODUCTION_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/mlops-github-deploy-production`,
   AWS_REGION: REGION,
   MLOPS_POLL_INTERVAL_SECONDS: '0.5-2',
 };

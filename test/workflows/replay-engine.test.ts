@@ -133,6 +133,8 @@ require('fs').writeFileSync(process.env.RUNNER_TEMP + '/post-ran', process.env.S
 };
 
 describe('replayWorkflow (engine)', () => {
+  // Each replay starts node processes for its steps; 5 s is too little on a loaded two-core machine.
+  jest.setTimeout(60_000);
   let repo: string;
   let work: string;
 

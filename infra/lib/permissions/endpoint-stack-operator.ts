@@ -9,6 +9,8 @@ export interface EndpointStackOperatorScope {
   readonly scope: IConstruct;
   readonly endpointStackPrefix: string;
   readonly endpointNamePrefix: string;
+  /** The stages this role deploys: stacks `<endpointStackPrefix>-<stage>`, endpoints `<endpointNamePrefix>-<stage>`. */
+  readonly stages: readonly string[];
   /** The CloudFormation service role the endpoint stacks are deployed with. */
   readonly deploymentRole: RoleRef;
 }
@@ -34,8 +36,8 @@ export function endpointStackOperatorStatements(s: EndpointStackOperatorScope): 
         // A first create that rolled back leaves a stack that can only be deleted and created again.
         'cloudformation:DeleteStack',
       ],
-      resources: [stackPrefixArn(s.scope, s.endpointStackPrefix)],
-      wildcard: 'stacks named <prefix>-<stage>; their ARNs end in an id CloudFormation chooses',
+      resources: s.stages.map((stage) => stackPrefixArn(s.scope, `${s.endpointStackPrefix}-${stage}/`)),
+      wildcard: 'the stacks <prefix>-<stage> of these stages; their ARNs end in an id CloudFormation chooses',
     }),
     unscopedStatement({ sid: 'ValidateTemplates', actions: ['cloudformation:ValidateTemplate'] }),
     passRoleStatement({
@@ -47,10 +49,10 @@ export function endpointStackOperatorStatements(s: EndpointStackOperatorScope): 
       sid: 'SmokeTestEndpoints',
       actions: ['sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig', 'sagemaker:InvokeEndpoint'],
       resources: [
-        sageMakerArn(s.scope, 'endpoint', `${s.endpointNamePrefix}-*`),
+        ...s.stages.map((stage) => sageMakerArn(s.scope, 'endpoint', `${s.endpointNamePrefix}-${stage}`)),
         sageMakerArn(s.scope, 'endpoint-config', '*'),
       ],
-      wildcard: 'endpoints named <prefix>-<stage>; their configs get names CloudFormation generates',
+      wildcard: 'endpoint configs get names CloudFormation generates',
     }),
   ];
 }

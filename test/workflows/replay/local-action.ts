@@ -1,43 +1,59 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { parse } from 'yaml';
-
+import { nodeBinary, type NodeRuntime } from '../../bundle/node-runtimes';
 import { interpolate, type EvaluationScope } from './expressions';
+import { parseActionFile } from './github-parser';
 import type { JobRuntime } from './job-runtime';
-import { isRecord } from './workflow-file';
 
 /** The metadata of a `uses: ./...` action, read from its action.yml the way the runner does. */
 export interface ActionMetadata {
   readonly directory: string;
   readonly inputs: Readonly<Record<string, { readonly default?: string; readonly required?: boolean }>>;
   readonly outputs: readonly string[];
-  readonly using: string;
+  readonly using: NodeRuntime;
   readonly main: string;
   readonly post?: string;
 }
 
+/**
+ * Reads action.yml through GitHub's own parser, so a file the runner would refuse at "Set up job" (an
+ * unknown key, a context where none is allowed, an unknown `runs.using`) fails the replay the same way.
+ */
 export function readActionMetadata(directory: string): ActionMetadata {
   const file = ['action.yml', 'action.yaml']
     .map((name) => join(directory, name))
     .find((path) => existsSync(path));
   if (!file) throw new Error(`Can't find 'action.yml' or 'action.yaml' under '${directory}'`);
-  const metadata = parse(readFileSync(file, 'utf8')) as unknown;
-  if (!isRecord(metadata) || !isRecord(metadata.runs)) throw new Error(`${file}: expected 'runs'`);
-  const { using, main, post, pre } = metadata.runs;
-  if (typeof using !== 'string' || !/^node\d+$/.test(using) || typeof main !== 'string') {
+  const { errors, template } = parseActionFile(file);
+  if (!template) throw new Error(`GitHub's parser refuses ${file}:\n${errors.join('\n')}`);
+  const { runs } = template;
+  if (runs.using === 'composite' || runs.using === 'docker') {
     throw new Error(
-      `${file}: the replay runs JavaScript actions (runs.using nodeNN with runs.main), got using=${String(using)}`,
+      `${file}: the replay runs JavaScript actions (runs.using nodeNN), got using=${runs.using}`,
     );
   }
-  if (pre !== undefined) throw new Error(`${file}: runs.pre is not supported by the replay`);
+  const using = runs.using;
+  if (using !== 'node24' && using !== 'node20') {
+    throw new Error(`${file}: runs.using ${using} is not on GitHub's runners any more; use node24`);
+  }
+  if (runs.pre !== undefined) throw new Error(`${file}: runs.pre is not supported by the replay`);
+  const inputs = Object.fromEntries(
+    (template.inputs ?? []).map((input) => [
+      input.id,
+      {
+        ...(input.default === undefined ? {} : { default: input.default.toString() }),
+        ...(input.required === undefined ? {} : { required: input.required }),
+      },
+    ]),
+  );
   return {
     directory,
-    inputs: (isRecord(metadata.inputs) ? metadata.inputs : {}) as ActionMetadata['inputs'],
-    outputs: Object.keys(isRecord(metadata.outputs) ? metadata.outputs : {}),
+    inputs,
+    outputs: (template.outputs ?? []).map((output) => output.id),
     using,
-    main: resolve(directory, main),
-    ...(typeof post === 'string' ? { post: resolve(directory, post) } : {}),
+    main: resolve(directory, runs.main),
+    ...(runs.post === undefined ? {} : { post: resolve(directory, runs.post) }),
   };
 }
 
@@ -107,7 +123,7 @@ export async function runNodeAction(
   );
   const actionEnv = { ...inputEnv, GITHUB_ACTION: run.stepId, GITHUB_ACTION_PATH: metadata.directory };
   const files = job.newStepFiles();
-  const result = await job.exec(process.execPath, [metadata.main], {
+  const result = await job.exec(nodeBinary(metadata.using), [metadata.main], {
     cwd: job.workspace,
     env: job.processEnv(run.stepEnv, files, actionEnv),
   });
@@ -126,7 +142,7 @@ function schedulePost(run: NodeActionRun, script: string, env: Record<string, st
     name: `Post ${run.stepId}`,
     run: async () => {
       const files = job.newStepFiles();
-      const result = await job.exec(process.execPath, [script], {
+      const result = await job.exec(nodeBinary(run.metadata.using), [script], {
         cwd: job.workspace,
         env: job.processEnv(run.stepEnv, files, env),
       });

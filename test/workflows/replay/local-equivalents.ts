@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -10,6 +11,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 
+import { findPython } from '../../../local/runtimes/python';
 import type { JobRuntime } from './job-runtime';
 import { checkoutWorkingTree, linkNodeModules } from './workspace';
 
@@ -21,6 +23,7 @@ import { checkoutWorkingTree, linkNodeModules } from './workspace';
  * |-----------------------------------------|----------------------------------------------------------------------------------|
  * | actions/checkout                        | copies the working tree (tracked + new files) into the workspace (or `path`); only the workflow's own repository; a `ref` other than `github.sha` must be one of the replay's `commits` (a copy the test edits) |
  * | actions/setup-node                      | checks the requested major version is not newer than the local `node`             |
+ * | actions/setup-python                    | checks `python-version` is the major.minor of the Python the local AWS uses (Debian's here); outputs its path |
  * | aws-actions/configure-aws-credentials   | requires `id-token: write` and a role ARN, then exports static credentials, the region and AWS_ENDPOINT_URL of the local AWS |
  * | actions/upload-artifact                 | copies `path` (one file or folder) to the replay's artifact store; a name can be uploaded once |
  * | actions/download-artifact               | copies a named artifact into `path` (default: the workspace); a missing one fails  |
@@ -32,7 +35,7 @@ import { checkoutWorkingTree, linkNodeModules } from './workspace';
  *
  * | step id     | must contain        | local equivalent                                                      |
  * |-------------|---------------------|-----------------------------------------------------------------------|
- * | python      | `python3-xgboost`   | nothing: scripts/setup.sh installed the Python ML libraries here       |
+ * | python      | `requirements.txt`  | exports MLOPS_PYTHON: the Python that has requirements.txt's versions here (test/unit/local/python-requirements.test.ts) |
  * | install     | `npm ci`            | links the working tree's installed node_modules into its directory     |
  * | local-aws   | `mlops.js local start` | the test's in-process local AWS; exports AWS_ENDPOINT_URL pointing at it |
  */
@@ -132,6 +135,22 @@ const setupNode: LocalEquivalent = {
     if (wanted > local + 4)
       throw new Error(`actions/setup-node: node ${wanted} requested, the replay runs node ${local}`);
     return { 'node-version': process.version };
+  },
+};
+
+const setupPython: LocalEquivalent = {
+  inputs: ['python-version', 'cache', 'cache-dependency-path'],
+  run({ inputs }) {
+    const python = findPython();
+    const local = execFileSync(python, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], {
+      encoding: 'utf8',
+    }).trim();
+    if (inputs['python-version'] !== local) {
+      throw new Error(
+        `actions/setup-python: python-version '${inputs['python-version'] ?? ''}' requested, the replay's Python (${python}) is ${local}`,
+      );
+    }
+    return { 'python-version': local, 'python-path': python };
   },
 };
 
@@ -322,6 +341,7 @@ const cacheSave: LocalEquivalent = {
 export const THIRD_PARTY_EQUIVALENTS: Readonly<Record<string, LocalEquivalent>> = {
   'actions/checkout': checkout,
   'actions/setup-node': setupNode,
+  'actions/setup-python': setupPython,
   'aws-actions/configure-aws-credentials': configureAwsCredentials,
   'actions/upload-artifact': uploadArtifact,
   'actions/download-artifact': downloadArtifact,
@@ -338,7 +358,7 @@ export interface RunStepEquivalent {
 
 /** `run:` steps the replay replaces, keyed by step id (see the table above). */
 export const RUN_STEP_EQUIVALENTS: Readonly<Record<string, RunStepEquivalent>> = {
-  python: { mustContain: 'python3-xgboost', run: () => undefined },
+  python: { mustContain: 'requirements.txt', run: (job) => job.setEnv('MLOPS_PYTHON', findPython()) },
   install: {
     mustContain: 'npm ci',
     run: (job, directory) => linkNodeModules(job.replay.repoRoot, directory),

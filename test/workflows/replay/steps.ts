@@ -55,7 +55,14 @@ export async function runSteps(stepsJob: StepsJob): Promise<Omit<JobRun, 'key' |
     env: runtime.envContext(stepEnv),
     steps: runtime.steps,
     runner: { temp: runtime.runnerTemp, os: 'Linux', arch: 'X64', name: 'replay' },
-    job: { status: runtime.failed ? 'failure' : 'success' },
+    job: {
+      status: runtime.failed ? 'failure' : 'success',
+      // The workflow file that defines this job (for a called job, the reusable workflow): in a replay,
+      // every workflow file is this repository's, at the replayed commit.
+      workflow_repository: replay.environment.github.repository ?? null,
+      workflow_sha: replay.environment.github.sha ?? null,
+      workflow_file_path: relative(replay.environment.repoRoot, scope.file),
+    },
   });
   const status: StatusFunctions = {
     success: () => !runtime.failed,
