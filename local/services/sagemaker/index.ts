@@ -3,7 +3,7 @@ import type { LocalAwsEnvironment, ServiceProvider } from '../../core/service';
 import { abortableSleep, type EngineDeps } from '../../engine/deps';
 import { parseS3Uri } from '../../runtimes/s3-staging';
 import type { ArnContext } from './arns';
-import { endpointService } from './endpoints';
+import { EndpointService } from './endpoints';
 import { ExecutionService } from './executions';
 import { JobService } from './jobs';
 import { ModelPackageService } from './model-packages';
@@ -20,6 +20,8 @@ export interface SageMakerServices {
   readonly jobs: JobService;
   readonly pipelines: PipelineService;
   readonly executions: ExecutionService;
+  /** Owned here, used by SageMaker (the endpoint API) and SageMaker Runtime (invocations, containers). */
+  readonly endpoints: EndpointService;
 }
 
 export function createSageMakerServices(env: LocalAwsEnvironment, deps: ServiceDeps): SageMakerServices {
@@ -40,7 +42,8 @@ export function createSageMakerServices(env: LocalAwsEnvironment, deps: ServiceD
     pipelines,
     engineDeps: (service) => engineDeps({ deps, jobs, models, modelPackages, executions: service }),
   });
-  return { arns, tags, models, modelPackages, jobs, pipelines, executions };
+  const endpoints = new EndpointService(env, { s3: deps.s3, tags, models, modelPackages });
+  return { arns, tags, models, modelPackages, jobs, pipelines, executions, endpoints };
 }
 
 /** What the pipeline executor reaches through: local S3, jobs, models, the model registry, Lambda, the cache. */
@@ -79,8 +82,7 @@ const SHUTDOWN_REASON = 'The local AWS stopped while this job was running';
  * The local SageMaker: pipelines and their executions (run by local/engine), jobs, models and the model
  * registry. The operation map is a plain composition of each area's operations.
  */
-export function createSageMakerProvider(env: LocalAwsEnvironment, deps: ServiceDeps): ServiceProvider {
-  const services = createSageMakerServices(env, deps);
+export function createSageMakerProvider(services: SageMakerServices): ServiceProvider {
   return {
     name: 'sagemaker',
     model: 'sagemaker',
@@ -91,7 +93,7 @@ export function createSageMakerProvider(env: LocalAwsEnvironment, deps: ServiceD
       ...services.models.operations(),
       ...services.modelPackages.operations(),
       ...services.tags.operations(),
-      ...endpointService(env, deps).operations(),
+      ...services.endpoints.operations(),
     },
     start() {
       services.jobs.failInterrupted(SHUTDOWN_REASON);
