@@ -8,6 +8,7 @@ import { ExecutionService } from './executions';
 import { JobService } from './jobs';
 import { ModelPackageService } from './model-packages';
 import { ModelService } from './models';
+import { monitoringOperations } from './operations/monitoring';
 import { PipelineService } from './pipelines';
 import { TagStore } from './tags';
 
@@ -81,6 +82,7 @@ const SHUTDOWN_REASON = 'The local AWS stopped while this job was running';
  */
 export function createSageMakerProvider(env: LocalAwsEnvironment, deps: ServiceDeps): ServiceProvider {
   const services = createSageMakerServices(env, deps);
+  const monitoring = monitoringOperations(env, deps, services);
   return {
     name: 'sagemaker',
     operations: {
@@ -91,11 +93,16 @@ export function createSageMakerProvider(env: LocalAwsEnvironment, deps: ServiceD
       ...services.modelPackages.operations(),
       ...services.tags.operations(),
       ...endpointService(env, deps).operations(),
+      ...monitoring.operations,
     },
     start() {
       services.jobs.failInterrupted(SHUTDOWN_REASON);
       services.executions.failInterrupted();
+      monitoring.start();
     },
-    stop: () => services.executions.shutdown(),
+    stop: async () => {
+      await monitoring.stop();
+      await services.executions.shutdown();
+    },
   };
 }
