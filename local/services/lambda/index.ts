@@ -1,11 +1,24 @@
 import type { OperationHandler, ServiceProvider } from '../../core/service';
-import type { InvokeOutput } from '../../protocols/bindings/lambda';
 import type { FunctionRegistry } from './functions';
 import { LambdaRuntime } from './runtime';
 
+/** Invoke's output: the payload is the answer's body, the rest travel as headers and the status code. */
+interface InvokeOutput {
+  readonly StatusCode: number;
+  readonly Payload: Buffer;
+  readonly FunctionError?: string;
+  readonly ExecutedVersion?: string;
+  readonly LogResult?: string;
+}
+
 /** The local Lambda (restJson, API 2015-03-31): local handler modules run in warm worker processes. */
 export function createLambdaProvider(registry: FunctionRegistry, runtime: LambdaRuntime): ServiceProvider {
-  return { name: 'lambda', operations: lambdaOperations(registry, runtime), stop: () => runtime.stop() };
+  return {
+    name: 'lambda',
+    model: 'lambda',
+    operations: lambdaOperations(registry, runtime),
+    stop: () => runtime.stop(),
+  };
 }
 
 function lambdaOperations(
@@ -34,7 +47,7 @@ function lambdaOperations(
 
     Invoke: async (input): Promise<InvokeOutput> => {
       const name = String(input.FunctionName);
-      const payload = input.Payload as Buffer;
+      const payload = (input.Payload as Buffer | undefined) ?? Buffer.alloc(0);
       if (input.InvocationType === 'DryRun') {
         registry.get(name);
         return { StatusCode: 204, Payload: Buffer.alloc(0) };

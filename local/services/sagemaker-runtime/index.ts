@@ -14,6 +14,7 @@ export function createSageMakerRuntimeProvider(env: LocalAwsEnvironment, deps: S
   const capture = new DataCapture({ objects: deps.s3 });
   return {
     name: 'runtime.sagemaker',
+    model: 'sagemaker-runtime',
     operations: { InvokeEndpoint: (input, ctx) => invokeEndpoint({ endpoints, capture }, input, ctx) },
     start: () => endpoints.restore(),
     stop: async () => {

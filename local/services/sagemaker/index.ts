@@ -85,6 +85,7 @@ export function createSageMakerProvider(env: LocalAwsEnvironment, deps: ServiceD
   const monitoring = monitoringOperations(env, deps, services);
   return {
     name: 'sagemaker',
+    model: 'sagemaker',
     operations: {
       ...services.pipelines.operations(),
       ...services.executions.operations(),

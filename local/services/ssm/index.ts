@@ -11,6 +11,7 @@ const CDK_BOOTSTRAP_VERSION = '30';
 export function createSsmProvider(parameters: ParameterStore): ServiceProvider {
   return {
     name: 'ssm',
+    model: 'ssm',
     operations: ssmOperations(parameters),
     start() {
       if (!parameters.has(CDK_BOOTSTRAP_PARAMETER)) {

@@ -16,6 +16,7 @@ import { useLocalAws } from './harness';
 
 const harness = useLocalAws();
 const FIXTURES = path.join(__dirname, 'fixtures', 'handlers');
+const ROLE = 'arn:aws:iam::000000000000:role/local-lambda';
 let lambda: LambdaClient;
 
 beforeAll(() => {
@@ -98,7 +99,12 @@ describe('local Lambda through the SDK v3 client', () => {
     expect(Functions?.map((f) => f.FunctionName)).toEqual(['echo', 'record-model-name']);
     await expect(
       lambda.send(
-        new CreateFunctionCommand({ FunctionName: 'echo', Role: 'r', Handler: `${FIXTURES}.echo`, Code: {} }),
+        new CreateFunctionCommand({
+          FunctionName: 'echo',
+          Role: ROLE,
+          Handler: `${FIXTURES}.echo`,
+          Code: {},
+        }),
       ),
     ).rejects.toBeInstanceOf(ResourceConflictException);
 
@@ -113,7 +119,7 @@ describe('local Lambda through the SDK v3 client', () => {
       lambda.send(
         new CreateFunctionCommand({
           FunctionName: name,
-          Role: 'r',
+          Role: ROLE,
           Handler: `${FIXTURES}.${exportName}`,
           Code: {},
           Timeout: timeout,
@@ -142,7 +148,7 @@ describe('local Lambda through the SDK v3 client', () => {
       lambda.send(
         new CreateFunctionCommand({
           FunctionName: 'nowhere',
-          Role: 'r',
+          Role: ROLE,
           Handler: '/no/such/module.handler',
           Code: {},
         }),
