@@ -4,6 +4,7 @@ import { EXIT } from './exit-codes';
 import { registerAwsCommands } from './commands/aws-commands';
 import { registerLocalCommands } from './commands/local';
 import { registerLogsCommand } from './commands/logs';
+import { registerMonitorCommands } from './commands/monitor';
 import { registerPipelineCommands } from './commands/pipeline';
 import { registerRunCommand } from './commands/run';
 
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerLocalCommands(program);
   registerAwsCommands(program);
   registerLogsCommand(program);
+  registerMonitorCommands(program);
   return program;
 }
 

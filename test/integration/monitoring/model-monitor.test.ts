@@ -3,8 +3,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 
+import { ListMonitoringSchedulesCommand } from '@aws-sdk/client-sagemaker';
+
 import { findPython } from '../../../local/runtimes/python';
+import { runDriftCheck, type DriftCheckOptions } from '../../../src/monitor/drift-check';
 import type { Constraints, Statistics, Violation } from '../../../src/monitor/files';
+import { retrainOnDrift } from '../../../src/monitor/retrain';
+import { sendShiftedTraffic } from '../../../src/monitor/shifted-traffic';
+import { driftSummaryMarkdown } from '../../../src/monitor/summary';
 import { buildAbaloneModel } from '../endpoints/abalone-model';
 import { createModel, uploadModels } from '../endpoints/hosting';
 import { startTestAws, type TestAws } from '../endpoints/local-aws';
@@ -34,14 +40,18 @@ interface MonitorRun {
   readonly violationsOnly: string[];
   readonly stopped: string;
   readonly schedules: string[];
+  readonly stack: { status: string; reason?: string; outputs: Record<string, string>; schedule: string };
+  readonly stackDeleted: { code: string; message: string } | null;
 }
 
 let t: TestAws;
 let run: MonitorRun;
+let testRows: readonly string[];
 
 beforeAll(async () => {
   t = await startTestAws();
   const model = await buildAbaloneModel(path.join(t.dir, 'model'));
+  testRows = model.testRows;
   await uploadModels(t, { abalone: { file: model.modelTarGz } });
   await createModel(t, 'abalone', 'abalone');
   const rowsFile = path.join(t.dir, 'rows.csv');
@@ -132,5 +142,74 @@ describe('Model Monitor on the local AWS, driven by boto3', () => {
     expect(run.hourly).toBe('Scheduled');
     expect(run.stopped).toBe('Stopped');
     expect(run.schedules).toEqual(['drifted-empty', 'drifted-now', 'normal-now']);
+  });
+
+  it('deploys AWS::SageMaker::DataQualityJobDefinition and MonitoringSchedule with CloudFormation', () => {
+    expect(run.stack).toEqual({
+      status: 'CREATE_COMPLETE',
+      reason: null,
+      outputs: {
+        ScheduleArn: 'arn:aws:sagemaker:us-east-1:000000000000:monitoring-schedule/stack-hourly',
+        DefinitionArn: 'arn:aws:sagemaker:us-east-1:000000000000:data-quality-job-definition/stack-quality',
+      },
+      schedule: 'Scheduled',
+    });
+    expect(run.stackDeleted?.code).toBe('ResourceNotFound');
+  });
+});
+
+describe("the drift check (src/monitor) on the deployed endpoint's recent capture", () => {
+  const check = (endpointName: string) =>
+    runDriftCheck({
+      sagemaker: t.sagemaker,
+      s3: t.s3,
+      endpointName,
+      baseline: {
+        statistics: 's3://monitor/baseline/statistics.json',
+        constraints: 's3://monitor/baseline/constraints.json',
+      },
+      imageUri: '156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer',
+      roleArn: 'arn:aws:iam::000000000000:role/monitor',
+      outputS3Uri: 's3://monitor/drift-checks',
+      pollMs: 100,
+    } satisfies DriftCheckOptions);
+
+  it('does not dispatch on normal traffic, then dispatches retraining once shifted traffic arrives', async () => {
+    const reasons: string[] = [];
+    const dispatcher = { dispatch: async (reason: string) => void reasons.push(reason) };
+    const normal = await check('normal');
+    expect(normal.status).toBe('Completed');
+    expect(await retrainOnDrift(normal, { dispatcher })).toMatchObject({ retrain: false });
+    expect(reasons).toEqual([]);
+
+    // Drift on demand: the same rows with two features scaled, sent through the project's own code.
+    expect(
+      await sendShiftedTraffic({
+        runtime: t.runtime,
+        endpointName: 'normal',
+        rows: testRows,
+        scale: { _c1: 1.6, _c4: 2 },
+      }),
+    ).toBe(testRows.length);
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // capture is flushed within a second
+    const drifted = await check('normal');
+    expect(drifted.status).toBe('CompletedWithViolations');
+    const decision = await retrainOnDrift(drifted, { dispatcher, limit: 2 });
+    expect(decision.retrain).toBe(true);
+    expect(reasons).toEqual([
+      '2 data-quality violation(s) (limit 2): _c1 baseline_drift_check, _c4 baseline_drift_check',
+    ]);
+    const c1 = drifted.features.find((feature) => feature.name === '_c1')!;
+    expect(c1.distance).toBeGreaterThan(0.1);
+    expect(c1.currentMean).toBeGreaterThan(c1.baselineMean!);
+    const summary = driftSummaryMarkdown('normal', drifted, decision);
+    expect(summary).toContain('## Drift check of normal: CompletedWithViolations');
+    expect(summary).toContain('| feature | baseline mean | current mean | distance | threshold | verdict |');
+    expect(summary).toMatch(/\| _c1 \| [\d.]+ \| [\d.]+ \| 0\.\d+ \| 0\.1 \| baseline_drift_check \|/);
+    expect(summary).toMatch(/\| _c0 \| [\d.]+ \| [\d.]+ \| ≤ threshold \| — \| ok \|/);
+    const schedules = await t.sagemaker.send(
+      new ListMonitoringSchedulesCommand({ NameContains: 'normal-drift' }),
+    );
+    expect(schedules.MonitoringScheduleSummaries).toEqual([]);
   });
 });

@@ -147,6 +147,22 @@ out["normal"] = run_now("normal-now", by_name)
 out["drifted"] = run_now("drifted-now", inline)
 out["executions"] = [e["MonitoringScheduleName"] for e in sagemaker.list_monitoring_executions(SortBy="CreationTime", SortOrder="Ascending")["MonitoringExecutionSummaries"]]
 out["violationsOnly"] = [e["MonitoringScheduleName"] for e in sagemaker.list_monitoring_executions(StatusEquals="CompletedWithViolations")["MonitoringExecutionSummaries"]]
+# Both resource types through CloudFormation: created, then removed with the stack.
+cloudformation = boto3.client("cloudformation", **options)
+template = {"Resources": {
+    "Quality": {"Type": "AWS::SageMaker::DataQualityJobDefinition", "Properties": {"JobDefinitionName": "stack-quality", "EndpointName": "normal", **definition}},
+    "Schedule": {"Type": "AWS::SageMaker::MonitoringSchedule", "DependsOn": "Quality", "Properties": {
+        "MonitoringScheduleName": "stack-hourly", "EndpointName": "normal",
+        "MonitoringScheduleConfig": {"ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"}, "MonitoringJobDefinitionName": "stack-quality", "MonitoringType": "DataQuality"}}},
+}, "Outputs": {"ScheduleArn": {"Value": {"Ref": "Schedule"}}, "DefinitionArn": {"Value": {"Ref": "Quality"}}}}
+cloudformation.create_stack(StackName="monitoring", TemplateBody=json.dumps(template))
+stack = wait(lambda: cloudformation.describe_stacks(StackName="monitoring")["Stacks"][0], lambda found: not found["StackStatus"].endswith("IN_PROGRESS"))
+out["stack"] = {"status": stack["StackStatus"], "reason": stack.get("StackStatusReason"), "outputs": {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])},
+                "schedule": sagemaker.describe_monitoring_schedule(MonitoringScheduleName="stack-hourly")["MonitoringScheduleStatus"]}
+cloudformation.delete_stack(StackName="monitoring")
+wait(lambda: cloudformation.describe_stacks()["Stacks"], lambda stacks: all(s["StackName"] != "monitoring" for s in stacks))
+out["stackDeleted"] = error_of(lambda: sagemaker.describe_data_quality_job_definition(JobDefinitionName="stack-quality"))
+
 sagemaker.stop_monitoring_schedule(MonitoringScheduleName="hourly")
 out["stopped"] = sagemaker.describe_monitoring_schedule(MonitoringScheduleName="hourly")["MonitoringScheduleStatus"]
 sagemaker.delete_monitoring_schedule(MonitoringScheduleName="hourly")
