@@ -181,6 +181,8 @@ export class EndpointStack extends Stack {
         InitialSamplingPercentage: config.dataCapture.samplingPercentage,
         DestinationS3Uri: `${destination.valueAsString}/${endpointName}`,
         CaptureOptions: [{ CaptureMode: 'Input' }, { CaptureMode: 'Output' }],
+        // CSV requests are captured as CSV text, which Model Monitor's analyzer reads; others as BASE64.
+        CaptureContentTypeHeader: { CsvContentTypes: ['text/csv'], JsonContentTypes: ['application/json'] },
       },
       Aws.NO_VALUE,
     );
