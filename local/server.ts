@@ -50,6 +50,8 @@ export interface LocalAwsServer {
   /** Fault injection settings, changeable while running (also via `POST /_mlops/faults`). */
   readonly faults: FaultInjector;
   readonly services: readonly string[];
+  /** The operations each model-driven provider implements, by its model's name (`sagemaker`, `ssm`, ...). */
+  readonly implemented: Readonly<Record<string, readonly string[]>>;
   /** Closes the server and stops every provider (child processes included). */
   stop(): Promise<void>;
 }
@@ -97,6 +99,9 @@ export async function startServer(options: LocalAwsServerOptions): Promise<Local
     deps,
     faults,
     services: providers.map((provider) => provider.name),
+    implemented: Object.fromEntries(
+      providers.flatMap((p) => (p.model ? [[p.model, Object.keys(p.operations).sort()]] : [])),
+    ),
     stop: () => (stopping ??= shutdown(server, providers)),
   };
 }

@@ -9,6 +9,7 @@ import {
   DescribeModelPackageCommand,
   DescribeModelPackageGroupCommand,
   DescribePipelineCommand,
+  DescribeTrainingJobCommand,
   DescribePipelineDefinitionForExecutionCommand,
   DescribePipelineExecutionCommand,
   ListModelPackageGroupsCommand,
@@ -287,6 +288,17 @@ describe('the local SageMaker API', () => {
           }),
         ),
       ).rejects.toBeInstanceOf(ResourceNotFound);
+    });
+
+    it('answers ResourceNotFound with HTTP 400 and a missing training job as AWS does', async () => {
+      const missing = await sm()
+        .send(new DescribePipelineCommand({ PipelineName: 'no-such-pipeline' }))
+        .catch((e: unknown) => e);
+      expect(missing).toBeInstanceOf(ResourceNotFound);
+      expect((missing as ResourceNotFound).$metadata.httpStatusCode).toBe(400);
+      await expect(
+        sm().send(new DescribeTrainingJobCommand({ TrainingJobName: 'no-such-job' })),
+      ).rejects.toMatchObject({ name: 'ValidationException', message: 'Requested resource not found.' });
     });
   });
 
