@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
@@ -22,7 +22,10 @@ import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-s
 import { startLocalAws } from '../local';
 import { writeFileAtomic } from '../local/state/store';
 import { createClient } from '../src/aws/clients';
+import { quietNodeVersionWarning } from '../src/aws/quiet-node-version-warning';
 import { buildAbaloneModel } from '../test/integration/endpoints/abalone-model';
+
+quietNodeVersionWarning();
 
 const CALLERS = 8;
 const ROUND_MS = 5_000;
@@ -127,10 +130,9 @@ async function main(): Promise<void> {
       values.reduce((sum, value) => sum + value.rps, 0) / values.length;
     const off = mean(measured.off);
     const on = mean(measured.on);
-    await aws.stop();
-    const captured = fs
-      .readdirSync(path.join(dir, 'state'), { recursive: true })
-      .filter((file) => String(file).endsWith('.jsonl')).length;
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // the last batch is written within a second
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'bench', Prefix: 'capture/' }));
+    const captured = listed.KeyCount ?? 0;
     const result = {
       measuredAt: new Date().toISOString(),
       machine: { cpus: os.cpus().length, loadAverage: os.loadavg().map((value) => Number(value.toFixed(2))) },

@@ -1,6 +1,8 @@
 import { Template } from 'aws-cdk-lib/assertions';
 
-import { endpointStack, nagFindings } from './apps';
+import { endpointStack, nagFindings, removeAssemblies } from './apps';
+
+afterAll(removeAssemblies);
 
 const MONITORING = {
   roleArn: 'arn:aws:iam::111122223333:role/monitor',
