@@ -1,7 +1,6 @@
-import type { ServiceDeps } from '../../core/deps';
-import type { LocalAwsEnvironment, ServiceProvider } from '../../core/service';
-import { endpointService } from '../sagemaker/endpoints';
-import { DataCapture } from './data-capture';
+import type { ServiceProvider } from '../../core/service';
+import type { EndpointService } from '../sagemaker/endpoints';
+import type { DataCapture } from './data-capture';
 import { invokeEndpoint } from './invoke';
 
 /**
@@ -9,9 +8,10 @@ import { invokeEndpoint } from './invoke';
  * containers' life: endpoints that were serving start again at start(), every container stops at stop(),
  * and captured traffic waiting in memory is written then.
  */
-export function createSageMakerRuntimeProvider(env: LocalAwsEnvironment, deps: ServiceDeps): ServiceProvider {
-  const endpoints = endpointService(env, deps);
-  const capture = new DataCapture({ objects: deps.s3 });
+export function createSageMakerRuntimeProvider(
+  endpoints: EndpointService,
+  capture: DataCapture,
+): ServiceProvider {
   return {
     name: 'runtime.sagemaker',
     model: 'sagemaker-runtime',

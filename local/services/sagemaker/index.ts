@@ -3,12 +3,13 @@ import type { LocalAwsEnvironment, ServiceProvider } from '../../core/service';
 import { abortableSleep, type EngineDeps } from '../../engine/deps';
 import { parseS3Uri } from '../../runtimes/s3-staging';
 import type { ArnContext } from './arns';
-import { endpointService } from './endpoints';
+import { EndpointService } from './endpoints';
 import { ExecutionService } from './executions';
 import { JobService } from './jobs';
 import { ModelPackageService } from './model-packages';
 import { ModelService } from './models';
-import { monitoringOperations } from './operations/monitoring';
+import { monitoringOperations, type Monitoring } from './operations/monitoring';
+import { DataCapture } from '../sagemaker-runtime/data-capture';
 import { PipelineService } from './pipelines';
 import { TagStore } from './tags';
 
@@ -21,6 +22,12 @@ export interface SageMakerServices {
   readonly jobs: JobService;
   readonly pipelines: PipelineService;
   readonly executions: ExecutionService;
+  /** Owned here, used by SageMaker (the endpoint API) and SageMaker Runtime (invocations, containers). */
+  readonly endpoints: EndpointService;
+  /** Data capture of the endpoints' traffic (written by SageMaker Runtime's InvokeEndpoint). */
+  readonly capture: DataCapture;
+  /** Model Monitor: job definitions, schedules, executions, direct processing jobs. */
+  readonly monitoring: Monitoring;
 }
 
 export function createSageMakerServices(env: LocalAwsEnvironment, deps: ServiceDeps): SageMakerServices {
@@ -41,7 +48,10 @@ export function createSageMakerServices(env: LocalAwsEnvironment, deps: ServiceD
     pipelines,
     engineDeps: (service) => engineDeps({ deps, jobs, models, modelPackages, executions: service }),
   });
-  return { arns, tags, models, modelPackages, jobs, pipelines, executions };
+  const endpoints = new EndpointService(env, { s3: deps.s3, tags, models, modelPackages });
+  const capture = new DataCapture({ objects: deps.s3 });
+  const monitoring = monitoringOperations(env, deps, { arns, jobs });
+  return { arns, tags, models, modelPackages, jobs, pipelines, executions, endpoints, capture, monitoring };
 }
 
 /** What the pipeline executor reaches through: local S3, jobs, models, the model registry, Lambda, the cache. */
@@ -80,9 +90,7 @@ const SHUTDOWN_REASON = 'The local AWS stopped while this job was running';
  * The local SageMaker: pipelines and their executions (run by local/engine), jobs, models and the model
  * registry. The operation map is a plain composition of each area's operations.
  */
-export function createSageMakerProvider(env: LocalAwsEnvironment, deps: ServiceDeps): ServiceProvider {
-  const services = createSageMakerServices(env, deps);
-  const monitoring = monitoringOperations(env, deps, services);
+export function createSageMakerProvider(services: SageMakerServices): ServiceProvider {
   return {
     name: 'sagemaker',
     model: 'sagemaker',
@@ -93,16 +101,16 @@ export function createSageMakerProvider(env: LocalAwsEnvironment, deps: ServiceD
       ...services.models.operations(),
       ...services.modelPackages.operations(),
       ...services.tags.operations(),
-      ...endpointService(env, deps).operations(),
-      ...monitoring.operations,
+      ...services.endpoints.operations(),
+      ...services.monitoring.operations,
     },
     start() {
       services.jobs.failInterrupted(SHUTDOWN_REASON);
       services.executions.failInterrupted();
-      monitoring.start();
+      services.monitoring.start();
     },
     stop: async () => {
-      await monitoring.stop();
+      await services.monitoring.stop();
       await services.executions.shutdown();
     },
   };

@@ -32,11 +32,15 @@ const typed = <Input>(handler: Typed<Input>): OperationHandler => handler as unk
  * Model Monitor on the local SageMaker: processing jobs created directly, data-quality job definitions,
  * monitoring schedules (cron or NOW) and their executions. `start`/`stop` belong in the provider's.
  */
+export type Monitoring = { operations: Record<string, OperationHandler> } & Required<
+  Pick<ServiceProvider, 'start' | 'stop'>
+>;
+
 export function monitoringOperations(
   env: LocalAwsEnvironment,
   deps: ServiceDeps,
-  services: SageMakerServices,
-): { operations: Record<string, OperationHandler> } & Required<Pick<ServiceProvider, 'start' | 'stop'>> {
+  services: Pick<SageMakerServices, 'arns' | 'jobs'>,
+): Monitoring {
   const jobs = new BackgroundJobs(services.jobs);
   const definitions = new JobDefinitionService(env.store, services.arns);
   const schedules = new MonitoringScheduleService({
@@ -92,7 +96,7 @@ export function monitoringOperations(
 
 /** CreateProcessingJob outside a pipeline: the job runs in the background on the runtime its image maps to. */
 function createProcessingJob(
-  services: SageMakerServices,
+  services: Pick<SageMakerServices, 'arns' | 'jobs'>,
   jobs: BackgroundJobs,
   input: CreateProcessingJobRequest,
 ) {
