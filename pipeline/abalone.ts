@@ -1,5 +1,6 @@
 import {
   ConditionStep,
+  DataQualityBaselineStep,
   Execution,
   FailStep,
   join,
@@ -35,6 +36,7 @@ export const ABALONE_STEPS = {
   createModel: 'CreateModel',
   recordModelName: 'RecordModelName',
   rmseTooHigh: 'RmseTooHigh',
+  baseline: 'DataQualityBaseline',
 } as const;
 
 export const MODEL_APPROVAL_STATUSES = ['Approved', 'Rejected', 'PendingManualApproval'] as const;
@@ -46,6 +48,8 @@ export const RMSE_JSON_PATH = 'regression_metrics.rmse.value';
 export interface AbaloneAssets {
   readonly preprocessScript: string;
   readonly evaluateScript: string;
+  /** pipeline/scripts/monitor/analyzer.py: computes the data-quality baseline. */
+  readonly analyzerScript: string;
   /** The raw abalone CSV: the default of the InputDataUrl parameter. */
   readonly inputData: string;
 }
@@ -129,9 +133,10 @@ export function buildAbalonePipeline(options: AbaloneOptions): Pipeline {
   const preprocess = preprocessStep(context);
   const train = trainStep(context, preprocess);
   const evaluate = evaluateStep(context, preprocess, train);
+  const baseline = baselineStep(context, preprocess);
   return new Pipeline({
     parameters: Object.values(p),
-    steps: [preprocess, train, evaluate, qualityGate(context, train, evaluate)],
+    steps: [preprocess, train, evaluate, qualityGate(context, train, evaluate, baseline), baseline],
   });
 }
 
@@ -277,10 +282,36 @@ function evaluateStep(context: BuildContext, preprocess: PreprocessStep, train: 
 
 type EvaluateStep = ReturnType<typeof evaluateStep>;
 
+/**
+ * The data-quality baseline of the endpoint's input: the training features without the label, columns named
+ * `_c0`.. as Model Monitor names a headerless capture, so a monitoring run compares like with like.
+ */
+function baselineStep(context: BuildContext, preprocess: PreprocessStep): DataQualityBaselineStep {
+  const { options } = context;
+  return new DataQualityBaselineStep(ABALONE_STEPS.baseline, {
+    description:
+      "Model Monitor's statistics.json and constraints.json of the training features (the drift baseline).",
+    retryPolicies: JOB_RETRIES,
+    imageUri: context.sklearnImage,
+    analyzerScript: options.assets.analyzerScript,
+    dataset: preprocess.properties.ProcessingOutputConfig.Outputs.train.S3Output.S3Uri,
+    output: executionOutput(options, ABALONE_STEPS.baseline, 'baseline'),
+    roleArn: options.roleArn,
+    resources: processingCluster(context),
+    stoppingCondition: { MaxRuntimeInSeconds: MAX_RUNTIME_SECONDS },
+    skipLeadingColumns: 1,
+  });
+}
+
 /** CheckRmse: register, create and record the model when the RMSE is within the threshold, else fail. */
-function qualityGate(context: BuildContext, train: TrainingStep, evaluate: EvaluateStep): ConditionStep {
+function qualityGate(
+  context: BuildContext,
+  train: TrainingStep,
+  evaluate: EvaluateStep,
+  baseline: DataQualityBaselineStep,
+): ConditionStep {
   const rmse = jsonGet<number>(evaluate.propertyFiles.EvaluationReport, RMSE_JSON_PATH);
-  const registerModel = registerModelStep(context, train, evaluate);
+  const registerModel = registerModelStep(context, train, evaluate, baseline);
   const createModel = createModelStep(context, train);
   const recordModelName = new LambdaStep(ABALONE_STEPS.recordModelName, {
     description: 'Records the model name in SSM Parameter Store for the deploy stage.',
@@ -309,20 +340,28 @@ function qualityGate(context: BuildContext, train: TrainingStep, evaluate: Evalu
   });
 }
 
-function registerModelStep({ p, xgboostImage }: BuildContext, train: TrainingStep, evaluate: EvaluateStep) {
+function registerModelStep(
+  { p, xgboostImage }: BuildContext,
+  train: TrainingStep,
+  evaluate: EvaluateStep,
+  baseline: DataQualityBaselineStep,
+) {
   const report = evaluate.properties.ProcessingOutputConfig.Outputs.evaluation.S3Output.S3Uri;
+  const json = (uri: Value<string>) => ({ ContentType: 'application/json', S3Uri: uri });
+  const dataQuality = { Statistics: json(baseline.statistics), Constraints: json(baseline.constraints) };
   return new RegisterModelStep(ABALONE_STEPS.registerModel, {
-    description: 'Registers the model in the model package group with its evaluation report.',
+    description:
+      'Registers the model in the model package group with its evaluation report and data-quality baseline.',
     retryPolicies: JOB_RETRIES,
     arguments: {
       ModelPackageGroupName: p.modelPackageGroupName,
       ModelApprovalStatus: p.modelApprovalStatus,
       CustomerMetadataProperties: { PipelineExecutionArn: Execution.PipelineExecutionArn },
       ModelMetrics: {
-        ModelQuality: {
-          Statistics: { ContentType: 'application/json', S3Uri: join('/', [report, 'evaluation.json']) },
-        },
+        ModelQuality: { Statistics: json(join('/', [report, 'evaluation.json'])) },
+        ModelDataQuality: dataQuality,
       },
+      DriftCheckBaselines: { ModelDataQuality: dataQuality },
       InferenceSpecification: {
         Containers: [{ Image: xgboostImage, ModelDataUrl: train.properties.ModelArtifacts.S3ModelArtifacts }],
         SupportedContentTypes: [CSV],

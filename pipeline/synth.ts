@@ -48,16 +48,22 @@ export function synthesizeAbalone(options: SynthOptions): SynthResult {
   const asset = (file: string) => fileAsset(file, { root, location });
   const preprocess = asset(path.resolve(scriptsDir, 'preprocess.py'));
   const evaluate = asset(path.resolve(scriptsDir, 'evaluate.py'));
+  const analyzer = asset(path.resolve(scriptsDir, 'monitor', 'analyzer.py'));
   const data = asset(
     options.dataFile ? path.resolve(options.dataFile) : path.join(root, 'data', 'abalone.csv'),
   );
   const pipeline = buildAbalonePipeline({
     ...options,
-    assets: { preprocessScript: preprocess.s3Uri, evaluateScript: evaluate.s3Uri, inputData: data.s3Uri },
+    assets: {
+      preprocessScript: preprocess.s3Uri,
+      evaluateScript: evaluate.s3Uri,
+      analyzerScript: analyzer.s3Uri,
+      inputData: data.s3Uri,
+    },
   });
   return {
     definition: pipeline.toDefinition(),
-    manifest: { version: 1, assets: [preprocess, evaluate, data] },
+    manifest: { version: 1, assets: [preprocess, evaluate, analyzer, data] },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { DataQualityMonitoringProps } from './data-quality-monitoring';
 import type { StackProps } from 'aws-cdk-lib';
 
 /**
@@ -86,6 +87,8 @@ export interface EndpointStackProps extends StackProps {
   readonly rollbackAlarms?: RollbackAlarmProps;
   /** Ignored for serverless endpoints, which do not support data capture. */
   readonly dataCapture?: DataCaptureProps;
+  /** Adds Model Monitor data-quality monitoring of the captured traffic (docs/monitoring.md). Default off. */
+  readonly monitoring?: DataQualityMonitoringProps;
   /** The endpoint is named `<endpointNamePrefix>-<stageName>` (lower case). Default `abalone`. */
   readonly endpointNamePrefix?: string;
   /** Default `staging`. */

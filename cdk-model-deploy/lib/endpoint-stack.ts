@@ -25,6 +25,7 @@ import {
   type ResolvedCapacity,
   type ResolvedEndpointProps,
 } from './endpoint-props';
+import { DataQualityMonitoring } from './data-quality-monitoring';
 import { endpointModelName } from './model-source';
 import { RollbackAlarms } from './rollback-alarms';
 
@@ -85,6 +86,15 @@ export class EndpointStack extends Stack {
       endpointConfigName: this.endpointConfig.attrEndpointConfigName,
       deploymentConfig: this.deploymentConfig(config),
     });
+    if (props.monitoring && capacity.kind === 'instances') {
+      const captureEnabled = this.node.findChild('DataCaptureEnabled') as CfnCondition;
+      const monitoring = new DataQualityMonitoring(this, 'Monitoring', {
+        ...props.monitoring,
+        endpointName,
+        captureEnabled,
+      });
+      monitoring.schedule.addDependency(this.endpoint);
+    }
     if (capacity.kind === 'instances' && capacity.autoscaling && sized.instanceCount) {
       this.addAutoscaling({ ...capacity.autoscaling, endpointName, minInstances: sized.instanceCount });
     }
@@ -181,6 +191,8 @@ export class EndpointStack extends Stack {
         InitialSamplingPercentage: config.dataCapture.samplingPercentage,
         DestinationS3Uri: `${destination.valueAsString}/${endpointName}`,
         CaptureOptions: [{ CaptureMode: 'Input' }, { CaptureMode: 'Output' }],
+        // CSV requests are captured as CSV text, which Model Monitor's analyzer reads; others as BASE64.
+        CaptureContentTypeHeader: { CsvContentTypes: ['text/csv'], JsonContentTypes: ['application/json'] },
       },
       Aws.NO_VALUE,
     );

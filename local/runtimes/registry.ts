@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 
 import { findPython } from './python';
 import { JobFailure, type JobRuntime, type JobType } from './job-runtime';
+import { runModelMonitorAnalyzer } from './model-monitor-analyzer';
 import { runPythonProcessing } from './python-processing';
 import { runXgboostTraining } from './xgboost-training';
 import { runXgboostTransform } from './xgboost-transform';
@@ -70,6 +71,15 @@ registerImageFamily({
   serving: true,
 });
 
+registerImageFamily({
+  repository: 'sagemaker-model-monitor-analyzer',
+  module: 'pandas',
+  library: 'pandas',
+  localTag: 'latest',
+  versions: { latest: 'local' },
+  runtimes: { processing: runModelMonitorAnalyzer },
+});
+
 export interface ResolvedImage {
   readonly family: ImageFamily;
   /** The framework version tag, e.g. `1.2-1` from `1.2-1-cpu-py3`. */
@@ -87,7 +97,8 @@ export function resolveImage(
   const target = aliasFor(repositoryAndTag(imageUri), env) ?? repositoryAndTag(imageUri);
   const [repository = '', tag = ''] = target.split(':');
   const family = families.get(repository);
-  const version = /^(\d+\.\d+-\d+)/.exec(tag)?.[1] ?? '';
+  // Framework images are tagged by version (`1.2-1-cpu-py3`); others (the model monitor analyzer) by `latest`.
+  const version = /^(\d+\.\d+-\d+)/.exec(tag)?.[1] ?? tag;
   const supported = family && family.versions[version] !== undefined && supports(family, kind);
   if (!family || !supported) throw new JobFailure('ClientError', unsupportedImageMessage(imageUri, kind));
   if (version === family.localTag) return { family, version };

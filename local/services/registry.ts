@@ -56,7 +56,7 @@ export function mountServices(env: LocalAwsEnvironment): MountedServices {
     createLambdaProvider(functions, runtime),
     createSageMakerProvider(sagemaker),
     ...providerFactories.map((factory) => factory(env, deps)),
-    createSageMakerRuntimeProvider(sagemaker.endpoints),
+    createSageMakerRuntimeProvider(sagemaker.endpoints, sagemaker.capture),
   ];
   for (const provider of providers) byName.set(provider.name, provider);
   return { providers, deps };

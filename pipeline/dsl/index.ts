@@ -18,6 +18,7 @@ export { PropertyRef, type OpenList } from './properties';
 export { PropertyFile } from './property-file';
 export { Step, type CacheConfig, type RetryPolicy, type StepOptions } from './step';
 export { ConditionStep, type ConditionStepProps } from './steps/condition';
+export { DataQualityBaselineStep, type DataQualityBaselineStepProps } from './steps/data-quality-baseline';
 export { FailStep, type FailStepProps } from './steps/fail';
 export { LambdaStep, type LambdaStepProps } from './steps/lambda';
 export { ModelStep, type ModelArguments, type ModelStepProps } from './steps/model';

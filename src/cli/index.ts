@@ -17,6 +17,7 @@ const GROUPS: Readonly<Record<string, () => Promise<Register>>> = {
   local: () => import('./commands/local').then((module) => module.registerLocalCommands),
   aws: () => import('./commands/aws-commands').then((module) => module.registerAwsCommands),
   logs: () => import('./commands/logs').then((module) => module.registerLogsCommand),
+  monitor: () => import('./commands/monitor').then((module) => module.registerMonitorCommands),
 };
 
 /** Each group's top-level commands, as written by a run that loaded them all. */

@@ -23,7 +23,8 @@ type EndpointProps = Parameters<typeof synthesizeEndpointTemplate>[0];
 /**
  * The endpoint stack for one run, from cdk-model-deploy in-process: the registry path (the approved model
  * package). Locally one instance, all traffic at once and no bake time, so a run finishes in seconds; on
- * AWS the stack's own blue/green defaults apply.
+ * AWS the stack's own blue/green defaults apply. Locally every request is captured (to
+ * `s3://<bucket>/data-capture`), so a drift check can run on the run's own traffic (docs/monitoring.md).
  */
 export async function synthesizeEndpointForRun(options: {
   config: RunConfig;
@@ -68,6 +69,7 @@ function endpointProps(config: RunConfig, modelPackageArn: string): EndpointProp
           capacity: { kind: 'instances', instanceCount: 1, autoscaling: false },
           trafficRouting: { type: 'ALL_AT_ONCE', waitIntervalSeconds: 0 },
           terminationWaitSeconds: 0,
+          dataCapture: { samplingPercentage: 100, destinationS3Uri: `s3://${config.bucket}/data-capture` },
         }
       : {}),
   };

@@ -137,10 +137,22 @@ const patterns = new Map<string, RegExp | null>();
  */
 export function compilePattern(pattern: string): RegExp | null {
   if (!patterns.has(pattern)) {
-    const source = `^(?:${pattern.replace(/\$\{\d+,\d+\}/g, '$')})$`;
+    const source = `^(?:${javaToJavaScript(pattern)})$`;
     patterns.set(pattern, tryRegExp(source, 'u') ?? tryRegExp(source, ''));
   }
   return patterns.get(pattern)!;
+}
+
+/**
+ * Java-only syntax in JavaScript terms: `\A` and `\z` are the whole-value anchors already added, and
+ * `\p{Print}` is Java's POSIX class (US-ASCII printable), which JavaScript's \p{..} does not know.
+ */
+function javaToJavaScript(pattern: string): string {
+  return pattern
+    .replace(/\$\{\d+,\d+\}/g, '$')
+    .replace(/^\\A|\\[zZ]$/g, '')
+    .replaceAll('[\\p{Print}]', '[\\x20-\\x7E]')
+    .replaceAll('\\p{Print}', '[\\x20-\\x7E]');
 }
 
 function tryRegExp(source: string, flags: string): RegExp | null {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import type { DataCaptureConfig } from '@aws-sdk/client-sagemaker';
 import * as tar from 'tar';
 
 import type { EndpointDeps } from '../sagemaker/endpoints';
@@ -33,6 +34,8 @@ export class Deployment {
     readonly configName: string,
     readonly directory: string,
     readonly variants: readonly HostedVariant[],
+    /** The endpoint config's DataCaptureConfig: what this deployment's traffic writes to S3. */
+    readonly dataCapture?: DataCaptureConfig,
   ) {
     this.totalWeight = variants.reduce((sum, variant) => sum + variant.weight, 0);
   }
@@ -76,6 +79,7 @@ export class ModelHosting {
     configName: string;
     variants: readonly VariantSpec[];
     deploymentId: string;
+    dataCapture?: DataCaptureConfig | undefined;
   }): Promise<Deployment> {
     const directory = path.join(this.root, options.endpointName, options.deploymentId);
     const started = await Promise.allSettled(
@@ -85,7 +89,7 @@ export class ModelHosting {
     );
     const hosted = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
     const failure = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-    const deployment = new Deployment(options.configName, directory, hosted);
+    const deployment = new Deployment(options.configName, directory, hosted, options.dataCapture);
     if (failure) {
       await this.retire(deployment);
       throw failure.reason instanceof Error ? failure.reason : new Error(String(failure.reason));

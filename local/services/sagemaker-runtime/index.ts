@@ -1,17 +1,25 @@
 import type { ServiceProvider } from '../../core/service';
 import type { EndpointService } from '../sagemaker/endpoints';
+import type { DataCapture } from './data-capture';
 import { invokeEndpoint } from './invoke';
 
 /**
  * The local SageMaker Runtime: InvokeEndpoint on the endpoints of the local SageMaker. It owns the serving
- * containers' life: endpoints that were serving start again at start(), every container stops at stop().
+ * containers' life: endpoints that were serving start again at start(), every container stops at stop(),
+ * and captured traffic waiting in memory is written then.
  */
-export function createSageMakerRuntimeProvider(endpoints: EndpointService): ServiceProvider {
+export function createSageMakerRuntimeProvider(
+  endpoints: EndpointService,
+  capture: DataCapture,
+): ServiceProvider {
   return {
     name: 'runtime.sagemaker',
     model: 'sagemaker-runtime',
-    operations: { InvokeEndpoint: (input, ctx) => invokeEndpoint(endpoints, input, ctx) },
+    operations: { InvokeEndpoint: (input, ctx) => invokeEndpoint({ endpoints, capture }, input, ctx) },
     start: () => endpoints.restore(),
-    stop: () => endpoints.shutdown(),
+    stop: async () => {
+      await endpoints.shutdown();
+      await capture.flush();
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { AwsError } from '../../core/errors';
 import { NoResponseError, type InvocationResponse } from '../../runtimes/xgboost-serving';
 import type { EndpointService } from '../sagemaker/endpoints';
+import type { DataCapture } from './data-capture';
 
 /** InvokeEndpoint's input as the restJson binding passes it (headers as members, the raw body). */
 interface InvokeInput {
@@ -10,6 +11,7 @@ interface InvokeInput {
   readonly Accept?: unknown;
   readonly CustomAttributes?: unknown;
   readonly TargetVariant?: unknown;
+  readonly InferenceId?: unknown;
 }
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
@@ -21,10 +23,11 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
  * no answer (its worker died, or is down between restarts) is original status 0, as SageMaker reports it.
  */
 export async function invokeEndpoint(
-  endpoints: EndpointService,
+  runtime: { endpoints: EndpointService; capture: DataCapture },
   input: InvokeInput,
   ctx: { region: string; accountId: string },
 ) {
+  const { endpoints } = runtime;
   const name = text(input.EndpointName);
   if (!name) throw new AwsError('ValidationError', 'EndpointName is required');
   const body = Buffer.isBuffer(input.Body) ? input.Body : Buffer.from(text(input.Body) ?? '');
@@ -37,6 +40,18 @@ export async function invokeEndpoint(
       return { status: 0, body: message, contentType: 'text/plain' };
     });
   if (response.status < 200 || response.status >= 300) throw modelError(response, name, ctx);
+  const capture = endpoints.captureConfig(name);
+  if (capture) {
+    runtime.capture.record({
+      endpointName: name,
+      variantName: variant.name,
+      config: capture,
+      input: { body, contentType: text(input.ContentType) },
+      output: { body: response.body, contentType: response.contentType },
+      inferenceId: text(input.InferenceId),
+      time: new Date(),
+    });
+  }
   const customAttributes = text(input.CustomAttributes);
   return {
     Body: response.body,

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 
+import type { DataCaptureConfig } from '@aws-sdk/client-sagemaker';
+
 import type { ObjectStoreApi } from '../../core/deps';
 import type { ModelPackageService } from './model-packages';
 import type { ModelService } from './models';
@@ -29,7 +31,7 @@ interface EndpointRecord {
   readonly variants: readonly ProductionVariant[];
   /** Images of the variants as deployed (DescribeEndpoint's DeployedImages). */
   readonly images?: Readonly<Record<string, string>>;
-  readonly DataCaptureConfig?: unknown;
+  readonly DataCaptureConfig?: DataCaptureConfig;
   /** The update under way. */
   readonly pending?: {
     readonly EndpointConfigName: string;
@@ -121,6 +123,11 @@ export class EndpointService {
     return variant;
   }
 
+  /** The DataCaptureConfig of the deployment serving an endpoint (undefined: nothing is captured). */
+  captureConfig(endpointName: string): DataCaptureConfig | undefined {
+    return this.live.get(endpointName.toLowerCase())?.dataCapture;
+  }
+
   /** At start: endpoints that were serving are started again from their stored config snapshot. */
   restore(): void {
     for (const record of this.env.store.list<EndpointRecord>(COLLECTION)) {
@@ -168,7 +175,9 @@ export class EndpointService {
       LastModifiedTime: now,
       variants: config.ProductionVariants,
       ...(input.DeploymentConfig ? { DeploymentConfig: input.DeploymentConfig } : {}),
-      ...(config.DataCaptureConfig ? { DataCaptureConfig: config.DataCaptureConfig } : {}),
+      ...(config.DataCaptureConfig
+        ? { DataCaptureConfig: config.DataCaptureConfig as DataCaptureConfig }
+        : {}),
     };
     this.put(record);
     if (Array.isArray(input.Tags) && input.Tags.length > 0) {
@@ -186,6 +195,7 @@ export class EndpointService {
         configName: record.EndpointConfigName,
         variants: record.variants,
         deploymentId: randomUUID(),
+        dataCapture: record.DataCaptureConfig,
       });
       if (this.stopping || !this.find(record.EndpointName)) {
         await this.hosting.retire(deployment);
@@ -216,7 +226,13 @@ export class EndpointService {
       pending,
       ...(input.DeploymentConfig ? { DeploymentConfig: input.DeploymentConfig } : {}),
     });
-    this.background(this.deployUpdate(record.EndpointName, pending, config.DataCaptureConfig));
+    this.background(
+      this.deployUpdate(
+        record.EndpointName,
+        pending,
+        config.DataCaptureConfig as DataCaptureConfig | undefined,
+      ),
+    );
     return { EndpointArn: record.EndpointArn };
   }
 
@@ -224,7 +240,7 @@ export class EndpointService {
   private async deployUpdate(
     name: string,
     pending: NonNullable<EndpointRecord['pending']>,
-    dataCapture: unknown,
+    dataCapture: DataCaptureConfig | undefined,
   ): Promise<void> {
     let deployment: Deployment;
     try {
@@ -233,6 +249,7 @@ export class EndpointService {
         configName: pending.EndpointConfigName,
         variants: pending.variants,
         deploymentId: randomUUID(),
+        dataCapture,
       });
     } catch (error) {
       if (this.stopping || !this.find(name)) return;
@@ -363,20 +380,12 @@ export class EndpointService {
   }
 }
 
-/**
- * DescribeEndpoint's DataCaptureConfigSummary. The local endpoints capture nothing, so the status says
- * Stopped whatever the config asks for.
- */
-function captureSummary(config: unknown) {
-  const capture = config as {
-    EnableCapture?: boolean;
-    InitialSamplingPercentage?: number;
-    DestinationS3Uri?: string;
-    KmsKeyId?: string;
-  };
+/** DescribeEndpoint's DataCaptureConfigSummary: capture runs whenever it is enabled (see sagemaker-runtime/data-capture.ts). */
+function captureSummary(capture: DataCaptureConfig) {
+  const enabled = capture.EnableCapture ?? true;
   return {
-    EnableCapture: capture.EnableCapture ?? true,
-    CaptureStatus: 'Stopped',
+    EnableCapture: enabled,
+    CaptureStatus: enabled ? 'Started' : 'Stopped',
     CurrentSamplingPercentage: capture.InitialSamplingPercentage,
     DestinationS3Uri: capture.DestinationS3Uri,
     ...(capture.KmsKeyId ? { KmsKeyId: capture.KmsKeyId } : {}),

@@ -8,6 +8,8 @@ import { ExecutionService } from './executions';
 import { JobService } from './jobs';
 import { ModelPackageService } from './model-packages';
 import { ModelService } from './models';
+import { monitoringOperations, type Monitoring } from './operations/monitoring';
+import { DataCapture } from '../sagemaker-runtime/data-capture';
 import { PipelineService } from './pipelines';
 import { TagStore } from './tags';
 
@@ -22,6 +24,10 @@ export interface SageMakerServices {
   readonly executions: ExecutionService;
   /** Owned here, used by SageMaker (the endpoint API) and SageMaker Runtime (invocations, containers). */
   readonly endpoints: EndpointService;
+  /** Data capture of the endpoints' traffic (written by SageMaker Runtime's InvokeEndpoint). */
+  readonly capture: DataCapture;
+  /** Model Monitor: job definitions, schedules, executions, direct processing jobs. */
+  readonly monitoring: Monitoring;
 }
 
 export function createSageMakerServices(env: LocalAwsEnvironment, deps: ServiceDeps): SageMakerServices {
@@ -43,7 +49,9 @@ export function createSageMakerServices(env: LocalAwsEnvironment, deps: ServiceD
     engineDeps: (service) => engineDeps({ deps, jobs, models, modelPackages, executions: service }),
   });
   const endpoints = new EndpointService(env, { s3: deps.s3, tags, models, modelPackages });
-  return { arns, tags, models, modelPackages, jobs, pipelines, executions, endpoints };
+  const capture = new DataCapture({ objects: deps.s3 });
+  const monitoring = monitoringOperations(env, deps, { arns, jobs });
+  return { arns, tags, models, modelPackages, jobs, pipelines, executions, endpoints, capture, monitoring };
 }
 
 /** What the pipeline executor reaches through: local S3, jobs, models, the model registry, Lambda, the cache. */
@@ -94,11 +102,16 @@ export function createSageMakerProvider(services: SageMakerServices): ServicePro
       ...services.modelPackages.operations(),
       ...services.tags.operations(),
       ...services.endpoints.operations(),
+      ...services.monitoring.operations,
     },
     start() {
       services.jobs.failInterrupted(SHUTDOWN_REASON);
       services.executions.failInterrupted();
+      services.monitoring.start();
     },
-    stop: () => services.executions.shutdown(),
+    stop: async () => {
+      await services.monitoring.stop();
+      await services.executions.shutdown();
+    },
   };
 }

@@ -229,6 +229,10 @@ export class JobService {
     }
   }
 
+  exists(kind: JobKind, name: string): boolean {
+    return this.options.store.get(SHAPES[kind].collection, name.toLowerCase()) !== undefined;
+  }
+
   describe(kind: JobKind, name: unknown): JobRecord {
     const shape = SHAPES[kind];
     const record =

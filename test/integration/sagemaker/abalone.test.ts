@@ -14,6 +14,7 @@ import { GetParameterCommand } from '@aws-sdk/client-ssm';
 
 import { findPython } from '../../../local/runtimes/python';
 import { abaloneEvaluationS3Uri } from '../../../pipeline/abalone';
+import type { Constraints, Statistics } from '../../../src/monitor/files';
 import {
   createAbalonePipeline,
   executionSteps,
@@ -60,6 +61,7 @@ describe('the abalone pipeline on the local SageMaker', () => {
     expect(Object.keys(steps).sort()).toEqual([
       'CheckRmse',
       'CreateModel',
+      'DataQualityBaseline',
       'Evaluate',
       'Preprocess',
       'RecordModelName',
@@ -110,6 +112,21 @@ describe('the abalone pipeline on the local SageMaker', () => {
     expect(steps.RegisterModel?.Metadata?.RegisterModel?.Arn).toBe(
       packages.ModelPackageSummaryList?.[0]?.ModelPackageArn,
     );
+    // The package carries the data-quality baseline, in Model Monitor's format, for drift checks.
+    const registered = await sm.sagemaker.send(
+      new DescribeModelPackageCommand({
+        ModelPackageName: packages.ModelPackageSummaryList![0]!.ModelPackageArn!,
+      }),
+    );
+    const baseline = registered.DriftCheckBaselines?.ModelDataQuality;
+    expect(registered.ModelMetrics?.ModelDataQuality).toEqual(baseline);
+    const constraints = JSON.parse(await getObjectText(sm, baseline!.Constraints!.S3Uri!)) as Constraints;
+    const statistics = JSON.parse(await getObjectText(sm, baseline!.Statistics!.S3Uri!)) as Statistics;
+    expect(constraints.features.map((feature) => feature.name)).toEqual(
+      Array.from({ length: 10 }, (_, index) => `_c${index}`),
+    );
+    expect(constraints.monitoring_config.distribution_constraints?.comparison_threshold).toBe(0.1);
+    expect(statistics.dataset.item_count).toBeGreaterThan(2800);
 
     const modelName = steps.CreateModel!.Metadata!.Model!.Arn!.split('/').pop()!;
     const model = await sm.sagemaker.send(new DescribeModelCommand({ ModelName: modelName }));

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -25,6 +25,7 @@ const OPTIONS: AbaloneOptions = {
   assets: {
     preprocessScript: 's3://team-bucket/pre.py',
     evaluateScript: 's3://team-bucket/eval.py',
+    analyzerScript: 's3://team-bucket/analyzer.py',
     inputData: 's3://team-bucket/abalone.csv',
   },
 };
@@ -36,6 +37,39 @@ describe('the abalone pipeline', () => {
     expect(actual).toBe(readFileSync(GOLDEN, 'utf8'));
   });
 
+  it('registers the data-quality baseline as the package drift-check baseline and model metrics', () => {
+    const definition = buildAbalonePipeline(OPTIONS).toDefinition();
+    const byName = (name: string) => definition.Steps.find((step) => step.Name === name)?.Arguments;
+    const gate = byName('CheckRmse') as { IfSteps: { Name: string; Arguments: unknown }[] };
+    const register = gate.IfSteps[0]?.Arguments as {
+      DriftCheckBaselines: { ModelDataQuality: unknown };
+      ModelMetrics: { ModelDataQuality: unknown };
+    };
+    const baselineFile = (file: string) => ({
+      ContentType: 'application/json',
+      S3Uri: {
+        'Std:Join': {
+          On: '/',
+          Values: [
+            { Get: "Steps.DataQualityBaseline.ProcessingOutputConfig.Outputs['baseline'].S3Output.S3Uri" },
+            file,
+          ],
+        },
+      },
+    });
+    const expected = {
+      Statistics: baselineFile('statistics.json'),
+      Constraints: baselineFile('constraints.json'),
+    };
+    expect(register.DriftCheckBaselines.ModelDataQuality).toEqual(expected);
+    expect(register.ModelMetrics.ModelDataQuality).toEqual(expected);
+    const baseline = byName('DataQualityBaseline') as { Environment: Record<string, string> };
+    expect(baseline.Environment).toMatchObject({
+      skip_leading_columns: '1',
+      dataset_format: '{"csv":{"header":false}}',
+    });
+  });
+
   it('has the required steps and gates on RMSE read from the evaluation property file', () => {
     const definition = buildAbalonePipeline(OPTIONS).toDefinition();
     const text = JSON.stringify(definition);
@@ -43,9 +77,10 @@ describe('the abalone pipeline', () => {
       'Preprocess:Processing',
       'Train:Training',
       'Evaluate:Processing',
+      'DataQualityBaseline:Processing',
       'CheckRmse:Condition',
     ]);
-    const gate = definition.Steps[3]?.Arguments as {
+    const gate = definition.Steps[4]?.Arguments as {
       Conditions: unknown[];
       IfSteps: { Name: string; Type: string }[];
       ElseSteps: { Name: string; Type: string }[];
@@ -147,11 +182,12 @@ describe('synthesizeAbalone', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('lists both scripts and the data in the manifest, with the URIs the definition uses', () => {
+  it('lists the scripts and the data in the manifest, with the URIs the definition uses', () => {
     const { definition, manifest } = synthesizeAbalone(abaloneDefaults());
     expect(manifest.assets.map((entry) => entry.path)).toEqual([
       'pipeline/scripts/preprocess.py',
       'pipeline/scripts/evaluate.py',
+      'pipeline/scripts/monitor/analyzer.py',
       'data/abalone.csv',
     ]);
     const text = JSON.stringify(definition);
@@ -164,7 +200,8 @@ describe('synthesizeAbalone', () => {
   });
 
   it('changes a script URI when one byte of the script changes', () => {
-    for (const script of ['preprocess.py', 'evaluate.py'])
+    mkdirSync(path.join(dir, 'monitor'));
+    for (const script of ['preprocess.py', 'evaluate.py', 'monitor/analyzer.py'])
       copyFileSync(path.join(REPO_ROOT, 'pipeline', 'scripts', script), path.join(dir, script));
     const before = synthesizeAbalone({ ...abaloneDefaults(), scriptsDir: dir });
     writeFileSync(path.join(dir, 'evaluate.py'), `${readFileSync(path.join(dir, 'evaluate.py'), 'utf8')} `);

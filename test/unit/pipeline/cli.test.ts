@@ -43,7 +43,7 @@ describe('mlops pipeline', () => {
     expect(synth).toEqual({
       status: 0,
       stdout:
-        'wrote build/pipeline.json (8 steps, 12 parameters) and build/pipeline.assets.json (3 assets)\n',
+        'wrote build/pipeline.json (9 steps, 12 parameters) and build/pipeline.assets.json (4 assets)\n',
       stderr: '',
     });
     expect(mlops('validate', 'build/pipeline.json')).toEqual({
@@ -58,9 +58,17 @@ describe('mlops pipeline', () => {
         /"Type":"(Processing|Training|Condition|RegisterModel|Model|Lambda|Fail)"/g,
       ) ?? [];
     expect(types.sort()).toEqual(
-      ['Condition', 'Fail', 'Lambda', 'Model', 'Processing', 'Processing', 'RegisterModel', 'Training'].map(
-        (type) => `"Type":"${type}"`,
-      ),
+      [
+        'Condition',
+        'Fail',
+        'Lambda',
+        'Model',
+        'Processing',
+        'Processing',
+        'Processing',
+        'RegisterModel',
+        'Training',
+      ].map((type) => `"Type":"${type}"`),
     );
     expect(JSON.stringify(definition)).toContain(
       '"Std:JsonGet":{"PropertyFile":{"Get":"Steps.Evaluate.PropertyFiles.EvaluationReport"}',
@@ -69,14 +77,15 @@ describe('mlops pipeline', () => {
     expect(manifest.assets.map((entry: { path: string }) => entry.path)).toEqual([
       'pipeline/scripts/preprocess.py',
       'pipeline/scripts/evaluate.py',
+      'pipeline/scripts/monitor/analyzer.py',
       'data/abalone.csv',
     ]);
   });
 
   it("synth points at another scripts folder, and one changed byte changes that script's S3 URI", () => {
     const scripts = path.join(dir, 'scripts');
-    mkdirSync(scripts);
-    for (const script of ['preprocess.py', 'evaluate.py'])
+    mkdirSync(path.join(scripts, 'monitor'), { recursive: true });
+    for (const script of ['preprocess.py', 'evaluate.py', 'monitor/analyzer.py'])
       copyFileSync(path.join(REPO_ROOT, 'pipeline', 'scripts', script), path.join(scripts, script));
     writeFileSync(
       path.join(scripts, 'preprocess.py'),
@@ -105,7 +114,7 @@ describe('mlops pipeline', () => {
 
   it('validate exits 1 listing each problem with its path, also as JSON', () => {
     const definition = json('build/pipeline.json');
-    definition.Steps[3].Arguments.Conditions[0].Type = 'LessOrEqual';
+    definition.Steps[4].Arguments.Conditions[0].Type = 'LessOrEqual';
     definition.Steps[1].Name = 'Train step';
     writeFileSync(path.join(dir, 'bad.json'), JSON.stringify(definition));
     const run = mlops('validate', 'bad.json');
@@ -115,7 +124,7 @@ describe('mlops pipeline', () => {
       '  $.Steps[1].Name: invalid step name "Train step": expected 1-64 characters from [A-Za-z0-9-_]\n',
     );
     expect(run.stdout).toContain(
-      '  $.Steps[3].Arguments.Conditions[0].Type: unknown condition type "LessOrEqual"',
+      '  $.Steps[4].Arguments.Conditions[0].Type: unknown condition type "LessOrEqual"',
     );
     expect(run.stdout).toContain(
       '  $.Steps[2].Arguments.ProcessingInputs[0].S3Input.S3Uri: Get "Steps.Train.ModelArtifacts.S3ModelArtifacts" refers to step "Train"',

@@ -50,7 +50,7 @@ describe('diffDefinitions', () => {
 
   it('reports added, removed and moved steps and changed parameters', () => {
     const after = base();
-    const gate = after.Steps[3].Arguments;
+    const gate = after.Steps[4].Arguments;
     gate.ElseSteps.push(gate.IfSteps.pop()); // RecordModelName moves to the else branch
     after.Steps.splice(1, 1); // Train removed
     after.Parameters[8].DefaultValue = 2.5;

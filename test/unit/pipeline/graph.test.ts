@@ -11,6 +11,7 @@ describe('definitionGraph', () => {
       { name: 'Preprocess', type: 'Processing' },
       { name: 'Train', type: 'Training' },
       { name: 'Evaluate', type: 'Processing' },
+      { name: 'DataQualityBaseline', type: 'Processing' },
       { name: 'CheckRmse', type: 'Condition' },
       { name: 'RegisterModel', type: 'RegisterModel', parent: { condition: 'CheckRmse', branch: 'if' } },
       { name: 'CreateModel', type: 'Model', parent: { condition: 'CheckRmse', branch: 'if' } },
@@ -25,6 +26,8 @@ describe('definitionGraph', () => {
         'Evaluate->CheckRmse:data',
         'CheckRmse->RmseTooHigh:branch',
         'RegisterModel->RecordModelName:depends',
+        'Preprocess->DataQualityBaseline:data',
+        'DataQualityBaseline->RegisterModel:data',
       ]),
     );
     expect(new Set(edges).size).toBe(edges.length);

@@ -1,6 +1,7 @@
 import type { ServiceDeps } from '../../../core/deps';
 import { RECORDED_TYPES, recordedHandler } from './recorded';
 import { endpointConfigHandler, endpointHandler, modelHandler, modelPackageGroupHandler } from './sagemaker';
+import { dataQualityJobDefinitionHandler, monitoringScheduleHandler } from './sagemaker-monitoring';
 import { ssmParameterHandler } from './ssm';
 import type { ResourceHandler, ResourceHandlerFactory } from './types';
 
@@ -10,6 +11,8 @@ const LIVE_TYPES: Readonly<Record<string, ResourceHandlerFactory>> = {
   'AWS::SageMaker::EndpointConfig': endpointConfigHandler,
   'AWS::SageMaker::Endpoint': endpointHandler,
   'AWS::SageMaker::ModelPackageGroup': modelPackageGroupHandler,
+  'AWS::SageMaker::DataQualityJobDefinition': dataQualityJobDefinitionHandler,
+  'AWS::SageMaker::MonitoringSchedule': monitoringScheduleHandler,
   'AWS::SSM::Parameter': ssmParameterHandler,
 };
 
