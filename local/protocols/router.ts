@@ -10,6 +10,7 @@ import { header, type WireProtocol, type WireRequest } from './wire';
 const PROTOCOLS: Readonly<Record<string, WireProtocol>> = {
   sagemaker: awsJsonProtocol(),
   ssm: awsJsonProtocol(),
+  events: awsJsonProtocol(),
   cloudformation: awsQueryProtocol({ xmlNamespace: 'http://cloudformation.amazonaws.com/doc/2010-05-15/' }),
   s3: s3RestXmlProtocol(),
   lambda: restJsonProtocol(lambdaRoutes),
@@ -17,7 +18,11 @@ const PROTOCOLS: Readonly<Record<string, WireProtocol>> = {
 };
 
 /** awsJson target prefixes (`X-Amz-Target: <prefix>.<Operation>`) → provider name. */
-const TARGET_PREFIXES: Readonly<Record<string, string>> = { SageMaker: 'sagemaker', AmazonSSM: 'ssm' };
+const TARGET_PREFIXES: Readonly<Record<string, string>> = {
+  SageMaker: 'sagemaker',
+  AmazonSSM: 'ssm',
+  AWSEvents: 'events',
+};
 
 /** Fallback for requests naming a service the local AWS does not know: errors in JSON. */
 export const FALLBACK_PROTOCOL = awsJsonProtocol();

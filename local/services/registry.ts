@@ -9,6 +9,7 @@ import { FunctionRegistry } from './lambda/functions';
 import { createLambdaProvider } from './lambda';
 import { LambdaRuntime } from './lambda/runtime';
 import { createCloudFormationProvider } from './cloudformation';
+import { createEventsProvider } from './events';
 import { createS3Provider } from './s3';
 import { createSageMakerRuntimeProvider } from './sagemaker-runtime';
 import { createSageMakerProvider } from './sagemaker';
@@ -25,6 +26,7 @@ export const providerFactories: readonly ProviderFactory[] = [
   createSageMakerProvider,
   createCloudFormationProvider,
   createSageMakerRuntimeProvider,
+  createEventsProvider,
 ];
 
 export interface MountedServices {
