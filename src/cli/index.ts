@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 
 import { EXIT } from './exit-codes';
+import { registerApprovalCommands } from './commands/approval';
 import { registerAwsCommands } from './commands/aws-commands';
 import { registerLocalCommands } from './commands/local';
 import { registerLogsCommand } from './commands/logs';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerPipelineCommands(program);
   registerLocalCommands(program);
   registerAwsCommands(program);
+  registerApprovalCommands(program);
   registerLogsCommand(program);
   return program;
 }

@@ -1,4 +1,4 @@
-import { DescribeStackResourcesCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DescribeStacksCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import {
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 
 /**
- * The model package the endpoint of an endpoint stack serves: stack → its AWS::SageMaker::Endpoint →
+ * The model package the endpoint of an endpoint stack serves: stack → its `EndpointName` output →
  * the endpoint config in use → the first variant's model → the package its container was made from.
  * Undefined when the stack or its endpoint does not exist, or the model was not made from a package.
  */
@@ -31,25 +31,28 @@ export async function servingModelPackage(
   return model.PrimaryContainer?.ModelPackageName ?? model.Containers?.[0]?.ModelPackageName;
 }
 
+/** The stack's `EndpointName` output (cdk-model-deploy's endpoint stacks have it). */
 async function stackEndpoint(
   cloudformation: CloudFormationClient,
   stackName: string,
 ): Promise<string | undefined> {
-  const resources = await absentAsUndefined(() =>
-    cloudformation.send(new DescribeStackResourcesCommand({ StackName: stackName })),
+  const described = await absentAsUndefined(() =>
+    cloudformation.send(new DescribeStacksCommand({ StackName: stackName })),
   );
-  return resources?.StackResources?.find(
-    (resource) => resource.ResourceType === 'AWS::SageMaker::Endpoint' && resource.PhysicalResourceId,
-  )?.PhysicalResourceId;
+  return described?.Stacks?.[0]?.Outputs?.find((output) => output.OutputKey === 'EndpointName')?.OutputValue;
 }
 
-/** A missing stack or endpoint is a ValidationException on both services: nothing serves. */
+/** A missing stack (ValidationError) or endpoint (ValidationException): nothing serves. */
 async function absentAsUndefined<T>(call: () => Promise<T>): Promise<T | undefined> {
   try {
     return await call();
   } catch (error) {
     const { name, message } = error as Error;
-    if (name === 'ValidationException' && /does not exist|Could not find/i.test(message)) return undefined;
+    if (
+      (name === 'ValidationException' || name === 'ValidationError') &&
+      /does not exist|Could not find/i.test(message)
+    )
+      return undefined;
     throw error;
   }
 }

@@ -11,24 +11,26 @@ export const DELIVERY_COLLECTIONS = {
   apiDestination: (destinationName: string) => `events/deliveries/api-destinations/${destinationName}`,
 } as const;
 
-export interface SnsDelivery {
-  readonly kind: 'sns';
-  readonly TopicArn: string;
-  readonly Message: string;
+interface DeliveryOrder {
+  /** Sorts deliveries in arrival order (a monotonic clock reading). */
+  readonly Sequence: string;
   readonly EventId: string;
   readonly RuleArn: string;
   readonly Time: string;
 }
 
-export interface ApiDestinationDelivery {
+export interface SnsDelivery extends DeliveryOrder {
+  readonly kind: 'sns';
+  readonly TopicArn: string;
+  readonly Message: string;
+}
+
+export interface ApiDestinationDelivery extends DeliveryOrder {
   readonly kind: 'api-destination';
   readonly ApiDestinationArn: string;
   /** The request body EventBridge would send (the target input, JSON text). */
   readonly Body: string;
   readonly Headers: Readonly<Record<string, string>>;
-  readonly EventId: string;
-  readonly RuleArn: string;
-  readonly Time: string;
 }
 
 export type Delivery = SnsDelivery | ApiDestinationDelivery;
@@ -41,19 +43,22 @@ export interface DeliveryRequest {
   readonly ruleArn: string;
 }
 
-/** Keeps one delivery on disk under an id that sorts in arrival order. */
+/** Keeps one delivery on disk. */
 export function deliver(store: StateStore, request: DeliveryRequest): Delivery {
-  const time = new Date().toISOString();
-  const id = `${process.hrtime.bigint().toString().padStart(20, '0')}-${request.eventId}`;
+  const order: DeliveryOrder = {
+    Sequence: process.hrtime.bigint().toString().padStart(20, '0'),
+    EventId: request.eventId,
+    RuleArn: request.ruleArn,
+    Time: new Date().toISOString(),
+  };
+  const id = `${order.Sequence}-${request.eventId}`;
   const sns = /^arn:[^:]+:sns:[^:]+:\d{12}:([^:/]+)$/.exec(request.targetArn);
   if (sns) {
     const record: SnsDelivery = {
       kind: 'sns',
       TopicArn: request.targetArn,
       Message: request.body,
-      EventId: request.eventId,
-      RuleArn: request.ruleArn,
-      Time: time,
+      ...order,
     };
     store.put(DELIVERY_COLLECTIONS.sns(sns[1]!), id, record);
     return record;
@@ -64,10 +69,13 @@ export function deliver(store: StateStore, request: DeliveryRequest): Delivery {
     ApiDestinationArn: request.targetArn,
     Body: request.body,
     Headers: request.headers,
-    EventId: request.eventId,
-    RuleArn: request.ruleArn,
-    Time: time,
+    ...order,
   };
   store.put(DELIVERY_COLLECTIONS.apiDestination(destination), id, record);
   return record;
+}
+
+/** The deliveries kept in one collection, oldest first. */
+export function listDeliveries<T extends Delivery>(store: StateStore, collection: string): T[] {
+  return store.list<T>(collection).sort((a, b) => (a.Sequence < b.Sequence ? -1 : 1));
 }
