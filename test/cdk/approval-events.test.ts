@@ -1,12 +1,18 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 
+import { infraConfigFromContext } from '../../infra/lib/config';
+import { ModelApprovalStack } from '../../infra/lib/model-approval-stack';
 import { approvalRules } from '../../src/approval/rules';
-import { infraStacks, nagFindings, removeAssemblies } from './apps';
+import { nagFindings, removeAssemblies, testApp } from './apps';
+
+import cdkJson from '../../infra/cdk.json';
 
 afterAll(removeAssemblies);
 
-const { oidc, config } = infraStacks();
-const template = Template.fromStack(oidc);
+const app = testApp({ context: cdkJson.context });
+const config = infraConfigFromContext(app.node);
+const stack = new ModelApprovalStack(app, 'MlopsModelApproval', { config });
+const template = Template.fromStack(stack);
 const group = config.modelPackageGroupName;
 const { owner, repo } = config.github;
 
@@ -147,5 +153,5 @@ test('no secret in the template and no Lambda for the approval loop', () => {
 });
 
 test('cdk-nag finds nothing in the stack', () => {
-  expect(nagFindings(oidc)).toEqual([]);
+  expect(nagFindings(stack)).toEqual([]);
 });
