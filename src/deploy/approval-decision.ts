@@ -5,6 +5,7 @@ import {
   type UserContext,
 } from '@aws-sdk/client-sagemaker';
 
+import { optional } from '../../local/core/optional';
 import { findApprovedModelPackage, NoApprovedModelError } from './approved-model';
 
 /** What a registry decision asks of the deploy: `approved` deploys that package, `rejected` rolls back. */
@@ -16,6 +17,8 @@ export interface ApprovedForDeploy {
   readonly groupName: string;
   readonly approvedBy: string;
   readonly approvalDescription: string;
+  /** The pipeline execution that registered it (the pipeline records it in CustomerMetadataProperties). */
+  readonly pipelineExecutionArn?: string;
 }
 
 export type ApprovalDecision =
@@ -111,6 +114,7 @@ function forDeploy(described: DescribeModelPackageCommandOutput, groupName: stri
     groupName,
     approvedBy: approver(described.LastModifiedBy),
     approvalDescription: described.ApprovalDescription ?? '',
+    ...optional('pipelineExecutionArn', described.CustomerMetadataProperties?.PipelineExecutionArn),
   };
 }
 
