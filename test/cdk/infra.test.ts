@@ -278,6 +278,7 @@ describe('GitHub OIDC stack', () => {
       'ReadModelNameParameter',
       'ReadModelRegistry',
       'ReadPipelineJobs',
+      'ReadServingModel',
       'ReadWriteArtifacts',
       'SmokeTestEndpoints',
       'UpsertAndRunPipeline',

@@ -151,9 +151,14 @@ describe('deploy.yml', () => {
   const reusableFile = join(WORKFLOWS_DIR, 'train-and-deploy.yml');
   const reusable = loadWorkflow(reusableFile);
 
-  it('runs on push to main and on demand, with id-token: write and contents: read only', () => {
-    expect(Object.keys(deploy.on).sort()).toEqual(['push', 'workflow_dispatch']);
+  it('runs on push to main, on the registry decisions and on demand, with id-token: write and contents: read only', () => {
+    expect(Object.keys(deploy.on).sort()).toEqual(['push', 'repository_dispatch', 'workflow_dispatch']);
     expect(deploy.on.push).toEqual({ branches: ['main'] });
+    expect(deploy.on.repository_dispatch).toEqual({ types: ['model-approved', 'model-rejected'] });
+    expect(deploy.on.workflow_dispatch?.inputs?.['model-package-arn']).toMatchObject({
+      type: 'string',
+      default: '',
+    });
     expect(deploy.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
     for (const job of Object.values(deploy.jobs)) {
       if (job.permissions !== undefined)

@@ -52,5 +52,11 @@ export function endpointStackOperatorStatements(s: EndpointStackOperatorScope): 
       ],
       wildcard: 'endpoints named <prefix>-<stage>; their configs get names CloudFormation generates',
     }),
+    scopedStatement({
+      sid: 'ReadServingModel',
+      actions: ['sagemaker:DescribeModel'],
+      resources: [sageMakerArn(s.scope, 'model', '*')],
+      wildcard: 'the endpoint stacks’ models get names CloudFormation generates',
+    }),
   ];
 }
