@@ -155,9 +155,8 @@ describe('deploy.yml', () => {
     expect(Object.keys(deploy.on).sort()).toEqual(['push', 'repository_dispatch', 'workflow_dispatch']);
     expect(deploy.on.push).toEqual({ branches: ['main'] });
     expect(deploy.on.repository_dispatch).toEqual({ types: ['model-approved', 'model-rejected'] });
-    expect(deploy.on.workflow_dispatch?.inputs?.['model-package-arn']).toMatchObject({
-      type: 'string',
-      default: '',
+    expect(deploy.on.workflow_dispatch).toMatchObject({
+      inputs: { 'model-package-arn': { type: 'string', default: '' } },
     });
     expect(deploy.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
     for (const job of Object.values(deploy.jobs)) {
