@@ -13,7 +13,9 @@ import {
   type ServiceProvider,
 } from './core/service';
 import { type FaultConfig, type FaultDecision, FaultInjector } from './faults';
-import { FALLBACK_PROTOCOL, protocolFor, routeService } from './protocols/router';
+import { BodyTooLarge, readRequestBody, streamRequestBody } from './http/request-body';
+import { DEFAULT_BODY_LIMIT } from './protocols/body-limits';
+import { createRouter, type Route, type Router } from './protocols/router';
 import type { WireCall, WireProtocol, WireRequest, WireResponse } from './protocols/wire';
 import { mountServices } from './services/registry';
 import { StateStore } from './state/store';
@@ -28,7 +30,15 @@ export interface LocalAwsServerOptions {
   readonly log?: (line: string) => void;
   /** Receives internal failures (500s) with their stack. */
   readonly onInternalError?: (error: unknown) => void;
+  /** Checks run on every request before anything else; the first that answers refuses the request. */
+  readonly guards?: readonly RequestGuard[];
 }
+
+/** A check of a raw request (e.g. where it comes from): an answer refuses it, undefined lets it through. */
+export type RequestGuard = (req: http.IncomingMessage) => WireResponse | undefined;
+
+/** Largest request head (request line + headers) read; a larger one is answered 431 and the connection closed. */
+const MAX_HEADER_BYTES = 16 * 1024;
 
 export interface LocalAwsServer {
   /** `http://127.0.0.1:<port>`. */
@@ -40,12 +50,11 @@ export interface LocalAwsServer {
   /** Fault injection settings, changeable while running (also via `POST /_mlops/faults`). */
   readonly faults: FaultInjector;
   readonly services: readonly string[];
+  /** The operations each model-driven provider implements, by its model's name (`sagemaker`, `ssm`, ...). */
+  readonly implemented: Readonly<Record<string, readonly string[]>>;
   /** Closes the server and stops every provider (child processes included). */
   stop(): Promise<void>;
 }
-
-/** A request body larger than this is refused unless the operation streams it (S3 uploads). */
-const MAX_BUFFERED_BODY = 64 * 1024 * 1024;
 
 /**
  * The local AWS's HTTP server, bound to 127.0.0.1: routes each request to its service, lets the service's
@@ -64,8 +73,13 @@ export async function startServer(options: LocalAwsServerOptions): Promise<Local
   const { providers, deps } = mountServices(env);
   const byName = new Map(providers.map((provider) => [provider.name, provider]));
   const faults = new FaultInjector(options.faults);
-  const dispatch = dispatcher({ env, byName, faults, options });
-  const server = http.createServer((req, res) => void dispatch(req, res));
+  const router = createRouter(providers);
+  const dispatch = dispatcher({ env, byName, faults, options, router });
+  const server = http.createServer(
+    { maxHeaderSize: MAX_HEADER_BYTES },
+    (req, res) => void dispatch(req, res),
+  );
+  server.on('clientError', answerClientError);
   server.keepAliveTimeout = 60_000;
 
   await listen(server, options.port);
@@ -85,6 +99,9 @@ export async function startServer(options: LocalAwsServerOptions): Promise<Local
     deps,
     faults,
     services: providers.map((provider) => provider.name),
+    implemented: Object.fromEntries(
+      providers.flatMap((p) => (p.model ? [[p.model, Object.keys(p.operations).sort()]] : [])),
+    ),
     stop: () => (stopping ??= shutdown(server, providers)),
   };
 }
@@ -109,37 +126,106 @@ async function shutdown(server: http.Server, providers: readonly ServiceProvider
   for (const provider of [...providers].reverse()) await provider.stop?.();
 }
 
+/**
+ * A request the HTTP parser refused (headers over MAX_HEADER_BYTES, a malformed request line or chunked
+ * framing) is answered in plain HTTP when the socket can still take it, then closed.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: import('node:net').Socket): void {
+  if (!socket.writable || (socket as { _httpMessage?: unknown })._httpMessage) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  const message = tooLarge
+    ? `request headers exceed ${MAX_HEADER_BYTES} bytes`
+    : `malformed HTTP request (${error.code ?? error.message})`;
+  const body = JSON.stringify({ __type: tooLarge ? 'RequestHeaderSectionTooLarge' : 'BadRequest', message });
+  socket.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Connection: close\r\n\r\n${body}`,
+  );
+}
+
 interface DispatchContext {
   readonly env: LocalAwsEnvironment;
   readonly byName: ReadonlyMap<string, ServiceProvider>;
   readonly faults: FaultInjector;
   readonly options: LocalAwsServerOptions;
+  readonly router: Router;
 }
 
+/**
+ * Serves one request. Nothing a client sends can take the process down: stream errors on the request and
+ * the response are handled, and any failure (parse, handler, encoding) becomes the protocol's error answer.
+ */
 function dispatcher(context: DispatchContext) {
-  const { env, byName, faults, options } = context;
+  const { options } = context;
   return async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
-    const started = Date.now();
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname.startsWith('/_mlops/')) {
-      send(req, res, await admin(req, url.pathname, { faults, services: [...byName.keys()], env }));
-      return;
-    }
-    const request = wireRequest(req, url);
-    const service = routeService(request);
-    const protocol = protocolFor(service) ?? FALLBACK_PROTOCOL;
-    const ctx: RequestContext = { region: env.region, accountId: env.accountId, requestId: randomUUID() };
-    const state: { call?: WireCall } = {};
-    let response: WireResponse;
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
     try {
-      response = await serve({ request, service, protocol, ctx, context, state });
+      send(req, res, await answer(req, context));
     } catch (error) {
-      if (!(error instanceof AwsError)) options.onInternalError?.(error);
-      response = protocol.encodeError(toAwsError(error), ctx, state.call);
+      options.onInternalError?.(error);
+      if (!res.headersSent)
+        send(req, res, plainError(500, `internal error in the local AWS: ${String(error)}`));
+      else res.destroy();
     }
-    send(req, res, response);
-    options.log?.(`${service} ${state.call?.operation ?? '?'} ${response.status} ${Date.now() - started}ms`);
   };
+}
+
+async function answer(req: http.IncomingMessage, context: DispatchContext): Promise<WireResponse> {
+  const { env, byName, faults, options, router } = context;
+  // Request guards run first, before anything is read or routed.
+  for (const guard of options.guards ?? []) {
+    const refusal = guard(req);
+    if (refusal) return refusal;
+  }
+  const started = Date.now();
+  const url = parseUrl(req.url);
+  if (!url) return plainError(400, `malformed request target "${String(req.url).slice(0, 200)}"`);
+  if (url.pathname.startsWith('/_mlops/')) {
+    return admin(req, url.pathname, { faults, services: [...byName.keys()], env });
+  }
+  const request = wireRequest(req, url);
+  const ctx: RequestContext = { region: env.region, accountId: env.accountId, requestId: randomUUID() };
+  const state: Serving['state'] = {};
+  let route: Route = { service: '?' };
+  let response: WireResponse;
+  try {
+    route = router.route(request);
+    response = await serve({
+      request,
+      service: route.service,
+      protocol: route.protocol ?? router.fallback,
+      ctx,
+      context,
+      state,
+    });
+  } catch (error) {
+    const protocol = route.protocol ?? router.fallback;
+    if (!(error instanceof AwsError)) options.onInternalError?.(error);
+    if (error instanceof BodyTooLarge) state.closeConnection = true;
+    response = protocol.encodeError(toAwsError(error), ctx, state.call);
+  }
+  options.log?.(
+    `${route.service} ${state.call?.operation ?? '?'} ${response.status} ${Date.now() - started}ms`,
+  );
+  if (state.closeConnection) return { ...response, headers: { ...response.headers, connection: 'close' } };
+  return response;
+}
+
+function parseUrl(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://127.0.0.1');
+  } catch {
+    return undefined;
+  }
+}
+
+function plainError(status: number, message: string): WireResponse {
+  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message }) };
 }
 
 interface Serving {
@@ -149,25 +235,35 @@ interface Serving {
   readonly ctx: RequestContext;
   readonly context: DispatchContext;
   /** Where the decoded call is left, so an error can be encoded for its operation. */
-  readonly state: { call?: WireCall };
+  readonly state: { call?: WireCall; closeConnection?: boolean };
 }
 
 /** Decodes the call, applies fault injection, runs the operation and encodes its result. */
 async function serve({ request, service, protocol, ctx, context, state }: Serving): Promise<WireResponse> {
   const { byName, faults } = context;
-  if (!protocolFor(service)) {
+  if (!byName.has(service)) {
     const running = [...byName.keys()].join(', ');
     throw new AwsError(
       'UnknownOperationException',
       `the local AWS does not run service "${service}"; it runs ${running}`,
     );
   }
+  checkPercentEncoding(request.path);
   const call = await protocol.decode(request);
   state.call = call;
   await injectFault(faults.decide(service), protocol);
   const handler = byName.get(service)?.operations[call.operation];
   if (!handler) throw protocol.unknownOperation(call.operation, service);
   return protocol.encode(call, await handler(call.input, ctx), ctx);
+}
+
+/** A path that is not valid percent-encoding is refused before any codec reads it, as AWS's front door does. */
+function checkPercentEncoding(path: string): void {
+  try {
+    decodeURIComponent(path);
+  } catch {
+    throw new AwsError('InvalidURI', `Couldn't parse the specified URI: ${path.slice(0, 200)}`);
+  }
 }
 
 /** Faults strike after decoding and before the operation runs, so a refused call changes nothing. */
@@ -192,28 +288,22 @@ function wireRequest(req: http.IncomingMessage, url: URL): WireRequest {
     query: url.searchParams,
     headers: req.headers,
     stream: req,
-    body: () => (body ??= readBody(req)),
+    body: (limit = DEFAULT_BODY_LIMIT) => (body ??= readRequestBody(req, limit)),
+    bodyStream: (limit) => streamRequestBody(req, limit),
   };
 }
 
-async function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BUFFERED_BODY) {
-      throw new AwsError('RequestEntityTooLarge', `request body exceeds ${MAX_BUFFERED_BODY} bytes`, {
-        status: 413,
-      });
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
+/**
+ * Writes the answer. A body nobody read is discarded: unpiped from whatever decoder an operation attached
+ * (so a half-read aws-chunked body cannot fail after the answer) and drained, keeping the connection
+ * usable — unless it was refused as too large, then the connection closes instead of reading it all.
+ */
 function send(req: http.IncomingMessage, res: http.ServerResponse, response: WireResponse): void {
-  // A body the operation did not read (an error before a streamed upload) is drained, keeping the connection usable.
-  if (!req.complete) req.resume();
+  if (!req.complete) {
+    req.unpipe();
+    if (response.headers.connection === 'close') res.on('finish', () => req.socket.destroy());
+    else req.resume();
+  }
   const { body } = response;
   if (body instanceof Readable) {
     res.writeHead(response.status, response.headers);
@@ -254,7 +344,7 @@ async function admin(req: http.IncomingMessage, path: string, context: AdminCont
   if (path === '/_mlops/faults' && req.method === 'GET') return json(200, context.faults.current());
   if (path === '/_mlops/faults' && (req.method === 'POST' || req.method === 'PUT')) {
     try {
-      const text = (await readBody(req)).toString('utf8');
+      const text = (await readRequestBody(req, DEFAULT_BODY_LIMIT)).toString('utf8');
       return json(200, context.faults.configure(JSON.parse(text || '{}')));
     } catch (error) {
       return json(400, { message: (error as Error).message });

@@ -21,6 +21,11 @@ export type OperationHandler = (
 export interface ServiceProvider {
   /** Signing name / endpoint prefix, e.g. `sagemaker`, `ssm`, `s3`, `lambda`, `cloudformation`, `runtime.sagemaker`. */
   readonly name: string;
+  /**
+   * The botocore service model the provider follows (local/models/<model>.json): the protocol layer
+   * decodes, validates and encodes its operations from it. Absent: a hand-written codec (being ported).
+   */
+  readonly model?: string;
   readonly operations: Readonly<Record<string, OperationHandler>>;
   /** Called once when the server starts (e.g. to mark executions interrupted by a crash as Failed). */
   start?(): Promise<void> | void;

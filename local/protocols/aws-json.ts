@@ -1,45 +1,59 @@
 import { AwsError } from '../core/errors';
-import { header, toJson, type WireProtocol, type WireRequest } from './wire';
+import { jsonErrorResponse, readJsonBody, writeJsonBody } from './json-body';
+import type { JsonShapeOptions } from './model/json-shape';
+import { checkInput, operationModel } from './model/operation-input';
+import type { ServiceModel } from './model/shapes';
+import { bodyLimit } from './body-limits';
+import { header, type WireProtocol } from './wire';
 
 /**
- * awsJson1_1 (SageMaker, SSM): `POST /` with `X-Amz-Target: <Prefix>.<Operation>` and a JSON body; results
- * are JSON with timestamps as epoch seconds; errors are `{"__type": code, "message"}` plus the
- * `x-amzn-errortype` header.
+ * awsJson1_1 (SageMaker, SSM, EventBridge), driven by the service model: `POST /` with
+ * `X-Amz-Target: <targetPrefix>.<Operation>` and a JSON body read into the operation's input shape and
+ * checked against its constraints; answers are the output shape as JSON (timestamps epoch seconds); errors
+ * `{"__type": code, "message"}` plus `x-amzn-ErrorType`, with the model's status for modelled codes.
  */
-export function awsJsonProtocol(): WireProtocol {
+export function awsJsonProtocol(model: ServiceModel): WireProtocol {
+  const json: JsonShapeOptions = {
+    model,
+    timestampFormat: model.metadata.timestampFormat ?? 'unixTimestamp',
+    serializationError: 'SerializationException',
+  };
+  const contentType = `application/x-amz-json-${model.metadata.jsonVersion ?? '1.1'}`;
+  const unknown = (operation: string) =>
+    new AwsError(
+      'UnknownOperationException',
+      `${model.metadata.serviceId} has no operation "${operation}" (X-Amz-Target ${model.metadata.targetPrefix}.${operation})`,
+    );
   return {
     throttling: { code: 'ThrottlingException', status: 400, message: 'Rate exceeded' },
 
-    async decode(request: WireRequest) {
+    async decode(request) {
       const target = header(request, 'x-amz-target') ?? '';
       const operation = target.slice(target.indexOf('.') + 1);
-      if (!operation) {
+      if (!target.includes('.') || !operation) {
         throw new AwsError(
           'UnknownOperationException',
-          `missing X-Amz-Target header; expected "<Service>.<Operation>"`,
+          `X-Amz-Target header is "${target}"; expected "${model.metadata.targetPrefix}.<Operation>"`,
         );
       }
-      return { operation, input: parseJsonObject(await request.body()) };
+      const operationShape = operationModel(model, operation, unknown);
+      const body = await request.body(bodyLimit(model.metadata.serviceId, operation));
+      const input = readJsonBody(json, operationShape.input?.shape, body);
+      checkInput(model, operationShape, input, 'ValidationException');
+      return { operation, input };
     },
 
-    encode(_call, output, ctx) {
+    encode(call, output, ctx) {
+      const operation = operationModel(model, call.operation, unknown);
       return {
         status: 200,
-        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': ctx.requestId },
-        body: toJson(output ?? {}),
+        headers: { 'content-type': contentType, 'x-amzn-requestid': ctx.requestId },
+        body: writeJsonBody(json, operation.output?.shape, output),
       };
     },
 
     encodeError(error, ctx) {
-      return {
-        status: error.status,
-        headers: {
-          'content-type': 'application/x-amz-json-1.1',
-          'x-amzn-requestid': ctx.requestId,
-          'x-amzn-errortype': error.code,
-        },
-        body: toJson({ ...error.fields, __type: error.code, message: error.message }),
-      };
+      return jsonErrorResponse({ ...json, contentType, requestId: ctx.requestId }, error);
     },
 
     unknownOperation(operation, service) {
@@ -49,22 +63,4 @@ export function awsJsonProtocol(): WireProtocol {
       );
     },
   };
-}
-
-/** A JSON request body as an object; empty means `{}`. */
-export function parseJsonObject(body: Buffer): Record<string, unknown> {
-  if (body.length === 0) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    throw new AwsError(
-      'SerializationException',
-      `request body is not valid JSON: ${(error as Error).message}`,
-    );
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new AwsError('SerializationException', 'request body must be a JSON object');
-  }
-  return parsed as Record<string, unknown>;
 }

@@ -1,86 +1,76 @@
+import { Readable } from 'node:stream';
+
 import { AwsError } from '../core/errors';
-import type { RequestContext } from '../core/service';
-import { parseJsonObject } from './aws-json';
-import { toJson, type WireProtocol, type WireRequest, type WireResponse } from './wire';
-
-/** One HTTP binding of a restJson operation. */
-export interface RestRoute {
-  readonly method: string;
-  /** Path template with `{Label}` segments, e.g. `/2015-03-31/functions/{FunctionName}/invocations`. */
-  readonly path: string;
-  readonly operation: string;
-  /** Builds the input; the default is query parameters + path labels + the JSON body. */
-  readonly request?: (
-    request: WireRequest,
-    labels: Record<string, string>,
-  ) => Promise<Record<string, unknown>>;
-  /** Encodes the output; the default is the output as JSON with `status`. */
-  readonly response?: (output: unknown, ctx: RequestContext) => WireResponse;
-  /** HTTP status of a success with the default encoding (200 unless set). */
-  readonly status?: number;
-}
-
-interface CompiledRoute extends RestRoute {
-  readonly pattern: RegExp;
-  readonly labels: readonly string[];
-}
+import { bodyLimit } from './body-limits';
+import { jsonErrorResponse, readJsonBody, writeJsonBody } from './json-body';
+import { matchRoute, readBoundMembers, restRoutes, writeBoundMembers } from './model/http-bindings';
+import { asBuffer, type JsonShapeOptions } from './model/json-shape';
+import { checkInput, inputShape, operationModel, outputShape } from './model/operation-input';
+import { type ServiceModel, shapeOf } from './model/shapes';
+import type { WireProtocol, WireResponse } from './wire';
 
 /**
- * restJson1 (Lambda, SageMaker Runtime): the operation is found from method + path; errors are JSON
- * `{"message"}` with the code in the `x-amzn-ErrorType` header.
+ * restJson1 (Lambda, SageMaker Runtime), driven by the service model: the operation is found from method +
+ * path (+ query flags) by the model's requestUri templates; input members come from URI labels, query
+ * strings, headers and the payload/JSON body by their bindings, checked against the constraints; answers put
+ * header/status-bound members outside the body and the rest (or the payload member) in it. Errors are JSON
+ * with the code in `x-amzn-ErrorType`.
  */
-export function restJsonProtocol(routes: readonly RestRoute[]): WireProtocol {
-  const compiled = routes.map(compileRoute);
+export function restJsonProtocol(model: ServiceModel): WireProtocol {
+  const json: JsonShapeOptions = {
+    model,
+    timestampFormat: model.metadata.timestampFormat ?? 'unixTimestamp',
+    serializationError: 'SerializationException',
+  };
+  const routes = restRoutes(model);
+  const unknown = (operation: string) =>
+    new AwsError('UnknownOperationException', `${model.metadata.serviceId} has no operation ${operation}`, {
+      status: 404,
+    });
   return {
     throttling: { code: 'ThrottlingException', status: 429, message: 'Rate exceeded' },
 
     async decode(request) {
-      const path = request.path.replace(/\/+$/, '') || '/';
-      for (const route of compiled) {
-        if (route.method !== request.method) continue;
-        const match = route.pattern.exec(path);
-        if (!match) continue;
-        const labels = Object.fromEntries(
-          route.labels.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]),
+      const match = matchRoute(routes, request);
+      if (!match) {
+        throw new AwsError(
+          'UnknownOperationException',
+          `${model.metadata.serviceId} has no operation at ${request.method} ${request.path}`,
+          { status: 404 },
         );
-        const input = route.request
-          ? await route.request(request, labels)
-          : { ...Object.fromEntries(request.query), ...labels, ...parseJsonObject(await request.body()) };
-        return { operation: route.operation, input };
       }
-      throw new AwsError(
-        'UnknownOperationException',
-        `the local AWS has no operation at ${request.method} ${request.path}`,
-        {
-          status: 404,
-        },
-      );
+      const operation = operationModel(model, match.operation, unknown);
+      const shape = inputShape(model, operation);
+      const body = await request.body(bodyLimit(model.metadata.serviceId, match.operation));
+      const input = {
+        ...readBoundMembers(model, shape, request, match.labels),
+        ...readPayload(json, operation.input?.shape, body),
+      };
+      checkInput(model, operation, input, 'ValidationException');
+      return { operation: match.operation, input };
     },
 
     encode(call, output, ctx) {
-      const route = compiled.find((candidate) => candidate.operation === call.operation);
-      if (route?.response) return route.response(output, ctx);
+      const operation = operationModel(model, call.operation, unknown);
+      const shape = outputShape(model, operation);
+      const result = (output ?? {}) as Record<string, unknown>;
+      const bound = writeBoundMembers(model, shape, result);
+      const headers = { 'x-amzn-requestid': ctx.requestId, ...bound.headers };
+      const status = bound.status ?? operation.http.responseCode ?? 200;
+      if (shape.payload)
+        return payloadResponse(json, shape.members![shape.payload]!.shape, result[shape.payload], {
+          status,
+          headers,
+        });
       return {
-        status: route?.status ?? 200,
-        headers: { 'content-type': 'application/json', 'x-amzn-requestid': ctx.requestId },
-        body: output === undefined ? '' : toJson(output),
+        status,
+        headers: { 'content-type': 'application/json', ...headers },
+        body: writeJsonBody(json, operation.output?.shape, result),
       };
     },
 
     encodeError(error, ctx) {
-      return {
-        status: error.status,
-        headers: {
-          'content-type': 'application/json',
-          'x-amzn-requestid': ctx.requestId,
-          'x-amzn-errortype': error.code,
-        },
-        body: toJson({
-          ...error.fields,
-          Type: error.senderFault ? 'User' : 'Service',
-          message: error.message,
-        }),
-      };
+      return jsonErrorResponse({ ...json, contentType: 'application/json', requestId: ctx.requestId }, error);
     },
 
     unknownOperation(operation, service) {
@@ -93,11 +83,37 @@ export function restJsonProtocol(routes: readonly RestRoute[]): WireProtocol {
   };
 }
 
-function compileRoute(route: RestRoute): CompiledRoute {
-  const labels: string[] = [];
-  const source = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
-    labels.push(name);
-    return '([^/]+)';
-  });
-  return { ...route, labels, pattern: new RegExp(`^${source}$`) };
+/** Body members: the payload member (raw blob/string, or a JSON structure) or the JSON body's members. */
+function readPayload(
+  json: JsonShapeOptions,
+  shapeName: string | undefined,
+  body: Buffer,
+): Record<string, unknown> {
+  if (!shapeName) return {};
+  const shape = shapeOf(json.model, shapeName);
+  if (!shape.payload) return readJsonBody(json, shapeName, body);
+  const member = shape.members![shape.payload]!;
+  const memberShape = shapeOf(json.model, member);
+  if (memberShape.type === 'structure') {
+    return body.length === 0 ? {} : { [shape.payload]: readJsonBody(json, member.shape, body) };
+  }
+  if (body.length === 0) return {};
+  return { [shape.payload]: memberShape.type === 'string' ? body.toString('utf8') : body };
+}
+
+function payloadResponse(
+  json: JsonShapeOptions,
+  shapeName: string,
+  value: unknown,
+  base: { readonly status: number; readonly headers: Record<string, string> },
+): WireResponse {
+  const shape = shapeOf(json.model, shapeName);
+  const headers = { ...base.headers };
+  if (shape.type === 'structure') {
+    headers['content-type'] ??= 'application/json';
+    return { ...base, headers, body: value === undefined ? '' : writeJsonBody(json, shapeName, value) };
+  }
+  headers['content-type'] ??= 'application/octet-stream';
+  if (value === undefined) return { ...base, headers };
+  return { ...base, headers, body: value instanceof Readable ? value : asBuffer(value) };
 }

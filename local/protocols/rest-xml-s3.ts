@@ -1,7 +1,6 @@
 import type { Readable } from 'node:stream';
 
 import { AwsError } from '../core/errors';
-import { AwsChunkedDecoder, isAwsChunked } from './aws-chunked';
 import { header, type WireCall, type WireProtocol, type WireRequest, type WireResponse } from './wire';
 import { buildXml, parseXml, xmlValue } from './xml';
 
@@ -92,7 +91,7 @@ async function decodeS3Request(request: WireRequest): Promise<WireCall> {
   switch (operation) {
     case 'PutObject':
     case 'UploadPart':
-      input.Body = requestBody(request);
+      input.Body = request.bodyStream();
       break;
     case 'DeleteObjects':
       input.Delete = deleteRequest(await request.body());
@@ -184,14 +183,6 @@ function commonInput(request: WireRequest): Record<string, unknown> {
     .map(([name, value]) => [name.slice('x-amz-meta-'.length), String(value)]);
   if (metadata.length > 0) input.Metadata = Object.fromEntries(metadata);
   return input;
-}
-
-function requestBody(request: WireRequest): Readable {
-  const chunked = isAwsChunked(header(request, 'content-encoding'), header(request, 'x-amz-content-sha256'));
-  if (!chunked) return request.stream;
-  const decoder = new AwsChunkedDecoder();
-  request.stream.on('error', (error) => decoder.destroy(error));
-  return request.stream.pipe(decoder);
 }
 
 function deleteRequest(body: Buffer): { Objects: { Key: string }[]; Quiet: boolean } {

@@ -13,8 +13,17 @@ export interface WireRequest {
   readonly headers: IncomingHttpHeaders;
   /** The request body as a stream; use `body()` instead unless the operation streams. */
   readonly stream: IncomingMessage;
-  /** The whole body (read once, then cached). */
-  body(): Promise<Buffer>;
+  /**
+   * The whole body (read once, then cached), refused with 413 past `limit` bytes (default: the server's
+   * DEFAULT_BODY_LIMIT) — pass the operation's limit from body-limits.ts.
+   */
+  body(limit?: number): Promise<Buffer>;
+  /**
+   * The body as a stream (aws-chunked decoded when the headers say so), for operations that write it to
+   * disk as it comes; refused past `limit` bytes (default 5 GiB) while it flows. Its errors never go
+   * unhandled, even if the operation fails before reading it.
+   */
+  bodyStream(limit?: number): Readable;
 }
 
 export interface WireResponse {

@@ -1,3 +1,10 @@
+import type {
+  DeleteRuleRequest,
+  PutRuleRequest,
+  PutTargetsRequest,
+  RemoveTargetsRequest,
+} from '@aws-sdk/client-eventbridge';
+
 import { AwsError, validationError } from '../../core/errors';
 import { optional } from '../../core/optional';
 import type { StateStore } from '../../state/store';
@@ -49,7 +56,7 @@ export class RuleStore {
     private readonly arnPrefix: string,
   ) {}
 
-  put(input: Record<string, unknown>): RuleRecord {
+  put(input: PutRuleRequest): RuleRecord {
     const name = ruleName(input.Name);
     checkBus(input.EventBusName);
     const pattern = input.EventPattern;
@@ -82,9 +89,9 @@ export class RuleStore {
     return this.store.get<RuleRecord>(RULES, name);
   }
 
-  describe(input: Record<string, unknown>): RuleRecord {
+  describe(input: { readonly Name?: unknown; readonly EventBusName?: unknown }): RuleRecord {
     checkBus(input.EventBusName);
-    const name = ruleName(input.Name ?? input.Rule);
+    const name = ruleName(input.Name);
     const record = this.find(name);
     if (!record)
       throw new AwsError('ResourceNotFoundException', `Rule ${name} does not exist on EventBus default.`);
@@ -99,7 +106,7 @@ export class RuleStore {
       .sort((a, b) => (a.Name < b.Name ? -1 : 1));
   }
 
-  delete(input: Record<string, unknown>): void {
+  delete(input: DeleteRuleRequest): void {
     checkBus(input.EventBusName);
     const name = ruleName(input.Name);
     const record = this.find(name);
@@ -108,14 +115,14 @@ export class RuleStore {
     this.store.delete(RULES, name);
   }
 
-  putTargets(input: Record<string, unknown>): FailedTarget[] {
+  putTargets(input: PutTargetsRequest): FailedTarget[] {
     const rule = this.describe({ Name: input.Rule, EventBusName: input.EventBusName });
     const targets = input.Targets;
     if (!Array.isArray(targets) || targets.length < 1 || targets.length > 10)
       throw validationError('Targets must be a list of 1-10 targets');
     const failed: FailedTarget[] = [];
     const byId = new Map(rule.Targets.map((target) => [target.Id, target]));
-    for (const target of targets as TargetRecord[]) {
+    for (const target of targets as unknown as TargetRecord[]) {
       const problem = targetProblem(target);
       if (problem) {
         failed.push({ TargetId: String(target.Id), ErrorCode: 'ValidationException', ErrorMessage: problem });
@@ -133,12 +140,12 @@ export class RuleStore {
     return failed;
   }
 
-  removeTargets(input: Record<string, unknown>): FailedTarget[] {
+  removeTargets(input: RemoveTargetsRequest): FailedTarget[] {
     const rule = this.describe({ Name: input.Rule, EventBusName: input.EventBusName });
     const ids = input.Ids;
     if (!Array.isArray(ids) || ids.length < 1)
       throw validationError('Ids must be a list of 1-100 target ids');
-    const remaining = rule.Targets.filter((target) => !ids.includes(target.Id));
+    const remaining = rule.Targets.filter((target) => !(ids as string[]).includes(target.Id));
     this.store.put(RULES, rule.Name, { ...rule, Targets: remaining });
     return [];
   }

@@ -23,6 +23,8 @@ export interface FunctionConfiguration {
   readonly CodeSize: number;
   readonly Version: string;
   readonly State: string;
+  /** Always Successful here: configuration changes apply at once (boto3's function_updated waiter reads it). */
+  readonly LastUpdateStatus: string;
   readonly PackageType: string;
 }
 
@@ -92,24 +94,31 @@ export class FunctionRegistry {
     return configuration;
   }
 
-  /** By name, ARN or partial ARN (`000000000000:function:name`); a `:qualifier` suffix is ignored. */
-  get(nameOrArn: string): FunctionConfiguration {
+  /**
+   * By name, ARN or partial ARN (`000000000000:function:name`), with a qualifier as a `:suffix` or the
+   * Qualifier member: functions here have only `$LATEST` (no published versions or aliases), so any other
+   * qualifier is a function that does not exist, as on AWS.
+   */
+  get(nameOrArn: string, qualifier?: string): FunctionConfiguration {
     const name = functionName(nameOrArn);
+    const wanted = qualifier ?? qualifierOf(nameOrArn);
     const found = this.find(name);
-    if (!found) {
-      throw new AwsError('ResourceNotFoundException', `Function not found: ${this.arnPrefix}${name}`, {
+    if (!found || (wanted !== undefined && wanted !== '$LATEST')) {
+      const arn = `${this.arnPrefix}${name}${wanted === undefined ? '' : `:${wanted}`}`;
+      throw new AwsError('ResourceNotFoundException', `Function not found: ${arn}`, {
         status: 404,
         fields: { Type: 'User' },
       });
     }
-    return found;
+    // Records written before LastUpdateStatus existed read as Successful.
+    return { ...found, LastUpdateStatus: found.LastUpdateStatus ?? 'Successful' };
   }
 
   list(): FunctionConfiguration[] {
     const stored = this.store.list<FunctionConfiguration>(COLLECTION);
-    return [...this.builtins.values(), ...stored].sort((a, b) =>
-      a.FunctionName.localeCompare(b.FunctionName),
-    );
+    return [...this.builtins.values(), ...stored]
+      .map((found) => ({ ...found, LastUpdateStatus: found.LastUpdateStatus ?? 'Successful' }))
+      .sort((a, b) => a.FunctionName.localeCompare(b.FunctionName));
   }
 
   delete(nameOrArn: string): void {
@@ -147,6 +156,7 @@ export class FunctionRegistry {
       CodeSize: 0,
       Version: '$LATEST',
       State: 'Active',
+      LastUpdateStatus: 'Successful',
       PackageType: 'Zip',
       ...fields,
     };
@@ -177,6 +187,14 @@ function functionName(nameOrArn: string): string {
   const arn = /^(?:arn:[^:]+:lambda:[^:]+:)?\d{12}:function:([^:]+)(?::.+)?$/.exec(nameOrArn);
   if (arn) return arn[1]!;
   return nameOrArn.split(':')[0]!;
+}
+
+/** The `:qualifier` of `name:qualifier` or of a qualified ARN. */
+function qualifierOf(nameOrArn: string): string | undefined {
+  const arn = /^(?:arn:[^:]+:lambda:[^:]+:)?\d{12}:function:[^:]+:(.+)$/.exec(nameOrArn);
+  if (arn) return arn[1]!;
+  const parts = nameOrArn.split(':');
+  return parts.length === 2 ? parts[1] : undefined;
 }
 
 function invalid(message: string): AwsError {

@@ -1,57 +1,17 @@
-import type { OperationHandler, ServiceProvider } from '../../core/service';
-import type { InvokeOutput } from '../../protocols/bindings/lambda';
+import type { ServiceProvider } from '../../core/service';
 import type { FunctionRegistry } from './functions';
-import { LambdaRuntime } from './runtime';
+import { functionOperations } from './operations/functions';
+import type { LambdaRuntime } from './runtime';
 
-/** The local Lambda (restJson, API 2015-03-31): local handler modules run in warm worker processes. */
+/**
+ * The local Lambda (restJson, API 2015-03-31): local handler modules run in warm worker processes.
+ * Operations live in typed maps under operations/; add a topic there and one spread here.
+ */
 export function createLambdaProvider(registry: FunctionRegistry, runtime: LambdaRuntime): ServiceProvider {
-  return { name: 'lambda', operations: lambdaOperations(registry, runtime), stop: () => runtime.stop() };
-}
-
-function lambdaOperations(
-  registry: FunctionRegistry,
-  runtime: LambdaRuntime,
-): Record<string, OperationHandler> {
   return {
-    CreateFunction: (input) => registry.create(input),
-
-    GetFunction: (input) => ({
-      Configuration: registry.get(String(input.FunctionName)),
-      Code: { RepositoryType: 'Local', Location: '' },
-      Tags: {},
-    }),
-
-    GetFunctionConfiguration: (input) => registry.get(String(input.FunctionName)),
-
-    ListFunctions: () => ({ Functions: registry.list() }),
-
-    DeleteFunction: async (input) => {
-      const { FunctionName } = registry.get(String(input.FunctionName));
-      registry.delete(FunctionName);
-      await runtime.retire(FunctionName);
-      return undefined;
-    },
-
-    Invoke: async (input): Promise<InvokeOutput> => {
-      const name = String(input.FunctionName);
-      const payload = input.Payload as Buffer;
-      if (input.InvocationType === 'DryRun') {
-        registry.get(name);
-        return { StatusCode: 204, Payload: Buffer.alloc(0) };
-      }
-      if (input.InvocationType === 'Event') {
-        registry.get(name);
-        // Asynchronous invocation: accepted now, run in the background; failures land in the function's log.
-        void runtime.run(name, payload).catch(() => undefined);
-        return { StatusCode: 202, Payload: Buffer.alloc(0) };
-      }
-      const invocation = await runtime.run(name, payload);
-      return {
-        StatusCode: 200,
-        Payload: Buffer.from(invocation.payload),
-        ...(invocation.functionError ? { FunctionError: invocation.functionError } : {}),
-        ...(input.LogType === 'Tail' ? { LogResult: LambdaRuntime.logTail(invocation.log) } : {}),
-      };
-    },
+    name: 'lambda',
+    model: 'lambda',
+    operations: { ...functionOperations(registry, runtime) },
+    stop: () => runtime.stop(),
   };
 }

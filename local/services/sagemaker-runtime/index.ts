@@ -11,6 +11,7 @@ export function createSageMakerRuntimeProvider(env: LocalAwsEnvironment, deps: S
   const endpoints = endpointService(env, deps);
   return {
     name: 'runtime.sagemaker',
+    model: 'sagemaker-runtime',
     operations: { InvokeEndpoint: (input, ctx) => invokeEndpoint(endpoints, input, ctx) },
     start: () => endpoints.restore(),
     stop: () => endpoints.shutdown(),

@@ -88,6 +88,7 @@ export function createSageMakerProvider(env: LocalAwsEnvironment, deps: ServiceD
   const services = createSageMakerServices(env, deps);
   return {
     name: 'sagemaker',
+    model: 'sagemaker',
     operations: {
       ...services.pipelines.operations(),
       ...services.executions.operations(),

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import type { ObjectStoreApi } from '../../core/deps';
-import { AwsError, notFound } from '../../core/errors';
+import { AwsError, notFound, validationError } from '../../core/errors';
 import type { OperationHandler } from '../../core/service';
 import type { StateStore } from '../../state/store';
 import type { JobKind, JobOutcome, JobRequest } from '../../engine/deps';
@@ -90,11 +90,11 @@ export class JobService {
       ...job.request,
       [shape.arnMember]: arn,
       [shape.statusMember]: 'InProgress',
-      ...(job.kind === 'Training' ? { SecondaryStatus: 'Starting' } : {}),
       CreationTime: now,
       LastModifiedTime: now,
       [shape.startMember]: now,
     };
+    if (job.kind === 'Training') secondaryStatus(record, 'Starting');
     this.save(job.kind, record);
     job.onCreated?.(arn);
     const limit = runtimeLimit(job.request, job.signal);
@@ -124,7 +124,7 @@ export class JobService {
       log.note(`${shape.type} job ${job.name} on image ${imageUri}`);
       const image = jobRuntimeFor(imageUri, shape.type, this.options.env);
       if (image.warning) log.note(`warning: ${image.warning}`);
-      if (job.kind === 'Training') record.SecondaryStatus = 'Training';
+      if (job.kind === 'Training') secondaryStatus(record, 'Training');
       const python = findPython(this.options.env);
       // The clock starts with the job's own work (staging on), not while the local AWS probes its Python.
       limit.start();
@@ -223,7 +223,7 @@ export class JobService {
           FailureReason: `InternalServerError: ${reason}`,
           LastModifiedTime: epochSeconds(),
         });
-        if (kind === 'Training') record.SecondaryStatus = 'Failed';
+        if (kind === 'Training') secondaryStatus(record, 'Failed');
         this.save(kind, record);
       }
     }
@@ -235,6 +235,8 @@ export class JobService {
       typeof name === 'string'
         ? this.options.store.get<JobRecord>(shape.collection, name.toLowerCase())
         : undefined;
+    // DescribeTrainingJob answers a missing job with a ValidationException, the other two ResourceNotFound.
+    if (!record && kind === 'Training') throw validationError('Requested resource not found.');
     if (!record) throw notFound('ResourceNotFound', `Could not find requested job with name ${String(name)}`);
     return record;
   }
@@ -283,10 +285,41 @@ function endJob(
   kind: JobKind,
   record: JobRecord,
   status: JobOutcome['status'],
-  secondaryStatus: string = status,
+  finer: string = status,
 ): void {
   record[SHAPES[kind].statusMember] = status;
-  if (kind === 'Training') record.SecondaryStatus = secondaryStatus;
+  if (kind === 'Training') secondaryStatus(record, finer);
+}
+
+/** SageMaker's StatusMessage for each SecondaryStatus a local training job goes through. */
+const SECONDARY_MESSAGES: Readonly<Record<string, string>> = {
+  Starting: 'Preparing the instances for training',
+  Training: 'Training image download completed. Training in progress.',
+  Completed: 'Training job completed',
+  Failed: 'Training job failed',
+  Stopped: 'Training job stopped',
+  MaxRuntimeExceeded: 'Training job stopped: it ran past its MaxRuntimeInSeconds',
+};
+
+/**
+ * Moves a training job to a SecondaryStatus and records the move in SecondaryStatusTransitions (the
+ * previous transition ends when this one starts), as DescribeTrainingJob reports them.
+ */
+function secondaryStatus(record: JobRecord, status: string): void {
+  const now = epochSeconds();
+  const transitions = (record.SecondaryStatusTransitions ?? []) as Record<string, unknown>[];
+  const last = transitions[transitions.length - 1];
+  if (last?.Status === status) return;
+  if (last && last.EndTime === undefined) last.EndTime = now;
+  const ended = status !== 'Starting' && status !== 'Training';
+  transitions.push({
+    Status: status,
+    StartTime: now,
+    ...(ended ? { EndTime: now } : {}),
+    StatusMessage: SECONDARY_MESSAGES[status] ?? status,
+  });
+  record.SecondaryStatus = status;
+  record.SecondaryStatusTransitions = transitions;
 }
 
 function summarize(record: JobRecord, shape: JobShape): Record<string, unknown> {

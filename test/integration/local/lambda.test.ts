@@ -16,6 +16,7 @@ import { useLocalAws } from './harness';
 
 const harness = useLocalAws();
 const FIXTURES = path.join(__dirname, 'fixtures', 'handlers');
+const ROLE = 'arn:aws:iam::000000000000:role/local-lambda';
 let lambda: LambdaClient;
 
 beforeAll(() => {
@@ -98,7 +99,12 @@ describe('local Lambda through the SDK v3 client', () => {
     expect(Functions?.map((f) => f.FunctionName)).toEqual(['echo', 'record-model-name']);
     await expect(
       lambda.send(
-        new CreateFunctionCommand({ FunctionName: 'echo', Role: 'r', Handler: `${FIXTURES}.echo`, Code: {} }),
+        new CreateFunctionCommand({
+          FunctionName: 'echo',
+          Role: ROLE,
+          Handler: `${FIXTURES}.echo`,
+          Code: {},
+        }),
       ),
     ).rejects.toBeInstanceOf(ResourceConflictException);
 
@@ -113,7 +119,7 @@ describe('local Lambda through the SDK v3 client', () => {
       lambda.send(
         new CreateFunctionCommand({
           FunctionName: name,
-          Role: 'r',
+          Role: ROLE,
           Handler: `${FIXTURES}.${exportName}`,
           Code: {},
           Timeout: timeout,
@@ -142,7 +148,7 @@ describe('local Lambda through the SDK v3 client', () => {
       lambda.send(
         new CreateFunctionCommand({
           FunctionName: 'nowhere',
-          Role: 'r',
+          Role: ROLE,
           Handler: '/no/such/module.handler',
           Code: {},
         }),
@@ -167,5 +173,42 @@ describe('local Lambda through the SDK v3 client', () => {
       parameter_version: 1,
     });
     expect(harness.aws().deps.ssm.getParameter('/mlops/test/deps').Value).toBe('from-deps');
+  });
+
+  it('reports State and LastUpdateStatus, pages ListFunctions and honours Qualifier', async () => {
+    for (const name of ['page-a', 'page-b']) {
+      await lambda.send(
+        new CreateFunctionCommand({ FunctionName: name, Role: ROLE, Handler: `${FIXTURES}.echo`, Code: {} }),
+      );
+    }
+    const got = await lambda.send(new GetFunctionCommand({ FunctionName: 'page-a' }));
+    expect(got.Configuration).toMatchObject({ State: 'Active', LastUpdateStatus: 'Successful' });
+
+    const names: string[] = [];
+    let marker: string | undefined;
+    do {
+      const page = await lambda.send(
+        new ListFunctionsCommand({ MaxItems: 1, ...(marker ? { Marker: marker } : {}) }),
+      );
+      expect(page.Functions).toHaveLength(1);
+      names.push(page.Functions![0]!.FunctionName!);
+      marker = page.NextMarker;
+    } while (marker);
+    expect(names).toEqual(expect.arrayContaining(['page-a', 'page-b', 'record-model-name']));
+    expect(new Set(names).size).toBe(names.length);
+
+    const latest = await lambda.send(
+      new InvokeCommand({ FunctionName: 'page-a', Qualifier: '$LATEST', Payload: Buffer.from('{}') }),
+    );
+    expect(latest).toMatchObject({ StatusCode: 200, ExecutedVersion: '$LATEST' });
+    await expect(
+      lambda.send(new InvokeCommand({ FunctionName: 'page-a', Qualifier: '7', Payload: Buffer.from('{}') })),
+    ).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+      message: expect.stringContaining('function:page-a:7'),
+    });
+    await expect(lambda.send(new InvokeCommand({ FunctionName: 'page-a:prod' }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
   });
 });

@@ -47,7 +47,12 @@ describe('restart on the same state dir', () => {
     await client(SSMClient).send(new PutParameterCommand({ Name: '/kept/p', Value: 'two', Overwrite: true }));
     const handler = `${path.join(__dirname, 'fixtures', 'handlers')}.echo`;
     await client(LambdaClient).send(
-      new CreateFunctionCommand({ FunctionName: 'kept-fn', Role: 'r', Handler: handler, Code: {} }),
+      new CreateFunctionCommand({
+        FunctionName: 'kept-fn',
+        Role: 'arn:aws:iam::000000000000:role/local-lambda',
+        Handler: handler,
+        Code: {},
+      }),
     );
     await aws.stop();
 

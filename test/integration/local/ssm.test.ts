@@ -148,4 +148,29 @@ describe('local SSM Parameter Store through the SDK v3 client', () => {
       message: expect.stringContaining('LabelParameterVersion'),
     });
   });
+
+  it('refuses DescribeParameters filters AWS refuses, with its error codes, and pages with opaque tokens', async () => {
+    const describe = (filter: { Key: string; Option?: string; Values: string[] }) =>
+      ssm.send(new DescribeParametersCommand({ ParameterFilters: [filter] }));
+    await expect(describe({ Key: 'Label', Values: ['x'] })).rejects.toMatchObject({
+      name: 'InvalidFilterKey',
+    });
+    await expect(describe({ Key: 'Name', Option: 'Recursive', Values: ['/a'] })).rejects.toMatchObject({
+      name: 'InvalidFilterOption',
+      message: expect.stringContaining('Recursive'),
+    });
+    await expect(describe({ Key: 'Bogus', Values: ['x'] })).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining("at 'parameterFilters.1.member.key'"),
+    });
+    await expect(ssm.send(new DescribeParametersCommand({ NextToken: 'not-a-token' }))).rejects.toMatchObject(
+      { name: 'InvalidNextToken' },
+    );
+    const first = await ssm.send(new DescribeParametersCommand({ MaxResults: 1 }));
+    expect(first.Parameters).toHaveLength(1);
+    const second = await ssm.send(
+      new DescribeParametersCommand({ MaxResults: 1, NextToken: first.NextToken! }),
+    );
+    expect(second.Parameters?.[0]?.Name).not.toBe(first.Parameters?.[0]?.Name);
+  });
 });

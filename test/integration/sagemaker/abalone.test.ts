@@ -74,6 +74,14 @@ describe('the abalone pipeline on the local SageMaker', () => {
       new DescribeTrainingJobCommand({ TrainingJobName: trainingJobName }),
     );
     expect(training.TrainingJobStatus).toBe('Completed');
+    expect(training.SecondaryStatusTransitions?.map((transition) => transition.Status)).toEqual([
+      'Starting',
+      'Training',
+      'Completed',
+    ]);
+    expect(
+      training.SecondaryStatusTransitions?.every((transition) => transition.EndTime instanceof Date),
+    ).toBe(true);
     const validationRmse = training.FinalMetricDataList?.find(
       (metric) => metric.MetricName === 'validation:rmse',
     );

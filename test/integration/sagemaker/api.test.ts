@@ -9,6 +9,7 @@ import {
   DescribeModelPackageCommand,
   DescribeModelPackageGroupCommand,
   DescribePipelineCommand,
+  DescribeTrainingJobCommand,
   DescribePipelineDefinitionForExecutionCommand,
   DescribePipelineExecutionCommand,
   ListModelPackageGroupsCommand,
@@ -62,7 +63,7 @@ describe('the local SageMaker API', () => {
         PipelineName: 'api',
         PipelineDefinition: JSON.stringify(conditions()),
         RoleArn: ROLE_ARN,
-        ClientRequestToken: 'create-1',
+        ClientRequestToken: 'create-1'.padEnd(32, '-'),
       }),
     );
   });
@@ -95,7 +96,7 @@ describe('the local SageMaker API', () => {
           PipelineName: 'api',
           PipelineDefinition: JSON.stringify(conditions()),
           RoleArn: ROLE_ARN,
-          ClientRequestToken: 'create-1',
+          ClientRequestToken: 'create-1'.padEnd(32, '-'),
         }),
       );
       expect(again.PipelineArn).toBe('arn:aws:sagemaker:us-east-1:000000000000:pipeline/api');
@@ -161,7 +162,7 @@ describe('the local SageMaker API', () => {
       const started = await sm().send(
         new StartPipelineExecutionCommand({
           PipelineName: 'api',
-          ClientRequestToken: 'start-1',
+          ClientRequestToken: 'start-1'.padEnd(32, '-'),
           PipelineExecutionDisplayName: 'first-run',
           PipelineExecutionDescription: 'checks the API',
           PipelineParameters: [{ Name: 'Threshold', Value: '3' }],
@@ -174,7 +175,10 @@ describe('the local SageMaker API', () => {
 
     it('is idempotent on ClientRequestToken and describes the execution as started', async () => {
       const again = await sm().send(
-        new StartPipelineExecutionCommand({ PipelineName: 'api', ClientRequestToken: 'start-1' }),
+        new StartPipelineExecutionCommand({
+          PipelineName: 'api',
+          ClientRequestToken: 'start-1'.padEnd(32, '-'),
+        }),
       );
       expect(again.PipelineExecutionArn).toBe(arn);
       expect(arn).toMatch(
@@ -285,6 +289,17 @@ describe('the local SageMaker API', () => {
         ),
       ).rejects.toBeInstanceOf(ResourceNotFound);
     });
+
+    it('answers ResourceNotFound with HTTP 400 and a missing training job as AWS does', async () => {
+      const missing = await sm()
+        .send(new DescribePipelineCommand({ PipelineName: 'no-such-pipeline' }))
+        .catch((e: unknown) => e);
+      expect(missing).toBeInstanceOf(ResourceNotFound);
+      expect((missing as ResourceNotFound).$metadata.httpStatusCode).toBe(400);
+      await expect(
+        sm().send(new DescribeTrainingJobCommand({ TrainingJobName: 'no-such-job' })),
+      ).rejects.toMatchObject({ name: 'ValidationException', message: 'Requested resource not found.' });
+    });
   });
 
   describe('models and the model registry', () => {
@@ -390,7 +405,9 @@ describe('the local SageMaker API', () => {
         ),
       ).rejects.toMatchObject({
         name: 'ValidationException',
-        message: expect.stringContaining('ModelApprovalStatus'),
+        message: expect.stringContaining(
+          "Value 'Maybe' at 'modelApprovalStatus' failed to satisfy constraint: Member must satisfy enum value set",
+        ),
       });
     });
   });

@@ -1,20 +1,15 @@
-import type { IncomingMessage } from 'node:http';
-
 import { s3Operation, s3Target } from '../../../local/protocols/rest-xml-s3';
-import { routeService } from '../../../local/protocols/router';
-import type { WireRequest } from '../../../local/protocols/wire';
+import { createRouter } from '../../../local/protocols/router';
+import { wireRequest as request } from './wire-request';
 
-function request(method: string, target: string, headers: Record<string, string> = {}): WireRequest {
-  const url = new URL(target, 'http://127.0.0.1');
-  return {
-    method,
-    path: url.pathname,
-    query: url.searchParams,
-    headers,
-    stream: undefined as unknown as IncomingMessage,
-    body: async () => Buffer.alloc(0),
-  };
-}
+const router = createRouter([
+  { name: 'sagemaker', model: 'sagemaker' },
+  { name: 'ssm', model: 'ssm' },
+  { name: 'lambda', model: 'lambda' },
+  { name: 'runtime.sagemaker', model: 'sagemaker-runtime' },
+  { name: 'cloudformation' },
+  { name: 's3' },
+]);
 
 const signedAs = (service: string) => ({
   authorization: `AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=x`,
@@ -30,8 +25,15 @@ describe('routing a request to its service', () => {
     [request('POST', '/2015-03-31/functions/f/invocations'), 'lambda'],
     [request('GET', '/bucket/key?X-Amz-Credential=test%2F20240101%2Fus-east-1%2Fs3%2Faws4_request'), 's3'],
     [request('GET', '/bucket/key'), 's3'],
+    [request('POST', '/', { 'x-amz-target': 'AWSEvents.PutRule' }), 'AWSEvents'],
   ])('%#: → %s', (wire, service) => {
-    expect(routeService(wire)).toBe(service);
+    expect(router.route(wire).service).toBe(service);
+  });
+
+  it('names a service that does not run without a codec for it', () => {
+    expect(
+      router.route(request('POST', '/', { 'x-amz-target': 'AWSEvents.PutRule' })).protocol,
+    ).toBeUndefined();
   });
 });
 
