@@ -1,10 +1,9 @@
-import { Aspects, CfnOutput, CfnParameter, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aspects, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { OidcProviderNative, Role, WebIdentityPrincipal } from 'aws-cdk-lib/aws-iam';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 
 import type { GitHubConfig, InfraConfig } from './config';
-import { ModelApprovalEvents } from './approval/model-approval-events';
 import { foundationNames, roleArn } from './names';
 import { AcknowledgeDeclaredWildcards } from './nag/acknowledge-wildcards';
 import { endpointStackOperatorStatements } from './permissions/endpoint-stack-operator';
@@ -67,19 +66,6 @@ export class GitHubOidcStack extends Stack {
     ];
     statements.forEach((statement) => this.role.addToPolicy(statement));
     Aspects.of(this).add(new AcknowledgeDeclaredWildcards());
-    new ModelApprovalEvents(this, 'ModelApproval', {
-      modelPackageGroupName: config.modelPackageGroupName,
-      github: config.github,
-      approvalEmail: new CfnParameter(this, 'ApprovalEmail', {
-        description: 'Receives "a model package awaits review" e-mails (confirm the subscription once)',
-        default: config.approvalEmail,
-      }).valueAsString,
-      githubTokenSecret: new CfnParameter(this, 'GitHubTokenSecretName', {
-        description:
-          'Secrets Manager secret holding "Bearer <token>" for repository_dispatch (docs/workflows.md)',
-        default: 'mlops/github-dispatch-token',
-      }).valueAsString,
-    });
     new CfnOutput(this, 'DeployRoleArn', {
       value: this.role.roleArn,
       description: 'vars.AWS_ROLE_ARN for the workflows',
