@@ -97,7 +97,7 @@ function readPayload(
   if (memberShape.type === 'structure') {
     return body.length === 0 ? {} : { [shape.payload]: readJsonBody(json, member.shape, body) };
   }
-  if (body.length === 0) return {};
+  // An empty raw payload is an empty value, not a missing one (AWS reads the body as it is).
   return { [shape.payload]: memberShape.type === 'string' ? body.toString('utf8') : body };
 }
 

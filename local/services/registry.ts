@@ -12,20 +12,18 @@ import { createCloudFormationProvider } from './cloudformation';
 import { createEventsProvider } from './events';
 import { createS3Provider } from './s3';
 import { createSageMakerRuntimeProvider } from './sagemaker-runtime';
-import { createSageMakerProvider } from './sagemaker';
+import { createSageMakerProvider, createSageMakerServices } from './sagemaker';
 import { ObjectStore } from './s3/object-store';
 import { createSsmProvider } from './ssm';
 import { ParameterStore } from './ssm/parameter-store';
 
 /**
  * Providers mounted besides the core three (S3, SSM, Lambda — built first, since the others use them
- * through `deps`). To add a service, add ONE line here; its protocol binding is chosen by its `name` in
- * local/protocols/router.ts.
+ * through `deps`) and SageMaker + SageMaker Runtime (built together: they share one endpoint service). To
+ * add a service, add ONE line here; the router finds it by its model (local/protocols/router.ts).
  */
 export const providerFactories: readonly ProviderFactory[] = [
-  createSageMakerProvider,
   createCloudFormationProvider,
-  createSageMakerRuntimeProvider,
   createEventsProvider,
 ];
 
@@ -55,11 +53,14 @@ export function mountServices(env: LocalAwsEnvironment): MountedServices {
     call: (service, operation, input) =>
       callOperation(env, byName.get(service), { service, operation, input }),
   };
+  const sagemaker = createSageMakerServices(env, deps);
   const providers = [
     createS3Provider(env.store, objects),
     createSsmProvider(parameters),
     createLambdaProvider(functions, runtime),
+    createSageMakerProvider(sagemaker),
     ...providerFactories.map((factory) => factory(env, deps)),
+    createSageMakerRuntimeProvider(sagemaker.endpoints),
   ];
   for (const provider of providers) byName.set(provider.name, provider);
   return { providers, deps };

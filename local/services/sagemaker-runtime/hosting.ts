@@ -3,7 +3,7 @@ import * as path from 'node:path';
 
 import * as tar from 'tar';
 
-import type { ServiceDeps } from '../../core/deps';
+import type { EndpointDeps } from '../sagemaker/endpoints';
 import { findPython } from '../../runtimes/python';
 import { resolveImage } from '../../runtimes/registry';
 import { parseS3Uri } from '../../runtimes/s3-staging';
@@ -67,7 +67,7 @@ export class ModelHosting {
   private readonly containers = new Set<XgboostServing>();
 
   constructor(
-    private readonly deps: ServiceDeps,
+    private readonly deps: Pick<EndpointDeps, 's3' | 'models' | 'modelPackages'>,
     private readonly root: string,
   ) {}
 
@@ -156,15 +156,15 @@ export class ModelHosting {
   }
 
   private async modelSource(variant: VariantSpec): Promise<ModelSource> {
-    const model = (await this.deps.call('sagemaker', 'DescribeModel', { ModelName: variant.ModelName })) as {
+    const model = this.deps.models.describe(variant.ModelName) as {
       PrimaryContainer?: Container;
       Containers?: Container[];
     };
     const container = model.PrimaryContainer ?? model.Containers?.[0] ?? {};
     if (container.ModelPackageName) {
-      const modelPackage = (await this.deps.call('sagemaker', 'DescribeModelPackage', {
-        ModelPackageName: container.ModelPackageName,
-      })) as { InferenceSpecification?: { Containers?: Container[] } };
+      const modelPackage = this.deps.modelPackages.describePackage(container.ModelPackageName) as {
+        InferenceSpecification?: { Containers?: Container[] };
+      };
       const inference = modelPackage.InferenceSpecification?.Containers?.[0] ?? {};
       return {
         image: inference.Image ?? '',

@@ -1,14 +1,12 @@
-import type { ServiceDeps } from '../../core/deps';
-import type { LocalAwsEnvironment, ServiceProvider } from '../../core/service';
-import { endpointService } from '../sagemaker/endpoints';
+import type { ServiceProvider } from '../../core/service';
+import type { EndpointService } from '../sagemaker/endpoints';
 import { invokeEndpoint } from './invoke';
 
 /**
  * The local SageMaker Runtime: InvokeEndpoint on the endpoints of the local SageMaker. It owns the serving
  * containers' life: endpoints that were serving start again at start(), every container stops at stop().
  */
-export function createSageMakerRuntimeProvider(env: LocalAwsEnvironment, deps: ServiceDeps): ServiceProvider {
-  const endpoints = endpointService(env, deps);
+export function createSageMakerRuntimeProvider(endpoints: EndpointService): ServiceProvider {
   return {
     name: 'runtime.sagemaker',
     model: 'sagemaker-runtime',

@@ -1,5 +1,5 @@
 import { AwsError } from '../../core/errors';
-import { MAX_PAYLOAD_BYTES, NoResponseError, type InvocationResponse } from '../../runtimes/xgboost-serving';
+import { NoResponseError, type InvocationResponse } from '../../runtimes/xgboost-serving';
 import type { EndpointService } from '../sagemaker/endpoints';
 
 /** InvokeEndpoint's input as the restJson binding passes it (headers as members, the raw body). */
@@ -15,8 +15,8 @@ interface InvokeInput {
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /**
- * SageMaker Runtime's InvokeEndpoint: the 6 MB payload limit (checked here, at the front door, as the
- * service does before any container sees the request), the variant choice, and the container's non-2xx
+ * SageMaker Runtime's InvokeEndpoint (the model's 6 MB Body limit is checked by the protocol layer before
+ * it gets here): the variant choice, and the container's non-2xx
  * answers turned into ModelError (424) with OriginalStatusCode and OriginalMessage. A container that gives
  * no answer (its worker died, or is down between restarts) is original status 0, as SageMaker reports it.
  */
@@ -28,13 +28,6 @@ export async function invokeEndpoint(
   const name = text(input.EndpointName);
   if (!name) throw new AwsError('ValidationError', 'EndpointName is required');
   const body = Buffer.isBuffer(input.Body) ? input.Body : Buffer.from(text(input.Body) ?? '');
-  if (body.length > MAX_PAYLOAD_BYTES) {
-    throw new AwsError(
-      'ValidationError',
-      `Request payload of ${body.length} bytes exceeds the InvokeEndpoint limit of ${MAX_PAYLOAD_BYTES} bytes (6 MB); split the rows over several requests`,
-      { status: 413 },
-    );
-  }
   const variant = await endpoints.servingVariant(name, text(input.TargetVariant));
   const response = await variant.container
     .invocations({ body, contentType: text(input.ContentType), accept: text(input.Accept) })

@@ -1,4 +1,4 @@
-import type { ServiceDeps } from '../../core/deps';
+import type { EndpointDeps } from './endpoints';
 import { validationError } from '../../core/errors';
 import type { OperationHandler } from '../../core/service';
 import { epochSeconds } from '../../engine/execution-record';
@@ -33,7 +33,7 @@ export class EndpointConfigService {
   constructor(
     private readonly store: StateStore,
     private readonly arns: ArnContext,
-    private readonly deps: ServiceDeps,
+    private readonly deps: Pick<EndpointDeps, 'models' | 'tags'>,
   ) {}
 
   find(name: string): EndpointConfigRecord | undefined {
@@ -59,7 +59,7 @@ export class EndpointConfigService {
     const variants = checkVariants(input.ProductionVariants);
     for (const variant of variants) {
       // Throws the service's own "Could not find model" ValidationException.
-      await this.deps.call('sagemaker', 'DescribeModel', { ModelName: variant.ModelName });
+      this.deps.models.describe(variant.ModelName);
     }
     const { Tags: tags, ...rest } = input;
     const record: EndpointConfigRecord = {
@@ -70,8 +70,7 @@ export class EndpointConfigService {
       CreationTime: epochSeconds(),
     };
     this.store.put(COLLECTION, name.toLowerCase(), record);
-    if (Array.isArray(tags) && tags.length > 0)
-      await this.deps.call('sagemaker', 'AddTags', { ResourceArn: arn, Tags: tags });
+    if (Array.isArray(tags) && tags.length > 0) this.deps.tags.add(arn, tags);
     return record;
   }
 

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 
-import type { ServiceDeps } from '../../core/deps';
+import type { ObjectStoreApi } from '../../core/deps';
+import type { ModelPackageService } from './model-packages';
+import type { ModelService } from './models';
+import type { TagStore } from './tags';
 import { AwsError, validationError } from '../../core/errors';
 import type { LocalAwsEnvironment, OperationHandler } from '../../core/service';
 import { epochSeconds } from '../../engine/execution-record';
@@ -46,6 +49,18 @@ const SERVING = new Set<EndpointStatus>(['InService', 'Updating', 'RollingBack']
  * model hosting. Updates are blue/green: the new config's containers must load and pass /ping before
  * traffic moves; when they do not, the endpoint stays on its old config (InService, FailureReason set).
  */
+
+/**
+ * What endpoints reach besides their own records: the model objects in S3 and the SageMaker parts they
+ * describe and tag (direct calls, not requests to the SageMaker provider through `deps.call`).
+ */
+export interface EndpointDeps {
+  readonly s3: ObjectStoreApi;
+  readonly tags: TagStore;
+  readonly models: ModelService;
+  readonly modelPackages: ModelPackageService;
+}
+
 export class EndpointService {
   readonly configs: EndpointConfigService;
   private readonly hosting: ModelHosting;
@@ -57,7 +72,7 @@ export class EndpointService {
 
   constructor(
     private readonly env: LocalAwsEnvironment,
-    private readonly deps: ServiceDeps,
+    private readonly deps: EndpointDeps,
   ) {
     this.arns = { region: env.region, accountId: env.accountId };
     this.configs = new EndpointConfigService(env.store, this.arns, deps);
@@ -157,7 +172,7 @@ export class EndpointService {
     };
     this.put(record);
     if (Array.isArray(input.Tags) && input.Tags.length > 0) {
-      await this.deps.call('sagemaker', 'AddTags', { ResourceArn: arn, Tags: input.Tags });
+      this.deps.tags.add(arn, input.Tags);
     }
     this.background(this.deployInitial(record));
     return { EndpointArn: arn };
@@ -396,19 +411,4 @@ function variantSummary(variant: ProductionVariant, record: EndpointRecord, serv
         }
       : {}),
   };
-}
-
-const services = new WeakMap<LocalAwsEnvironment, EndpointService>();
-
-/**
- * The endpoint service of a local AWS instance, shared by the SageMaker provider (the endpoint API) and the
- * SageMaker Runtime provider (invocations, start and stop of the serving containers).
- */
-export function endpointService(env: LocalAwsEnvironment, deps: ServiceDeps): EndpointService {
-  let service = services.get(env);
-  if (!service) {
-    service = new EndpointService(env, deps);
-    services.set(env, service);
-  }
-  return service;
 }

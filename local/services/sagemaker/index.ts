@@ -4,7 +4,7 @@ import { abortableSleep, type EngineDeps } from '../../engine/deps';
 import { parseS3Uri } from '../../runtimes/s3-staging';
 import { createEventBus } from '../events';
 import type { ArnContext } from './arns';
-import { endpointService } from './endpoints';
+import { EndpointService } from './endpoints';
 import { ExecutionService } from './executions';
 import { JobService } from './jobs';
 import { ModelPackageService } from './model-packages';
@@ -22,6 +22,8 @@ export interface SageMakerServices {
   readonly jobs: JobService;
   readonly pipelines: PipelineService;
   readonly executions: ExecutionService;
+  /** Owned here, used by SageMaker (the endpoint API) and SageMaker Runtime (invocations, containers). */
+  readonly endpoints: EndpointService;
 }
 
 export function createSageMakerServices(env: LocalAwsEnvironment, deps: ServiceDeps): SageMakerServices {
@@ -45,7 +47,8 @@ export function createSageMakerServices(env: LocalAwsEnvironment, deps: ServiceD
     pipelines,
     engineDeps: (service) => engineDeps({ deps, jobs, models, modelPackages, executions: service }),
   });
-  return { arns, tags, models, modelPackages, jobs, pipelines, executions };
+  const endpoints = new EndpointService(env, { s3: deps.s3, tags, models, modelPackages });
+  return { arns, tags, models, modelPackages, jobs, pipelines, executions, endpoints };
 }
 
 /** What the pipeline executor reaches through: local S3, jobs, models, the model registry, Lambda, the cache. */
@@ -84,8 +87,7 @@ const SHUTDOWN_REASON = 'The local AWS stopped while this job was running';
  * The local SageMaker: pipelines and their executions (run by local/engine), jobs, models and the model
  * registry. The operation map is a plain composition of each area's operations.
  */
-export function createSageMakerProvider(env: LocalAwsEnvironment, deps: ServiceDeps): ServiceProvider {
-  const services = createSageMakerServices(env, deps);
+export function createSageMakerProvider(services: SageMakerServices): ServiceProvider {
   return {
     name: 'sagemaker',
     model: 'sagemaker',
@@ -96,7 +98,7 @@ export function createSageMakerProvider(env: LocalAwsEnvironment, deps: ServiceD
       ...services.models.operations(),
       ...services.modelPackages.operations(),
       ...services.tags.operations(),
-      ...endpointService(env, deps).operations(),
+      ...services.endpoints.operations(),
     },
     start() {
       services.jobs.failInterrupted(SHUTDOWN_REASON);

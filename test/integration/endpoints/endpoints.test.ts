@@ -163,7 +163,7 @@ describe('local SageMaker endpoints and SageMaker Runtime', () => {
     );
   });
 
-  test('bad inputs get the container status inside a ModelError, the 6 MB limit a 413, and the endpoint keeps serving', async () => {
+  test('bad inputs get the container status inside a ModelError, the 6 MB limit a ValidationException, and the endpoint keeps serving', async () => {
     const nonNumeric = await failure({ Body: `${model.testRows[0]}\n0.5,abc,0.1,0.2,0.3,0.4,0.5,1,0,0` });
     expect(nonNumeric).toBeInstanceOf(ModelError);
     expect(nonNumeric.$metadata.httpStatusCode).toBe(424);
@@ -199,10 +199,11 @@ describe('local SageMaker endpoints and SageMaker Runtime', () => {
     expect(badJson.OriginalMessage).toContain('Loading json data failed: the body is not valid JSON');
 
     const tooLarge = await failure({ Body: Buffer.alloc(7 * 1024 * 1024, '1') });
-    expect(tooLarge.name).toBe('ValidationError');
-    expect(tooLarge.$metadata.httpStatusCode).toBe(413);
-    expect(tooLarge.message).toBe(
-      'Request payload of 7340032 bytes exceeds the InvokeEndpoint limit of 6291456 bytes (6 MB); split the rows over several requests',
+    // The model caps Body at 6 MB; the front door refuses it before any container sees it.
+    expect(tooLarge.name).toBe('ValidationException');
+    expect(tooLarge.$metadata.httpStatusCode).toBe(400);
+    expect(tooLarge.message).toContain(
+      "at 'body' failed to satisfy constraint: Member must have length less than or equal to 6291456",
     );
 
     const empty = await invoke({ Body: new Uint8Array(0) });
