@@ -9,6 +9,7 @@ import { FunctionRegistry } from './lambda/functions';
 import { createLambdaProvider } from './lambda';
 import { LambdaRuntime } from './lambda/runtime';
 import { createCloudFormationProvider } from './cloudformation';
+import { createEventsProvider } from './events';
 import { createS3Provider } from './s3';
 import { createSageMakerRuntimeProvider } from './sagemaker-runtime';
 import { createSageMakerProvider, createSageMakerServices } from './sagemaker';
@@ -21,7 +22,10 @@ import { ParameterStore } from './ssm/parameter-store';
  * through `deps`) and SageMaker + SageMaker Runtime (built together: they share one endpoint service). To
  * add a service, add ONE line here; the router finds it by its model (local/protocols/router.ts).
  */
-export const providerFactories: readonly ProviderFactory[] = [createCloudFormationProvider];
+export const providerFactories: readonly ProviderFactory[] = [
+  createCloudFormationProvider,
+  createEventsProvider,
+];
 
 export interface MountedServices {
   readonly providers: readonly ServiceProvider[];

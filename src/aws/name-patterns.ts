@@ -27,6 +27,11 @@ export const PATTERNS = {
     pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
     expected: 'an S3 bucket name (3–63 lowercase letters, digits, dots and hyphens)',
   },
+  modelPackageArn: {
+    pattern: /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[a-zA-Z0-9-]{1,63}\/\d+$/,
+    expected:
+      'a versioned model package ARN like arn:aws:sagemaker:us-east-1:123456789012:model-package/my-group/3',
+  },
   modelPackageGroup: {
     pattern: /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/,
     expected: 'a model package group name: letters, digits and hyphens, at most 63 characters',

@@ -16,6 +16,7 @@ const GROUPS: Readonly<Record<string, () => Promise<Register>>> = {
   pipeline: () => import('./commands/pipeline').then((module) => module.registerPipelineCommands),
   local: () => import('./commands/local').then((module) => module.registerLocalCommands),
   aws: () => import('./commands/aws-commands').then((module) => module.registerAwsCommands),
+  approval: () => import('./commands/approval').then((module) => module.registerApprovalCommands),
   logs: () => import('./commands/logs').then((module) => module.registerLogsCommand),
   monitor: () => import('./commands/monitor').then((module) => module.registerMonitorCommands),
 };

@@ -300,7 +300,12 @@ export async function approve(
 /** Synthesizes cdk-model-deploy for the package, deploys it with the deploy-endpoint logic and waits for InService. */
 export async function deployEndpoint(
   context: MainJobContext,
-  options: { modelPackageArn: string; artifacts: Record<string, string> },
+  options: {
+    modelPackageArn: string;
+    artifacts: Record<string, string>;
+    /** Stack tags besides the run's own (e.g. who approved the package). */
+    tags?: Readonly<Record<string, string>>;
+  },
 ): Promise<{ deploy: DeployResult; endpointName: string }> {
   const { config, stages } = context;
   const templateFile = await stages.run('synthesize the endpoint stack (cdk-model-deploy)', async () => {
@@ -328,7 +333,7 @@ export async function deployEndpoint(
         template,
         parameters: {},
         capabilities: ['CAPABILITY_IAM'],
-        tags: Object.fromEntries(runTags(config).map((tag) => [tag.Key, tag.Value])),
+        tags: { ...Object.fromEntries(runTags(config).map((tag) => [tag.Key, tag.Value])), ...options.tags },
         changeSetName: `mlops-run-${Date.now().toString(36)}`,
         deadline,
         failOnEmptyChangeSet: false,

@@ -20,7 +20,7 @@ export function describePlan(config: RunConfig, options: { externalEndpoint: str
     `4. start an execution${parameters.length > 0 ? ` with ${parameters.join(', ')}` : ' with the default parameters'} and follow it (timeout ${config.timeoutMinutes} min)`,
     `5. Lambda ${config.lambdaArn} records the model name in SSM ${config.modelNameParameter}`,
     config.manualApproval
-      ? `6. stop after registration in ${config.modelPackageGroup}; continue with: mlops approve <model-package-arn> --deploy`
+      ? `6. stop after registration in ${config.modelPackageGroup}; continue with: mlops approve <model-package-arn> (its approval event deploys it)`
       : `6. ${config.target === 'local' ? 'approve the new model package in' : 'deploy the newest package of'} ${config.modelPackageGroup}`,
     `7. synthesize cdk-model-deploy for it and deploy stack ${config.stackName} with CloudFormation`,
     '8. score the endpoint on the held-out test rows and report RMSE',

@@ -46,7 +46,7 @@ export function renderRunReport(input: ReportInput): string[] {
   if (result.outcome === 'awaiting-approval' && result.modelPackageArn) {
     row(
       'next',
-      `npx mlops approve ${result.modelPackageArn} --deploy${config.target === 'aws' ? ' --target aws' : ''}`,
+      `npx mlops approve ${result.modelPackageArn}${config.target === 'aws' ? ' --target aws' : ''}`,
     );
   }
   lines.push('', '  stage times');

@@ -305,6 +305,7 @@ describe('GitHub OIDC stack', () => {
       'ReadModelNameParameter',
       'ReadModelRegistry',
       'ReadPipelineJobs',
+      'ReadServingModel',
       'ReadWriteArtifacts',
       'SmokeTestEndpoints',
       'UpsertAndRunPipeline',

@@ -37,6 +37,8 @@ describe('deploy.yml (replayed against the local AWS)', () => {
   let aws: LocalAws;
   let firstRun: ReplayResult;
   let rerun: ReplayResult;
+  let dispatched: ReplayResult;
+  let registered: string | undefined;
 
   const job = (result: ReplayResult, key: string): JobRecord => {
     const found = result.jobs.find((candidate) => candidate.key === key);
@@ -47,13 +49,16 @@ describe('deploy.yml (replayed against the local AWS)', () => {
     return found;
   };
 
-  const replay = (runAttempt: number) =>
+  const replay = (
+    runAttempt: number,
+    event: Parameters<typeof replayWorkflow>[0]['event'] = { name: 'push', ref: 'refs/heads/main' },
+  ) =>
     replayWorkflow({
       workflow: '.github/workflows/deploy.yml',
       repoRoot: ROOT,
       workDir: join(work, `run-attempt-${runAttempt}`),
       awsEndpoint: aws.endpoint,
-      event: { name: 'push', ref: 'refs/heads/main' },
+      event,
       vars: VARS,
       runAttempt,
     });
@@ -63,15 +68,40 @@ describe('deploy.yml (replayed against the local AWS)', () => {
     aws = await startLocalAws({ port: 0, stateDir: join(work, 'aws'), region: REGION, quiet: true });
     await provisionFoundation(aws.endpoint);
     firstRun = await replay(1);
-    const registered = job(firstRun, 'train-and-deploy/train').steps.find((step) => step.id === 'wait')
-      ?.outputs['model-package-arn'];
+    registered = job(firstRun, 'train-and-deploy/train').steps.find((step) => step.id === 'wait')?.outputs[
+      'model-package-arn'
+    ];
     // A reviewer approves the package (what `mlops approve` or the console does), then re-runs the workflow.
     const { options } = localClients(aws.endpoint, REGION);
     await createClient(SageMakerClient, options).send(
       new UpdateModelPackageCommand({ ModelPackageArn: registered, ModelApprovalStatus: 'Approved' }),
     );
     rerun = await replay(2);
+    // EventBridge delivers the approval of the package now serving once more (what the approval stack's rule sends).
+    dispatched = await replay(3, {
+      name: 'repository_dispatch',
+      payload: {
+        action: 'model-approved',
+        client_payload: {
+          model_package_arn: registered ?? '',
+          model_package_group: PROJECT,
+          event_id: 'e-1',
+        },
+      },
+    });
   }, 400_000);
+
+  it('a repeated model-approved dispatch of the serving package runs no pipeline and deploys nothing', () => {
+    const train = job(dispatched, 'train-and-deploy/train');
+    const gate = train.steps.find((step) => step.id === 'gate');
+    expect(gate?.outputs.deploy).toBe('false');
+    expect(gate?.outputs.reason).toBe(
+      `${registered} already serves; nothing to deploy (a repeated approval event)`,
+    );
+    expect(train.steps.find((step) => step.id === 'upsert')?.outputs['execution-arn']).toBeUndefined();
+    expect(job(dispatched, 'train-and-deploy/staging').result).toBe('skipped');
+    expect(job(dispatched, 'train-and-deploy/production').result).toBe('skipped');
+  });
 
   afterAll(async () => {
     await aws?.stop();

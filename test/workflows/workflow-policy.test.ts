@@ -116,9 +116,13 @@ describe('deploy.yml', () => {
   const reusableFile = join(WORKFLOWS_DIR, 'train-and-deploy.yml');
   const reusable = loadWorkflow(reusableFile);
 
-  it('runs on push to main and on demand; only the job that deploys may request an OIDC token', () => {
-    expect(Object.keys(deploy.on).sort()).toEqual(['push', 'workflow_dispatch']);
+  it('runs on push to main, on the registry decisions and on demand; only the job that deploys may request an OIDC token', () => {
+    expect(Object.keys(deploy.on).sort()).toEqual(['push', 'repository_dispatch', 'workflow_dispatch']);
     expect(deploy.on.push).toEqual({ branches: ['main'] });
+    expect(deploy.on.repository_dispatch).toEqual({ types: ['model-approved', 'model-rejected'] });
+    expect(deploy.on.workflow_dispatch).toMatchObject({
+      inputs: { 'model-package-arn': { type: 'string', default: '' } },
+    });
     expect(deploy.permissions).toEqual({});
     expect(deploy.jobs.definition?.permissions).toEqual({ contents: 'read' });
     expect(deploy.jobs['train-and-deploy']?.permissions).toEqual({ contents: 'read', 'id-token': 'write' });

@@ -54,5 +54,11 @@ export function endpointStackOperatorStatements(s: EndpointStackOperatorScope): 
       ],
       wildcard: 'endpoint configs get names CloudFormation generates',
     }),
+    scopedStatement({
+      sid: 'ReadServingModel',
+      actions: ['sagemaker:DescribeModel'],
+      resources: [sageMakerArn(s.scope, 'model', '*')],
+      wildcard: 'the endpoint stacks’ models get names CloudFormation generates',
+    }),
   ];
 }

@@ -2,11 +2,13 @@ import type { ServiceDeps } from '../../core/deps';
 import type { LocalAwsEnvironment, ServiceProvider } from '../../core/service';
 import { abortableSleep, type EngineDeps } from '../../engine/deps';
 import { parseS3Uri } from '../../runtimes/s3-staging';
+import { createEventBus } from '../events';
 import type { ArnContext } from './arns';
 import { EndpointService } from './endpoints';
 import { ExecutionService } from './executions';
 import { JobService } from './jobs';
 import { ModelPackageService } from './model-packages';
+import { emitPackageStateChange } from './package-events';
 import { ModelService } from './models';
 import { monitoringOperations, type Monitoring } from './operations/monitoring';
 import { DataCapture } from '../sagemaker-runtime/data-capture';
@@ -34,7 +36,10 @@ export function createSageMakerServices(env: LocalAwsEnvironment, deps: ServiceD
   const arns = { region: env.region, accountId: env.accountId };
   const tags = new TagStore(env.store);
   const models = new ModelService(env.store, arns, tags);
-  const modelPackages = new ModelPackageService(env.store, arns, tags);
+  const { bus } = createEventBus(env);
+  const modelPackages = new ModelPackageService(env.store, arns, tags, (record) =>
+    emitPackageStateChange(bus, tags, record),
+  );
   const jobs = new JobService({
     store: env.store,
     arns,

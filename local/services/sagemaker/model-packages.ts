@@ -32,6 +32,8 @@ export class ModelPackageService {
     private readonly store: StateStore,
     private readonly arns: ArnContext,
     private readonly tags: TagStore,
+    /** Told of every created or updated package (the registry's state-change events). */
+    private readonly changed: (record: PackageRecord) => void = () => undefined,
   ) {}
 
   createGroup(input: Record<string, unknown>): GroupRecord {
@@ -135,6 +137,7 @@ export class ModelPackageService {
     };
     this.store.put(PACKAGES, record.ModelPackageArn, record);
     this.tags.add(record.ModelPackageArn, tags);
+    this.changed(record);
     return record;
   }
 
@@ -185,6 +188,7 @@ export class ModelPackageService {
       LastModifiedBy: {},
     };
     this.store.put(PACKAGES, updated.ModelPackageArn, updated);
+    this.changed(updated);
     return updated;
   }
 

@@ -4,23 +4,16 @@ import { ListPipelineExecutionsCommand } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { Command } from 'commander';
 
-import { createClient, type AwsClientOptions } from '../../aws/clients';
+import { createClient } from '../../aws/clients';
 import { invokeEndpointWithCsv, readCsvRows, rootMeanSquaredError } from '../../deploy/endpoint';
 import { createPipelineClients } from '../../pipeline/clients';
-import { resolveRunConfig, type Target } from '../../run/config';
-import { approve, deployEndpoint } from '../../run/main-job';
-import { StageTimer } from '../../run/stages';
-import { silentReporter } from '../../report/reporter';
-import { terminalReporter } from '../cli-reporter';
 import { addConnectionOptions, withConnection, type ConnectionFlags } from '../connection';
-import { EXIT } from '../exit-codes';
-import { createTerminal } from '../terminal';
 
 interface JsonFlag {
   readonly json?: boolean;
 }
 
-/** `mlops executions`, `mlops invoke`, `mlops approve`: everyday calls against the local AWS or AWS. */
+/** `mlops executions`, `mlops invoke`: everyday calls against the local AWS or AWS. */
 export function registerAwsCommands(program: Command): void {
   addConnectionOptions(
     program
@@ -44,19 +37,6 @@ export function registerAwsCommands(program: Command): void {
   ).action((flags: ConnectionFlags & JsonFlag & { endpoint: string; file: string; labels?: boolean }) =>
     invoke(flags),
   );
-
-  addConnectionOptions(
-    program
-      .command('approve')
-      .description(
-        'Approve a model package (ModelApprovalStatus=Approved), e.g. after `mlops run --manual-approval`',
-      )
-      .argument('<model-package-arn>', 'the package to approve')
-      .option(
-        '--deploy',
-        'then deploy it like `mlops run` does (synthesize cdk-model-deploy, deploy, score)',
-      ),
-  ).action((arn: string, flags: ConnectionFlags & { deploy?: boolean }) => approvePackage(arn, flags));
 }
 
 async function listExecutions(
@@ -106,49 +86,4 @@ async function invoke(
     process.stdout.write(predictions.map((value) => `${value}\n`).join(''));
     if (rmse !== undefined) process.stderr.write(`RMSE ${rmse.toFixed(4)} over ${predictions.length} rows\n`);
   });
-}
-
-async function approvePackage(arn: string, flags: ConnectionFlags & { deploy?: boolean }): Promise<void> {
-  if (!/^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/.+/.test(arn)) {
-    process.stderr.write(
-      `mlops: <model-package-arn> must look like arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>; got "${arn}"\n`,
-    );
-    process.exitCode = EXIT.badInput;
-    return;
-  }
-  await withConnection(flags, async ({ clientOptions }) => {
-    await approve({ clientOptions, reporter: silentReporter }, arn);
-    process.stdout.write(`approved ${arn}\n`);
-    if (flags.deploy)
-      await deployApproved({
-        modelPackageArn: arn,
-        clientOptions,
-        target: flags.target === 'aws' ? 'aws' : 'local',
-      });
-  });
-}
-
-/** The second half of `mlops run --manual-approval`: deploy the package someone approved. */
-async function deployApproved(options: {
-  modelPackageArn: string;
-  clientOptions: AwsClientOptions;
-  target: Target;
-}): Promise<void> {
-  const terminal = createTerminal();
-  const region = options.clientOptions.region;
-  const config = resolveRunConfig({ target: options.target, ...(region ? { region } : {}) });
-  const context = {
-    config,
-    clientOptions: options.clientOptions,
-    reporter: terminalReporter(terminal),
-    stages: new StageTimer(terminal),
-    signal: new AbortController().signal,
-  };
-  const { endpointName, deploy } = await deployEndpoint(context, {
-    modelPackageArn: options.modelPackageArn,
-    artifacts: {},
-  });
-  terminal.line(
-    `endpoint ${endpointName} (stack ${config.stackName}, ${deploy.changed ? 'deployed' : 'no change'})`,
-  );
 }

@@ -1,0 +1,81 @@
+import type { StateStore } from '../../state/store';
+
+/**
+ * Where the local EventBridge delivers, in place of the network: an SNS topic's messages (the e-mail the
+ * subscribers would get) and an API destination's HTTP requests (e.g. GitHub's repository_dispatch) are
+ * kept on disk, one record per delivery, in arrival order. Whoever stands in for the receiver reads them
+ * (`mlops approve` prints the notifications and runs the dispatched deploys).
+ */
+export const DELIVERY_COLLECTIONS = {
+  sns: (topicName: string) => `events/deliveries/sns/${topicName}`,
+  apiDestination: (destinationName: string) => `events/deliveries/api-destinations/${destinationName}`,
+} as const;
+
+interface DeliveryOrder {
+  /** Sorts deliveries in arrival order (a monotonic clock reading). */
+  readonly Sequence: string;
+  readonly EventId: string;
+  readonly RuleArn: string;
+  readonly Time: string;
+}
+
+export interface SnsDelivery extends DeliveryOrder {
+  readonly kind: 'sns';
+  readonly TopicArn: string;
+  readonly Message: string;
+}
+
+export interface ApiDestinationDelivery extends DeliveryOrder {
+  readonly kind: 'api-destination';
+  readonly ApiDestinationArn: string;
+  /** The request body EventBridge would send (the target input, JSON text). */
+  readonly Body: string;
+  readonly Headers: Readonly<Record<string, string>>;
+}
+
+export type Delivery = SnsDelivery | ApiDestinationDelivery;
+
+export interface DeliveryRequest {
+  readonly targetArn: string;
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly eventId: string;
+  readonly ruleArn: string;
+}
+
+/** Keeps one delivery on disk. */
+export function deliver(store: StateStore, request: DeliveryRequest): Delivery {
+  const order: DeliveryOrder = {
+    Sequence: process.hrtime.bigint().toString().padStart(20, '0'),
+    EventId: request.eventId,
+    RuleArn: request.ruleArn,
+    Time: new Date().toISOString(),
+  };
+  const id = `${order.Sequence}-${request.eventId}`;
+  const sns = /^arn:[^:]+:sns:[^:]+:\d{12}:([^:/]+)$/.exec(request.targetArn);
+  if (sns) {
+    const record: SnsDelivery = {
+      kind: 'sns',
+      TopicArn: request.targetArn,
+      Message: request.body,
+      ...order,
+    };
+    store.put(DELIVERY_COLLECTIONS.sns(sns[1]!), id, record);
+    return record;
+  }
+  const destination = /:api-destination\/([^/]+)/.exec(request.targetArn)?.[1] ?? 'unnamed';
+  const record: ApiDestinationDelivery = {
+    kind: 'api-destination',
+    ApiDestinationArn: request.targetArn,
+    Body: request.body,
+    Headers: request.headers,
+    ...order,
+  };
+  store.put(DELIVERY_COLLECTIONS.apiDestination(destination), id, record);
+  return record;
+}
+
+/** The deliveries kept in one collection, oldest first. */
+export function listDeliveries<T extends Delivery>(store: StateStore, collection: string): T[] {
+  return store.list<T>(collection).sort((a, b) => (a.Sequence < b.Sequence ? -1 : 1));
+}

@@ -1,0 +1,139 @@
+import {
+  DescribeModelPackageCommand,
+  type DescribeModelPackageCommandOutput,
+  type SageMakerClient,
+  type UserContext,
+} from '@aws-sdk/client-sagemaker';
+
+import { optional } from '../../local/core/optional';
+import { findApprovedModelPackage, NoApprovedModelError } from './approved-model';
+
+/** What a registry decision asks of the deploy: `approved` deploys that package, `rejected` rolls back. */
+export type ApprovalEvent = 'approved' | 'rejected';
+
+/** The package a deploy ships, with who approved it and why (for the summary and the endpoint's tags). */
+export interface ApprovedForDeploy {
+  readonly arn: string;
+  readonly groupName: string;
+  readonly approvedBy: string;
+  readonly approvalDescription: string;
+  /** The pipeline execution that registered it (the pipeline records it in CustomerMetadataProperties). */
+  readonly pipelineExecutionArn?: string;
+}
+
+export type ApprovalDecision =
+  | { readonly kind: 'deploy'; readonly package: ApprovedForDeploy; readonly reason: string }
+  | { readonly kind: 'no-op'; readonly reason: string };
+
+/** A package that is not in the group, or not Approved when an approval asks to deploy it. */
+export class ApprovalCheckError extends Error {
+  override readonly name = 'ApprovalCheckError';
+}
+
+export interface ApprovalDecisionOptions {
+  readonly event: ApprovalEvent;
+  readonly modelPackageArn: string;
+  readonly groupName: string;
+  /** The package the endpoint serves now (servingModelPackage), if any. */
+  readonly servingArn: string | undefined;
+}
+
+/**
+ * Decides what one approval or rejection does. Approved: deploy exactly that package — it must belong to
+ * the group and still be Approved — unless it already serves (EventBridge may deliver an event twice:
+ * a no-op). Rejected: only the package now serving matters; the endpoint goes back to the newest package
+ * still Approved.
+ */
+export async function decideApprovalDeploy(
+  sagemaker: SageMakerClient,
+  options: ApprovalDecisionOptions,
+): Promise<ApprovalDecision> {
+  const described = await sagemaker.send(
+    new DescribeModelPackageCommand({ ModelPackageName: options.modelPackageArn }),
+  );
+  const arn = described.ModelPackageArn ?? options.modelPackageArn;
+  if (described.ModelPackageGroupName?.toLowerCase() !== options.groupName.toLowerCase()) {
+    throw new ApprovalCheckError(
+      `model package ${arn} belongs to ${described.ModelPackageGroupName ?? 'no group'}, not to ${options.groupName}; this deploy only ships packages of ${options.groupName}`,
+    );
+  }
+  const status = described.ModelApprovalStatus ?? 'PendingManualApproval';
+  if (options.event === 'approved') {
+    if (status !== 'Approved') {
+      throw new ApprovalCheckError(
+        `model package ${arn} is ${status}, not Approved; approve it first (npx mlops approve ${arn})`,
+      );
+    }
+    if (options.servingArn === arn)
+      return {
+        kind: 'no-op',
+        reason: `${arn} already serves; nothing to deploy (a repeated approval event)`,
+      };
+    return {
+      kind: 'deploy',
+      reason: `${arn} was approved`,
+      package: forDeploy(described, options.groupName),
+    };
+  }
+  if (status !== 'Rejected')
+    return { kind: 'no-op', reason: `${arn} is ${status} again; nothing to roll back` };
+  if (options.servingArn !== arn) {
+    return {
+      kind: 'no-op',
+      reason: `${arn} was rejected but does not serve (${options.servingArn ? `${options.servingArn} does` : 'nothing is deployed'}); nothing to roll back`,
+    };
+  }
+  return rollBack(sagemaker, { rejectedArn: arn, groupName: options.groupName });
+}
+
+async function rollBack(
+  sagemaker: SageMakerClient,
+  options: { rejectedArn: string; groupName: string },
+): Promise<ApprovalDecision> {
+  try {
+    const previous = await findApprovedModelPackage(sagemaker, options.groupName);
+    const described = await sagemaker.send(
+      new DescribeModelPackageCommand({ ModelPackageName: previous.arn }),
+    );
+    return {
+      kind: 'deploy',
+      reason: `${options.rejectedArn} was rejected while serving; rolling back to ${previous.arn}, the newest Approved package`,
+      package: forDeploy(described, options.groupName),
+    };
+  } catch (error) {
+    if (!(error instanceof NoApprovedModelError)) throw error;
+    throw new ApprovalCheckError(
+      `${options.rejectedArn} was rejected while serving, and ${options.groupName} has no other Approved package to roll back to; the endpoint keeps serving it until you approve another package or delete the endpoint stack`,
+    );
+  }
+}
+
+function forDeploy(described: DescribeModelPackageCommandOutput, groupName: string): ApprovedForDeploy {
+  return {
+    arn: described.ModelPackageArn ?? '',
+    groupName,
+    approvedBy: approver(described.LastModifiedBy),
+    approvalDescription: described.ApprovalDescription ?? '',
+    ...optional('pipelineExecutionArn', described.CustomerMetadataProperties?.PipelineExecutionArn),
+  };
+}
+
+/** Who last changed the package's status: the IAM identity, else the Studio user profile. */
+function approver(user: UserContext | undefined): string {
+  return user?.IamIdentity?.Arn ?? user?.UserProfileName ?? 'unknown (the registry did not record who)';
+}
+
+const TAG_VALUE = /[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu;
+
+/**
+ * The endpoint stack's tags recording the decision (CloudFormation passes stack tags on to the endpoint):
+ * tag values allow only letters, digits, spaces and `_ . : / = + - @`, at most 256 characters.
+ */
+export function approvalTags(approved: ApprovedForDeploy): Record<string, string> {
+  const value = (text: string) => text.replace(TAG_VALUE, ' ').slice(0, 256).trim() || '-';
+  return {
+    'mlops:model-package-arn': value(approved.arn),
+    'mlops:approved-by': value(approved.approvedBy),
+    'mlops:approval-description': value(approved.approvalDescription),
+  };
+}
