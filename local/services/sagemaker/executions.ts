@@ -15,7 +15,7 @@ import { resolveValue } from '../../engine/expressions';
 import { resolveParameters, type SuppliedParameter } from '../../engine/parameters';
 import { randomId } from '../../engine/resource-names';
 import { pipelineExecutionArn, type ArnContext } from './arns';
-import { listPage } from './pagination';
+import { createdBetween, listPage } from './pagination';
 import { parallelism, type PipelineService } from './pipelines';
 
 const COLLECTION = 'sagemaker/executions';
@@ -159,10 +159,7 @@ export class ExecutionService {
     const pipeline = this.options.pipelines.get(input.PipelineName);
     const records = this.all()
       .filter((record) => record.PipelineArn === pipeline.PipelineArn)
-      .filter((record) => typeof input.CreatedAfter !== 'number' || record.CreationTime > input.CreatedAfter)
-      .filter(
-        (record) => typeof input.CreatedBefore !== 'number' || record.CreationTime < input.CreatedBefore,
-      );
+      .filter((record) => createdBetween(record.CreationTime, input.CreatedAfter, input.CreatedBefore));
     const page = listPage(records, input, {
       sortKeys: { CreationTime: 'CreationTime', PipelineExecutionArn: 'PipelineExecutionArn' },
       defaultSortBy: 'CreationTime',

@@ -3,7 +3,7 @@ import type { OperationHandler } from '../../core/service';
 import type { StateStore } from '../../state/store';
 import { epochSeconds } from '../../engine/execution-record';
 import { resourceArn, type ArnContext } from './arns';
-import { listPage } from './pagination';
+import { createdBetween, listPage } from './pagination';
 import type { TagStore } from './tags';
 
 export type GroupRecord = Record<string, unknown> & {
@@ -268,12 +268,7 @@ export class ModelPackageService {
       .filter((pkg) => !input.ModelApprovalStatus || pkg.ModelApprovalStatus === input.ModelApprovalStatus)
       .filter((pkg) => !contains || pkg.ModelPackageName.toLowerCase().includes(contains))
       .filter((pkg) => type === 'Both' || (type === 'Versioned') === (pkg.ModelPackageVersion !== undefined))
-      .filter(
-        (pkg) => typeof input.CreationTimeAfter !== 'number' || pkg.CreationTime > input.CreationTimeAfter,
-      )
-      .filter(
-        (pkg) => typeof input.CreationTimeBefore !== 'number' || pkg.CreationTime < input.CreationTimeBefore,
-      );
+      .filter((pkg) => createdBetween(pkg.CreationTime, input.CreationTimeAfter, input.CreationTimeBefore));
     const page = listPage(packages, input, {
       sortKeys: { Name: 'ModelPackageName', CreationTime: 'CreationTime' },
       defaultSortBy: 'CreationTime',

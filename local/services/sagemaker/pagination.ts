@@ -97,12 +97,24 @@ export function filterByNameAndCreationTime<T extends { readonly CreationTime: n
   nameOf: (record: T) => string,
 ): T[] {
   const contains = typeof input.NameContains === 'string' ? input.NameContains.toLowerCase() : undefined;
-  const after = typeof input.CreationTimeAfter === 'number' ? input.CreationTimeAfter : undefined;
-  const before = typeof input.CreationTimeBefore === 'number' ? input.CreationTimeBefore : undefined;
   return records.filter(
     (record) =>
       (!contains || nameOf(record).toLowerCase().includes(contains)) &&
-      (after === undefined || record.CreationTime > after) &&
-      (before === undefined || record.CreationTime < before),
+      createdBetween(record.CreationTime, input.CreationTimeAfter, input.CreationTimeBefore),
   );
+}
+
+/**
+ * Whether a record's creation time (epoch seconds) lies strictly between two timestamp filters, either of
+ * which may be absent. The codec decodes timestamps to Dates; epoch seconds are accepted too.
+ */
+export function createdBetween(time: number, after: unknown, before: unknown): boolean {
+  const from = epochSecondsOf(after);
+  const to = epochSecondsOf(before);
+  return (from === undefined || time > from) && (to === undefined || time < to);
+}
+
+function epochSecondsOf(value: unknown): number | undefined {
+  if (value instanceof Date) return value.getTime() / 1000;
+  return typeof value === 'number' ? value : undefined;
 }

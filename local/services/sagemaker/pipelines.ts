@@ -5,7 +5,7 @@ import type { OperationHandler } from '../../core/service';
 import type { StateStore } from '../../state/store';
 import { epochSeconds } from '../../engine/execution-record';
 import { resourceArn, type ArnContext } from './arns';
-import { listPage } from './pagination';
+import { createdBetween, listPage } from './pagination';
 import type { TagStore } from './tags';
 
 export interface PipelineRecord {
@@ -148,10 +148,7 @@ export class PipelineService {
     const records = this.store
       .list<PipelineRecord>(COLLECTION)
       .filter((record) => record.PipelineName.toLowerCase().startsWith(prefix))
-      .filter((record) => typeof input.CreatedAfter !== 'number' || record.CreationTime > input.CreatedAfter)
-      .filter(
-        (record) => typeof input.CreatedBefore !== 'number' || record.CreationTime < input.CreatedBefore,
-      );
+      .filter((record) => createdBetween(record.CreationTime, input.CreatedAfter, input.CreatedBefore));
     const page = listPage(records, input, {
       sortKeys: { Name: 'PipelineName', CreationTime: 'CreationTime' },
       defaultSortBy: 'CreationTime',

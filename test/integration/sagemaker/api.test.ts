@@ -149,6 +149,18 @@ describe('the local SageMaker API', () => {
         new ListPipelinesCommand({ PipelineNamePrefix: 'api', SortBy: 'Name', SortOrder: 'Ascending' }),
       );
       expect(listed.PipelineSummaries?.map((p) => p.PipelineName)).toEqual(['api', 'api-s3']);
+      const hourAgo = new Date(Date.now() - 3_600_000);
+      const inAnHour = new Date(Date.now() + 3_600_000);
+      const names = async (window: { CreatedAfter?: Date; CreatedBefore?: Date }) =>
+        (
+          await sm().send(new ListPipelinesCommand({ PipelineNamePrefix: 'api', ...window }))
+        ).PipelineSummaries?.map((p) => p.PipelineName);
+      expect(await names({ CreatedAfter: inAnHour })).toEqual([]);
+      expect(await names({ CreatedBefore: hourAgo })).toEqual([]);
+      expect((await names({ CreatedAfter: hourAgo, CreatedBefore: inAnHour }))?.sort()).toEqual([
+        'api',
+        'api-s3',
+      ]);
       await expect(sm().send(new DescribePipelineCommand({ PipelineName: 'nope' }))).rejects.toBeInstanceOf(
         ResourceNotFound,
       );
@@ -367,6 +379,13 @@ describe('the local SageMaker API', () => {
 
       const ascending = await sm().send(new ListModelPackagesCommand({ ModelPackageGroupName: 'registry' }));
       expect(ascending.ModelPackageSummaryList?.map((p) => p.ModelPackageVersion)).toEqual([1, 2, 3]);
+      const future = await sm().send(
+        new ListModelPackagesCommand({
+          ModelPackageGroupName: 'registry',
+          CreationTimeAfter: new Date(Date.now() + 3_600_000),
+        }),
+      );
+      expect(future.ModelPackageSummaryList).toEqual([]);
       const newestApproved = await sm().send(
         new ListModelPackagesCommand({
           ModelPackageGroupName: 'registry',
