@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { CreateBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   DescribePipelineExecutionCommand,
   ListTagsCommand,
@@ -31,6 +31,7 @@ let dir: string;
 let definitionFile: string;
 let manifestFile: string;
 let templateFile: string;
+let slowDefinitionFile: string;
 let sagemaker: SageMakerClient;
 let s3: S3Client;
 
@@ -47,6 +48,61 @@ beforeAll(async () => {
   ));
   templateFile = path.join(dir, 'endpoint.template.json');
   fs.writeFileSync(templateFile, JSON.stringify(synthesizeEndpointTemplate()));
+  slowDefinitionFile = await writeSlowPipeline();
+});
+
+/**
+ * A one-step pipeline whose job sleeps for a minute: the tests that stop an execution need one that is
+ * surely still running when the wait starts (the abalone pipeline now finishes in about two seconds).
+ */
+async function writeSlowPipeline(): Promise<string> {
+  const codeUri = `s3://${defaults.bucket}/slow-pipeline/hold.py`;
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: defaults.bucket,
+      Key: 'slow-pipeline/hold.py',
+      Body: 'import time\ntime.sleep(60)\n',
+    }),
+  );
+  const abalone = JSON.parse(fs.readFileSync(definitionFile, 'utf8')) as {
+    Steps: { Name: string; Arguments: { AppSpecification: { ImageUri: string } } }[];
+  };
+  const image = abalone.Steps.find((step) => step.Name === ABALONE_STEPS.preprocess)?.Arguments
+    .AppSpecification.ImageUri;
+  const file = path.join(dir, 'slow-pipeline.json');
+  const hold = {
+    Name: 'Hold',
+    Type: 'Processing',
+    Arguments: {
+      ProcessingResources: {
+        ClusterConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
+      },
+      AppSpecification: {
+        ImageUri: image,
+        ContainerEntrypoint: ['python3', '/opt/ml/processing/input/code/hold.py'],
+      },
+      RoleArn: ROLE,
+      ProcessingInputs: [
+        {
+          InputName: 'code',
+          S3Input: {
+            S3Uri: codeUri,
+            LocalPath: '/opt/ml/processing/input/code',
+            S3DataType: 'S3Prefix',
+            S3InputMode: 'File',
+          },
+        },
+      ],
+    },
+  };
+  fs.writeFileSync(file, JSON.stringify({ Version: '2020-12-01', Parameters: [], Steps: [hold] }));
+  return file;
+}
+
+const slowInputs = () => ({
+  'pipeline-name': 'slow-pipeline',
+  'definition-file': slowDefinitionFile,
+  'role-arn': ROLE,
 });
 
 afterAll(async () => {
@@ -135,7 +191,7 @@ describe('the actions, run from their committed bundles against the local AWS', 
     expectSuccess(again);
     expectSuccess(failing);
     expect(again.outputs.changed).toBe('false');
-    expect(again.stdout).toContain('3 asset(s) already in S3');
+    expect(again.stdout).toContain('4 asset(s) already in S3');
     expect(again.stdout).not.toContain('Uploaded');
     expect(again.outputs['execution-arn']).toBe(goodExecution);
     expect(failing.outputs.changed).toBe('false');
@@ -175,7 +231,7 @@ describe('the actions, run from their committed bundles against the local AWS', 
     expect(bad.outputs['failure-reason']).toContain('0.5');
     expect(bad.stdout).toMatch(/::error::Execution Failed at step RmseTooHigh: .*0\.5/);
     expect(bad.summary).toContain('### Failure');
-    expect(bad.summary).toContain('class s7 failed');
+    expect(bad.summary).toContain('class s8 failed');
   });
 
   test('wait-for-execution writes a metrics record and fails a model worse than the baseline beyond max-regression', async () => {
@@ -327,13 +383,13 @@ describe('the actions, run from their committed bundles against the local AWS', 
 
   test('wait-for-execution times out after the given (fractional) minutes and stops the execution when asked', async () => {
     const start = await runBundle('upsert-sagemaker-pipeline', {
-      inputs: upsertInputs(),
+      inputs: slowInputs(),
       env: env({ GITHUB_RUN_ID: '5001' }),
     });
     expectSuccess(start);
     const executionArn = start.outputs['execution-arn'] ?? '';
     const run = await runBundle('wait-for-execution', {
-      // 0.6 s: well inside the execution's ~3 s even on a fast, quiet machine.
+      // 0.6 s: well inside the slow pipeline's minute.
       inputs: waitInputs(executionArn, { 'timeout-minutes': '0.01', 'stop-on-timeout': 'true' }),
       env: env(),
     });
@@ -345,7 +401,7 @@ describe('the actions, run from their committed bundles against the local AWS', 
 
   test('wait-for-execution stops the execution when the workflow is cancelled (SIGTERM)', async () => {
     const start = await runBundle('upsert-sagemaker-pipeline', {
-      inputs: upsertInputs(),
+      inputs: slowInputs(),
       env: env({ GITHUB_RUN_ID: '5002' }),
     });
     expectSuccess(start);
@@ -355,7 +411,7 @@ describe('the actions, run from their committed bundles against the local AWS', 
       env: env(),
       onSpawn: (child) => {
         const timer = setInterval(() => {
-          if (child.stdout.join('').includes('Preprocess')) {
+          if (child.stdout.join('').includes('Waiting for')) {
             clearInterval(timer);
             child.kill('SIGTERM');
           }

@@ -330,6 +330,7 @@ describe('GitHub OIDC stack', () => {
     expect(Object.keys(statements).sort()).toEqual([
       'EndpointStackChangeSets',
       'PassDeploymentRole',
+      'ReadServingModel',
       'SmokeTestEndpoints',
       'ValidateTemplates',
     ]);

@@ -47,7 +47,14 @@ function check(model: ServiceModel, shape: Shape, value: unknown, path: string, 
       const items = value as unknown[];
       checkLength(shape, items.length, items, path, out);
       const member = shapeOf(model, shape.member!);
-      items.forEach((item, index) => check(model, member, item, `${path}.${index + 1}.member`, out));
+      // A query-encoded list may leave gaps (`member.2` without `member.1`): a gap is a null member.
+      for (let index = 0; index < items.length; index += 1) {
+        const item = items[index];
+        const itemPath = `${path}.${index + 1}.member`;
+        if (item === undefined || item === null)
+          out.push({ path: itemPath, value: null, constraint: NOT_NULL });
+        else check(model, member, item, itemPath, out);
+      }
       return;
     }
     case 'map': {

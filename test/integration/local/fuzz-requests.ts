@@ -93,11 +93,16 @@ function head(seed: Seed, extra: Record<string, string>, path = seed.path): stri
 const withLength = (seed: Seed, body: Buffer, path?: string) =>
   Buffer.concat([Buffer.from(head(seed, { 'content-length': String(body.length) }, path)), body]);
 
-/** Every mutation of every seed; `perSeed` random mutations besides the fixed ones. */
-export function fuzzRequests(perSeed: number, seed = 1): RawRequest[] {
+/**
+ * Every mutation of every seed; `perSeed` random mutations besides the fixed ones. `host` is the Host header
+ * (`127.0.0.1:<port>`): the local AWS refuses any other, so a wrong one would test only that refusal.
+ */
+export function fuzzRequests(options: { perSeed: number; host: string; seed?: number }): RawRequest[] {
+  const { perSeed, host, seed = 1 } = options;
   const next = random(seed);
   const out: RawRequest[] = [];
-  for (const s of SEEDS) {
+  for (const unhosted of SEEDS) {
+    const s: Seed = { ...unhosted, headers: { host, ...unhosted.headers } };
     const body = Buffer.from(s.body);
     const add = (label: string, bytes: Buffer) =>
       out.push({ protocol: s.protocol, label: `${s.label}: ${label}`, bytes });
