@@ -20,6 +20,7 @@ import {
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 
 import { createClient } from '../../src/aws/clients';
+import { CLI, cliEnv, type LocalServer, startLocalServer, stopLocalServer } from './local-server';
 
 /**
  * kill -9 of the local AWS (a separate `mlops local start`) at several points of `mlops run` against it:
@@ -30,8 +31,6 @@ import { createClient } from '../../src/aws/clients';
  */
 jest.setTimeout(15 * 60_000);
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const CLI = path.join(ROOT, 'bin', 'mlops.js');
 const STACK = 'abalone-endpoint-local';
 const ENDPOINT = 'abalone-local';
 const PIPELINE = 'abalone-pipeline';
@@ -40,10 +39,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-crash-'));
 const stateDir = path.join(dir, 'state');
 const figures: string[] = [];
 
-interface Server {
-  readonly child: ChildProcess;
-  readonly endpoint: string;
-}
+type Server = LocalServer;
 
 let server: Server | undefined;
 
@@ -53,37 +49,8 @@ afterAll(async () => {
   process.stdout.write(`crash-recovery figures:\n${figures.map((line) => `  ${line}`).join('\n')}\n`);
 });
 
-function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && !name.startsWith('MLOPS_')),
-  );
-  return { ...env, CI: 'true', AWS_EC2_METADATA_DISABLED: 'true', ...extra };
-}
-
-/** `mlops local start` as its own process; resolves once it prints where it listens. */
-function startServer(): Promise<Server> {
-  const child = spawn(process.execPath, [CLI, 'local', 'start', '--port', '0', '--state-dir', stateDir], {
-    cwd: dir,
-    env: cliEnv(),
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match) resolve({ child, endpoint: match[1]! });
-    });
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`local start exited ${code}:\n${output}`)));
-  });
-}
-
-async function stopServer(running: Server): Promise<void> {
-  if (running.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => running.child.once('exit', resolve));
-  running.child.kill('SIGTERM');
-  await exited;
-}
+const startServer = () => startLocalServer({ stateDir, cwd: dir });
+const stopServer = stopLocalServer;
 
 /** Every process below a pid (jobs, serving workers, Lambda workers). */
 function descendants(pid: number): number[] {

@@ -113,6 +113,8 @@ async function driftCheck(flags: DriftFlags): Promise<void> {
             workflow: flags.dispatchWorkflow,
             ref: flags.ref,
             token: process.env.GITHUB_TOKEN ?? '',
+            // GitHub Enterprise Server (and a stand-in) answer on another API URL; Actions sets it.
+            ...(process.env.GITHUB_API_URL ? { apiUrl: process.env.GITHUB_API_URL } : {}),
           })
         : {
             dispatch: async (reason: string) =>
