@@ -24,7 +24,7 @@ import { CLI, cliEnv, type LocalServer, startLocalServer, stopLocalServer } from
 
 /**
  * kill -9 of the local AWS (a separate `mlops local start`) at several points of `mlops run` against it:
- * during a pipeline step, during the first deploy (endpoint Creating) and during an update deploy
+ * during a pipeline step, during registration, during the first deploy (endpoint Creating) and during an update deploy
  * (endpoint Updating). After each, the server restarts on the same state dir and the run is repeated:
  * the state reads back, nothing is quarantined, no process of the killed server is left, no SageMaker
  * resource is orphaned, and the next run succeeds.
@@ -149,6 +149,16 @@ async function stepExecuting(endpoint: string, step: string): Promise<true | und
     : undefined;
 }
 
+/** Delays every call to one service of the running local AWS (its `/_mlops/faults` control route). */
+async function slowService(endpoint: string, service: string, latencyMs: number): Promise<void> {
+  const response = await fetch(`${endpoint}/_mlops/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ latencyMs, services: [service] }),
+  });
+  expect(response.status).toBe(200);
+}
+
 async function endpointStatus(endpoint: string, status: string): Promise<true | undefined> {
   const described = await clients(endpoint).sagemaker.send(
     new DescribeEndpointCommand({ EndpointName: ENDPOINT }),
@@ -240,6 +250,14 @@ describe('kill -9 of the local AWS during mlops run', () => {
     server = await startServer();
 
     await crashDuring('a pipeline step (Train executing)', (endpoint) => stepExecuting(endpoint, 'Train'));
+
+    // Registration: the package is registered and the Lambda step is recording the model name. That step
+    // takes well under a second, so its SSM call is slowed (fault settings, gone with the restart) to give
+    // the probe a window of seconds.
+    await slowService(server.endpoint, 'ssm', 4000);
+    await crashDuring('registration (package registered, RecordModelName executing)', (endpoint) =>
+      stepExecuting(endpoint, 'RecordModelName'),
+    );
 
     await crashDuring('the first deploy (endpoint Creating)', (endpoint) =>
       endpointStatus(endpoint, 'Creating'),
