@@ -17,6 +17,7 @@ import { abaloneDefaults, synthesizeAbalone, writeSynthResult } from '../../pipe
 import { createClient } from '../../src/aws/clients';
 import { LOCAL_CREDENTIALS, startLocalAws, type LocalAws } from '../../local';
 import { startGitHubStandIn } from './github-stand-in';
+import { scriptDefinition } from '../integration/sagemaker/helpers';
 import { githubEnv, runBundle, type BundleRun } from './harness';
 
 // One local AWS for the whole flow, as a workflow would use one account: upsert → wait → gate → deploy.
@@ -56,46 +57,12 @@ beforeAll(async () => {
  * surely still running when the wait starts (the abalone pipeline now finishes in about two seconds).
  */
 async function writeSlowPipeline(): Promise<string> {
-  const codeUri = `s3://${defaults.bucket}/slow-pipeline/hold.py`;
+  const key = 'slow-pipeline/script.py'; // the name scriptDefinition's entrypoint runs
   await s3.send(
-    new PutObjectCommand({
-      Bucket: defaults.bucket,
-      Key: 'slow-pipeline/hold.py',
-      Body: 'import time\ntime.sleep(60)\n',
-    }),
+    new PutObjectCommand({ Bucket: defaults.bucket, Key: key, Body: 'import time\ntime.sleep(60)\n' }),
   );
-  const abalone = JSON.parse(fs.readFileSync(definitionFile, 'utf8')) as {
-    Steps: { Name: string; Arguments: { AppSpecification: { ImageUri: string } } }[];
-  };
-  const image = abalone.Steps.find((step) => step.Name === ABALONE_STEPS.preprocess)?.Arguments
-    .AppSpecification.ImageUri;
   const file = path.join(dir, 'slow-pipeline.json');
-  const hold = {
-    Name: 'Hold',
-    Type: 'Processing',
-    Arguments: {
-      ProcessingResources: {
-        ClusterConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
-      },
-      AppSpecification: {
-        ImageUri: image,
-        ContainerEntrypoint: ['python3', '/opt/ml/processing/input/code/hold.py'],
-      },
-      RoleArn: ROLE,
-      ProcessingInputs: [
-        {
-          InputName: 'code',
-          S3Input: {
-            S3Uri: codeUri,
-            LocalPath: '/opt/ml/processing/input/code',
-            S3DataType: 'S3Prefix',
-            S3InputMode: 'File',
-          },
-        },
-      ],
-    },
-  };
-  fs.writeFileSync(file, JSON.stringify({ Version: '2020-12-01', Parameters: [], Steps: [hold] }));
+  fs.writeFileSync(file, JSON.stringify(scriptDefinition(`s3://${defaults.bucket}/${key}`)));
   return file;
 }
 

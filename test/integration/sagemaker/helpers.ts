@@ -206,6 +206,18 @@ export async function scriptPipeline(
 ): Promise<ScriptDefinition> {
   const codeUri = `s3://scripts-bucket/${options.name}/script.py`;
   await putObject(local, codeUri, options.script);
+  return scriptDefinition(codeUri, options);
+}
+
+/** The definition of a one-step pipeline running the script at `codeUri` (uploaded by the caller). */
+export function scriptDefinition(
+  codeUri: string,
+  options: {
+    inputs?: Record<string, string>;
+    outputs?: Record<string, string>;
+    args?: string[];
+  } = {},
+): ScriptDefinition {
   return {
     Version: '2020-12-01',
     Steps: [
