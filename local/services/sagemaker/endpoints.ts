@@ -388,7 +388,8 @@ function captureSummary(capture: DataCaptureConfig) {
     CaptureStatus: enabled ? 'Started' : 'Stopped',
     CurrentSamplingPercentage: capture.InitialSamplingPercentage,
     DestinationS3Uri: capture.DestinationS3Uri,
-    ...(capture.KmsKeyId ? { KmsKeyId: capture.KmsKeyId } : {}),
+    // The model requires KmsKeyId; without a key there is none to name (no KMS here).
+    KmsKeyId: capture.KmsKeyId ?? '',
   };
 }
 

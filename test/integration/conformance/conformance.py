@@ -1,436 +1,229 @@
 """Conformance of the local AWS, judged by botocore (a client nobody here wrote).
 
-Usage: python conformance.py <endpoint> <implemented.json>
-  implemented.json: {"<botocore service>": ["Operation", ...]} — what the providers implement.
-Prints one JSON object: per service, the operations exercised with answers checked against the output
-shape of this botocore's model, constraint-breaking requests and how they were refused, and the
-waiters/paginators run. Exits 0; the caller judges the figures.
+Usage: python conformance.py <endpoint> <implemented.json> <models dir> [<endpoint name to leave in service>]
+  implemented.json: {"<botocore service>": ["Operation", ...]}, what the providers implement;
+  models dir: the service models the local AWS follows (local/models/<service>.json).
+Prints one JSON object: per service, every implemented operation's answers checked against this botocore's
+output shapes, the requests that each break one input constraint and how they were refused, and botocore's
+waiters and paginators of the implemented operations. Exits 0; the caller judges the figures.
 """
 import json
 import os
-import re
 import sys
-import datetime
+import time
 
 import botocore
 import botocore.session
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from botocore.response import StreamingBody
+from botocore.model import ServiceModel
 
-ENDPOINT, IMPLEMENTED = sys.argv[1], json.load(open(sys.argv[2]))
-ROLE = "arn:aws:iam::000000000000:role/conformance"
-TOKEN = "c" * 32
+import scenario
+from invalid_requests import invalid_requests
+from shapes import ShapeChecker
+from steps import Call, Until, Wait
+
+ENDPOINT, IMPLEMENTED, MODELS = sys.argv[1], json.load(open(sys.argv[2])), sys.argv[3]
+KEPT_ENDPOINT = sys.argv[4] if len(sys.argv) > 4 else None
+PREFIX = "conf"
 VALIDATION_CODES = {
-    "json": "ValidationException", "rest-json": "ValidationException", "query": "ValidationError",
+    "json": {"ValidationException"}, "rest-json": {"ValidationException"}, "query": {"ValidationError"},
     # S3: bad arguments are InvalidArgument, a missing or bad XML body MalformedXML; HEAD answers carry no
     # body, so botocore reports the status as the code.
     "rest-xml": {"InvalidArgument", "MalformedXML", "400"},
 }
-TEMPLATE = json.dumps({
-    "Parameters": {"V": {"Type": "String", "Default": "one", "AllowedValues": ["one", "two", "three", "four"]}},
-    "Resources": {"P": {"Type": "AWS::SSM::Parameter",
-                        "Properties": {"Name": "/conf/stack", "Type": "String", "Value": {"Ref": "V"}}}},
-    "Outputs": {"Value": {"Value": {"Fn::GetAtt": ["P", "Value"]}, "Export": {"Name": "conf-value"}}},
-})
-STACK = {"StackName": "conf-stack"}
-BUCKET = {"Bucket": "conf-bucket"}
+# Waiters of implemented operations that no scenario can reach, and why (docs/local-aws.md lists them).
+NOT_APPLICABLE = {
+    ("cloudformation", "stack_import_complete"): "resource import (ChangeSetType IMPORT) is not implemented",
+}
+WAIT = {"Delay": 0.2, "MaxAttempts": 300}
 
 session = botocore.session.get_session()
+clients = {}
 
 
 def client(service, validate=True):
-    config = Config(parameter_validation=validate, retries={"max_attempts": 0}, read_timeout=120)
-    return session.create_client(
-        service, region_name="us-east-1", endpoint_url=ENDPOINT,
-        aws_access_key_id="test", aws_secret_access_key="test", config=config)
+    key = (service, validate)
+    if key not in clients:
+        config = Config(parameter_validation=validate, retries={"max_attempts": 0}, read_timeout=120)
+        clients[key] = session.create_client(
+            service, region_name="us-east-1", endpoint_url=ENDPOINT,
+            aws_access_key_id="test", aws_secret_access_key="test", config=config)
+    return clients[key]
 
 
-# ---------- (a) answers checked against the output shape ----------
-
-def shape_errors(shape, value, path="", out=None):
-    out = [] if out is None else out
-    kind = shape.type_name
-    if kind == "structure":
-        if not isinstance(value, dict):
-            out.append(f"{path}: expected a structure, got {type(value).__name__}")
-            return out
-        for name in shape.required_members:
-            if name not in value:
-                out.append(f"{path}.{name}: required member missing")
-        for name, member in shape.members.items():
-            if name in value and not (member.serialization.get("eventstream")):
-                shape_errors(member, value[name], f"{path}.{name}", out)
-    elif kind == "list":
-        if not isinstance(value, list):
-            out.append(f"{path}: expected a list")
-        else:
-            for i, item in enumerate(value):
-                shape_errors(shape.member, item, f"{path}[{i}]", out)
-    elif kind == "map":
-        if not isinstance(value, dict):
-            out.append(f"{path}: expected a map")
-        else:
-            for key, item in value.items():
-                shape_errors(shape.value, item, f"{path}.{key}", out)
-    elif kind == "string":
-        if not isinstance(value, str):
-            out.append(f"{path}: expected a string, got {type(value).__name__}")
-        elif shape.enum and value not in shape.enum:
-            out.append(f"{path}: {value!r} is not one of the enum {shape.enum}")
-    elif kind in ("integer", "long"):
-        if not isinstance(value, int) or isinstance(value, bool):
-            out.append(f"{path}: expected an integer, got {value!r}")
-    elif kind in ("float", "double"):
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            out.append(f"{path}: expected a number, got {value!r}")
-    elif kind == "boolean":
-        if not isinstance(value, bool):
-            out.append(f"{path}: expected a boolean, got {value!r}")
-    elif kind == "timestamp":
-        if not isinstance(value, datetime.datetime):
-            out.append(f"{path}: expected a timestamp, got {value!r}")
-    elif kind == "blob":
-        if not isinstance(value, (bytes, bytearray, StreamingBody)):
-            out.append(f"{path}: expected a blob, got {type(value).__name__}")
-    return out
+def served_model(service):
+    with open(os.path.join(MODELS, f"{service}.json")) as handle:
+        return json.load(handle)
 
 
-def scenario_cases():
-    """(service, operation, params) in order; later steps use what earlier ones made."""
-    handler = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "local", "fixtures", "handlers.echo")
-    return [
-        ("ssm", "PutParameter", {"Name": "/conf/p", "Value": "v1", "Type": "String"}),
-        ("ssm", "PutParameter", {"Name": "/conf/p", "Value": "v2", "Overwrite": True}),
-        ("ssm", "GetParameter", {"Name": "/conf/p"}),
-        ("ssm", "GetParameters", {"Names": ["/conf/p", "/conf/none"]}),
-        ("ssm", "GetParameterHistory", {"Name": "/conf/p"}),
-        ("ssm", "GetParametersByPath", {"Path": "/conf", "Recursive": True}),
-        ("ssm", "DescribeParameters", {"ParameterFilters": [{"Key": "Name", "Values": ["/conf/p"]}]}),
-        ("ssm", "DeleteParameters", {"Names": ["/conf/none"]}),
-        ("lambda", "CreateFunction", {"FunctionName": "conf-fn", "Role": ROLE, "Handler": handler, "Code": {}}),
-        ("lambda", "GetFunction", {"FunctionName": "conf-fn"}),
-        ("lambda", "GetFunctionConfiguration", {"FunctionName": "conf-fn"}),
-        ("lambda", "ListFunctions", {"MaxItems": 1}),
-        ("lambda", "Invoke", {"FunctionName": "conf-fn", "Payload": b'{"x":1}', "LogType": "Tail"}),
-        ("sagemaker", "CreatePipeline", {
-            "PipelineName": "conf", "RoleArn": ROLE, "ClientRequestToken": TOKEN,
-            "PipelineDefinition": json.dumps({"Version": "2020-12-01", "Steps": [
-                {"Name": "Fail", "Type": "Fail", "Arguments": {"ErrorMessage": "x"}}]})}),
-        ("sagemaker", "DescribePipeline", {"PipelineName": "conf"}),
-        ("sagemaker", "UpdatePipeline", {"PipelineName": "conf", "PipelineDescription": "d"}),
-        ("sagemaker", "ListPipelines", {}),
-        ("sagemaker", "ListPipelineExecutions", {"PipelineName": "conf"}),
-        ("sagemaker", "AddTags", {"ResourceArn": "arn:aws:sagemaker:us-east-1:000000000000:pipeline/conf",
-                                  "Tags": [{"Key": "k", "Value": "v"}]}),
-        ("sagemaker", "ListTags", {"ResourceArn": "arn:aws:sagemaker:us-east-1:000000000000:pipeline/conf"}),
-        ("sagemaker", "DeleteTags", {"ResourceArn": "arn:aws:sagemaker:us-east-1:000000000000:pipeline/conf",
-                                     "TagKeys": ["k"]}),
-        ("sagemaker", "CreateModelPackageGroup", {"ModelPackageGroupName": "conf-group"}),
-        ("sagemaker", "DescribeModelPackageGroup", {"ModelPackageGroupName": "conf-group"}),
-        ("sagemaker", "ListModelPackageGroups", {}),
-        ("sagemaker", "ListModelPackages", {"ModelPackageGroupName": "conf-group"}),
-        ("sagemaker", "ListModels", {}),
-        ("sagemaker", "ListEndpoints", {}),
-        ("sagemaker", "ListEndpointConfigs", {}),
-        ("sagemaker", "ListProcessingJobs", {}),
-        ("sagemaker", "ListTrainingJobs", {}),
-        ("sagemaker", "ListTransformJobs", {}),
-        ("sagemaker", "DeleteModelPackageGroup", {"ModelPackageGroupName": "conf-group"}),
-        ("sagemaker", "DeletePipeline", {"PipelineName": "conf", "ClientRequestToken": TOKEN}),
-        ("lambda", "DeleteFunction", {"FunctionName": "conf-fn"}),
-        ("ssm", "DeleteParameter", {"Name": "/conf/p"}),
-    ] + s3_cases() + cloudformation_cases()
+def snake(operation):
+    return botocore.xform_name(operation)
 
 
-def s3_cases():
-    """S3 steps; a callable takes the answers so far (by operation) and gives the parameters."""
-    key = {**BUCKET, "Key": "a/b.txt"}
-    upload = {**BUCKET, "Key": "mp.bin"}
-    return [
-        ("s3", "CreateBucket", BUCKET),
-        ("s3", "HeadBucket", BUCKET),
-        ("s3", "ListBuckets", {}),
-        ("s3", "GetBucketLocation", BUCKET),
-        ("s3", "PutObject", {**key, "Body": b"hello", "ContentType": "text/plain", "Metadata": {"m": "1"},
-                             "CacheControl": "no-cache"}),
-        ("s3", "HeadObject", key),
-        ("s3", "GetObject", {**key, "Range": "bytes=0-1", "ResponseContentType": "text/html"}),
-        ("s3", "CopyObject", {**BUCKET, "Key": "a/c.txt", "CopySource": "conf-bucket/a/b.txt"}),
-        ("s3", "ListObjects", {**BUCKET, "Delimiter": "/"}),
-        ("s3", "ListObjectsV2", {**BUCKET, "Prefix": "a/", "MaxKeys": 1}),
-        ("s3", "CreateMultipartUpload", upload),
-        ("s3", "UploadPart", lambda seen: {**upload, "UploadId": seen["CreateMultipartUpload"]["UploadId"],
-                                           "PartNumber": 1, "Body": b"part"}),
-        ("s3", "ListParts", lambda seen: {**upload, "UploadId": seen["CreateMultipartUpload"]["UploadId"]}),
-        ("s3", "CompleteMultipartUpload", lambda seen: {
-            **upload, "UploadId": seen["CreateMultipartUpload"]["UploadId"],
-            "MultipartUpload": {"Parts": [{"PartNumber": 1, "ETag": seen["UploadPart"]["ETag"]}]}}),
-        ("s3", "CreateMultipartUpload", upload),
-        ("s3", "AbortMultipartUpload", lambda seen: {**upload, "UploadId": seen["CreateMultipartUpload"]["UploadId"]}),
-        ("s3", "DeleteObjects", {**BUCKET, "Delete": {"Objects": [{"Key": "a/c.txt"}, {"Key": "mp.bin"}]}}),
-        ("s3", "DeleteObject", key),
-        ("s3", "DeleteBucket", BUCKET),
-    ]
+class Run:
+    def __init__(self, services):
+        self.results = {
+            s: {"implemented": IMPLEMENTED[s], "answers": {}, "waiters": {}, "paginators": {}, "notes": [],
+                "invalid": {"sent": 0, "refused": 0, "accepted": [], "wrong_error": [], "wrong_member": [],
+                            "unsendable": []}}
+            for s in services}
+        self.checkers = {s: ShapeChecker(served_model(s)) for s in services}
+        self.seen, self.params, self.durations = {}, {}, []
 
+    # ---------- (a) the scenario: answers checked against the output shape ----------
 
-def cloudformation_cases():
-    """A stack through create, change sets, update and delete; `wait:` steps run botocore's waiters."""
-    change_set = {**STACK, "ChangeSetName": "conf-change"}
-    # An executed change set stays listed, so the next one needs another name (as on AWS).
-    second = {**STACK, "ChangeSetName": "conf-change-2"}
-    return [
-        ("cloudformation", "ValidateTemplate", {"TemplateBody": TEMPLATE}),
-        ("cloudformation", "GetTemplateSummary", {"TemplateBody": TEMPLATE}),
-        ("cloudformation", "CreateStack", {**STACK, "TemplateBody": TEMPLATE, "TimeoutInMinutes": 5,
-                                           "Tags": [{"Key": "k", "Value": "v"}]}),
-        ("cloudformation", "wait:stack_create_complete", STACK),
-        ("cloudformation", "DescribeStacks", STACK),
-        ("cloudformation", "ListStacks", {"StackStatusFilter": ["CREATE_COMPLETE"]}),
-        ("cloudformation", "DescribeStackEvents", STACK),
-        ("cloudformation", "DescribeStackResources", STACK),
-        ("cloudformation", "DescribeStackResource", {**STACK, "LogicalResourceId": "P"}),
-        ("cloudformation", "ListStackResources", STACK),
-        ("cloudformation", "GetTemplate", STACK),
-        ("cloudformation", "GetTemplateSummary", STACK),
-        ("cloudformation", "ListExports", {}),
-        ("cloudformation", "CreateChangeSet", {**change_set, "UsePreviousTemplate": True,
-                                               "Parameters": [{"ParameterKey": "V", "ParameterValue": "two"}],
-                                               "RollbackConfiguration": {"MonitoringTimeInMinutes": 1}}),
-        ("cloudformation", "wait:change_set_create_complete", change_set),
-        ("cloudformation", "DescribeChangeSet", change_set),
-        ("cloudformation", "ListChangeSets", STACK),
-        ("cloudformation", "ExecuteChangeSet", change_set),
-        ("cloudformation", "wait:stack_update_complete", STACK),
-        ("cloudformation", "CreateChangeSet", {**second, "UsePreviousTemplate": True,
-                                               "Parameters": [{"ParameterKey": "V", "ParameterValue": "three"}]}),
-        ("cloudformation", "wait:change_set_create_complete", second),
-        ("cloudformation", "DeleteChangeSet", second),
-        ("cloudformation", "UpdateStack", {**STACK, "UsePreviousTemplate": True,
-                                           "Parameters": [{"ParameterKey": "V", "ParameterValue": "four"}]}),
-        ("cloudformation", "wait:stack_update_complete", STACK),
-        ("cloudformation", "DeleteStack", STACK),
-        ("cloudformation", "wait:stack_delete_complete", STACK),
-    ]
-
-
-def run_scenario(results):
-    seen = {}
-    for service, operation, params in scenario_cases():
-        if service not in results:
-            continue
-        if callable(params):
-            params = params(seen)
-        if operation.startswith("wait:"):
-            name = operation[len("wait:"):]
+    def scenario(self):
+        for step in scenario.steps(PREFIX, KEPT_ENDPOINT):
+            if step.service not in self.results:
+                continue
+            if isinstance(step, Call) and step.operation not in IMPLEMENTED[step.service]:
+                continue
             try:
-                client(service).get_waiter(name).wait(WaiterConfig={"Delay": 1, "MaxAttempts": 60}, **params)
-                results[service]["waiters"][name] = "ok"
-            except Exception as error:
-                results[service]["waiters"][name] = f"failed: {error}"
-            continue
-        entry = results[service]["answers"].setdefault(operation, {"calls": 0, "problems": []})
+                params = step.params(self.seen) if callable(step.params) else step.params
+            except KeyError as missing:
+                self.unreachable(step, f"needs the answer of {missing}, which failed")
+                continue
+            began = time.time()
+            if isinstance(step, Wait):
+                self.wait(step.service, step.waiter, params)
+            elif isinstance(step, Until):
+                self.until(step, params)
+            else:
+                self.call(step.service, step.operation, params)
+            self.durations.append((round(time.time() - began, 2), f"{type(step).__name__} {step.service} "
+                                   f"{getattr(step, 'operation', None) or step.waiter}"))
+
+    def unreachable(self, step, reason):
+        if isinstance(step, Wait):
+            self.results[step.service]["waiters"][step.waiter] = f"failed: {reason}"
+        else:
+            entry = self.results[step.service]["answers"].setdefault(step.operation, {"calls": 0, "problems": []})
+            entry["problems"].append(reason)
+
+    def call(self, service, operation, params):
+        entry = self.results[service]["answers"].setdefault(operation, {"calls": 0, "problems": []})
         entry["calls"] += 1
         try:
             answer = client(service)._make_api_call(operation, params)
         except ClientError as error:
             entry["problems"].append(f"error {error.response['Error'].get('Code')}: {error}")
-            continue
+            return
+        except Exception as error:  # the scenario's own mistake, or an answer botocore cannot parse
+            entry["problems"].append(f"{type(error).__name__}: {error}")
+            return
         answer.pop("ResponseMetadata", None)
         # botocore's customizations set an absent member to None (GetBucketLocation in us-east-1, as AWS
         # answers it) and decode CloudFormation's JSON TemplateBody into a dict: not the wire's doing.
         answer = {name: value for name, value in answer.items() if value is not None}
         if isinstance(answer.get("TemplateBody"), dict):
             answer["TemplateBody"] = json.dumps(answer["TemplateBody"])
-        seen[operation] = answer
+        self.seen[operation] = answer
+        self.params.setdefault((service, operation), params)
         output = client(service).meta.service_model.operation_model(operation).output_shape
         if output is not None:
-            entry["problems"].extend(shape_errors(output, answer, operation))
+            entry["problems"].extend(self.checkers[service].errors(output, answer, operation))
+        self.paginate(service, operation, params, answer)
 
+    def until(self, step, params, timeout=120):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if step.done(client(step.service)._make_api_call(step.operation, params)):
+                return
+            time.sleep(0.2)
 
-# ---------- (b) requests that break one input constraint ----------
-
-def too_long(shape):
-    return "a" * (int(shape.metadata["max"]) + 1)
-
-
-def breaking_values(shape):
-    """(constraint, value) pairs that break one of the shape's own constraints."""
-    kind, meta = shape.type_name, shape.metadata
-    cases = []
-    if kind == "string":
-        if shape.enum:
-            cases.append(("enum", "NotInTheEnum"))
-        if "max" in meta and int(meta["max"]) < 5000:
-            cases.append(("max length", too_long(shape)))
-        if int(meta.get("min", 0)) > 1:
-            cases.append(("min length", "a" * (int(meta["min"]) - 1)))
-        pattern = meta.get("pattern")
-        if pattern and "\\p" not in pattern and not shape.enum:
-            for candidate in ("!@#$ %^", "\u0000\u0001"):
-                try:
-                    if not re.fullmatch(pattern, candidate):
-                        cases.append(("pattern", candidate))
-                        break
-                except re.error:
-                    break
-    elif kind in ("integer", "long"):
-        if "min" in meta:
-            cases.append(("min value", int(meta["min"]) - 1))
-        if "max" in meta:
-            cases.append(("max value", int(meta["max"]) + 1))
-    elif kind == "list":
-        if "max" in meta and int(meta["max"]) < 200:
-            cases.append(("max items", ["a"] * (int(meta["max"]) + 1)))
-    return cases
-
-
-# What addresses a rest operation (S3: URI labels, and the query/header/body members that tell PutObject
-# from UploadPart or CopyObject): each invalid request keeps these, so it reaches the operation it breaks.
-BINDING_SAMPLES = {"Bucket": "conf-invalid", "Key": "k", "UploadId": "u", "PartNumber": 1,
-                   "CopySource": "conf-invalid/k", "Delete": {"Objects": [{"Key": "k"}]}}
-
-
-def invalid_requests(service, operation):
-    model = client(service).meta.service_model
-    shape = model.operation_model(operation).input_shape
-    if shape is None:
-        return []
-    rest = model.protocol.startswith("rest")
-    base = {name: BINDING_SAMPLES[name] for name in shape.required_members
-            if rest and name in BINDING_SAMPLES and name != shape.serialization.get("payload")}
-    if rest and shape.serialization.get("payload") in BINDING_SAMPLES:
-        base[shape.serialization["payload"]] = BINDING_SAMPLES[shape.serialization["payload"]]
-    requests = []
-    # A missing payload can be left out; a missing binding would address another operation instead.
-    payload = shape.serialization.get("payload")
-    missing = [name for name in shape.required_members if name not in base or name == payload]
-    if missing:
-        requests.append(("missing required", missing[0], {k: v for k, v in base.items() if k != missing[0]}))
-    for name, member in shape.members.items():
-        if member.type_name == "list" and member.member.type_name != "string":
-            continue
-        for constraint, value in breaking_values(member):
-            requests.append((constraint, name, {**base, name: value}))
-    return requests
-
-
-def run_invalid(results, services):
-    for service in services:
-        protocol = client(service).meta.service_model.protocol
-        expected = VALIDATION_CODES.get(protocol)
-        if expected is None:
-            continue
-        loose = client(service, validate=False)
-        for operation in IMPLEMENTED[service]:
-            for constraint, member, params in invalid_requests(service, operation):
-                tally = results[service]["invalid"]
-                tally["sent"] += 1
-                label = f"{operation}.{member} ({constraint})"
-                try:
-                    loose._make_api_call(operation, params)
-                    tally["accepted"].append(label)
-                except ClientError as error:
-                    code = error.response["Error"].get("Code")
-                    status = error.response["ResponseMetadata"].get("HTTPStatusCode")
-                    if (code in expected if isinstance(expected, set) else code == expected) and status == 400:
-                        tally["refused"] += 1
-                    else:
-                        tally["wrong_error"].append(f"{label}: {code} {status}")
-                except Exception as error:  # a client that cannot even send it (e.g. a URI label too odd)
-                    tally["unsendable"].append(f"{label}: {type(error).__name__}")
-
-
-# ---------- (c) waiters and paginators ----------
-
-def run_waiters_and_paginators(results):
-    handler = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "local", "fixtures", "handlers.echo")
-    lam, ssm, sm = client("lambda"), client("ssm"), client("sagemaker")
-    lam.create_function(FunctionName="conf-wait", Role=ROLE, Handler=handler, Code={})
-    ssm.put_parameter(Name="/conf/page/a", Value="1", Type="String")
-    ssm.put_parameter(Name="/conf/page/b", Value="2", Type="String")
-    waiters = [
-        ("lambda", "function_exists", {"FunctionName": "conf-wait"}),
-        ("lambda", "function_active", {"FunctionName": "conf-wait"}),
-        ("lambda", "function_active_v2", {"FunctionName": "conf-wait"}),
-        ("lambda", "function_updated", {"FunctionName": "conf-wait"}),
-        ("lambda", "function_updated_v2", {"FunctionName": "conf-wait"}),
-        ("sagemaker", "endpoint_deleted", {"EndpointName": "conf-none"}),
-    ]
-    for service, name, params in waiters:
-        c = {"lambda": lam, "sagemaker": sm}[service]
-        if name not in c.waiter_names:
-            continue
+    def wait(self, service, name, params):
         try:
-            c.get_waiter(name).wait(WaiterConfig={"Delay": 1, "MaxAttempts": 5}, **params)
-            results[service]["waiters"][name] = "ok"
+            client(service).get_waiter(name).wait(WaiterConfig=WAIT, **params)
+            self.results[service]["waiters"][name] = "ok"
         except Exception as error:
-            results[service]["waiters"][name] = f"failed: {error}"
-    paginators = [
-        ("ssm", "describe_parameters", {"PaginationConfig": {"PageSize": 1}}),
-        ("ssm", "get_parameters_by_path", {"Path": "/conf/page", "PaginationConfig": {"PageSize": 1}}),
-        ("ssm", "get_parameter_history", {"Name": "/conf/page/a", "PaginationConfig": {"PageSize": 1}}),
-        ("lambda", "list_functions", {"PaginationConfig": {"PageSize": 1}}),
-        ("sagemaker", "list_pipelines", {}),
-        ("sagemaker", "list_models", {}),
-        ("sagemaker", "list_endpoints", {}),
-        ("sagemaker", "list_training_jobs", {}),
-        ("sagemaker", "list_model_package_groups", {}),
-    ]
-    for service, name, params in paginators:
-        c = {"lambda": lam, "sagemaker": sm, "ssm": ssm}[service]
+            self.results[service]["waiters"][name] = f"failed: {error}"
+
+    def paginate(self, service, operation, params, answer):
+        """Runs the operation's paginator once, one item a page, and compares the items with the answer's."""
+        c, name = client(service), snake(operation)
+        if not c.can_paginate(name) or name in self.results[service]["paginators"]:
+            return
+        paginator = c.get_paginator(name)
+        config = paginator._pagination_cfg
+        limit_key, result_key = config.get("limit_key"), config["result_key"]
+        result_key = result_key[0] if isinstance(result_key, list) else result_key
+        input_shape = c.meta.service_model.operation_model(operation).input_shape
+        page_size = int(input_shape.members[limit_key].metadata.get("min", 1)) if limit_key else None
+        args = {k: v for k, v in params.items() if k != limit_key}
         try:
-            pages = list(c.get_paginator(name).paginate(**params))
-            results[service]["paginators"][name] = f"ok ({len(pages)} pages)"
+            pages = list(paginator.paginate(**args, PaginationConfig={"PageSize": page_size} if page_size else {}))
+            paged = sum(len(page.get(result_key, [])) for page in pages)
+            whole = len(answer.get(result_key, []))
+            complete = not any(answer.get(k) for k in ("NextToken", "NextMarker", "NextContinuationToken", "IsTruncated"))
+            outcome = f"ok ({len(pages)} pages, {paged} {result_key})"
+            if complete and paged != whole:
+                outcome = f"failed: {paged} {result_key} over {len(pages)} pages, {whole} in one answer"
+            self.results[service]["paginators"][name] = outcome
         except Exception as error:
-            results[service]["paginators"][name] = f"failed: {error}"
-    s3, cfn = client("s3"), client("cloudformation")
-    s3.create_bucket(Bucket="conf-pages")
-    for name in ("a", "b", "c"):
-        s3.put_object(Bucket="conf-pages", Key=name, Body=b"x")
-    for service, name, params in [
-        ("s3", "bucket_exists", {"Bucket": "conf-pages"}),
-        ("s3", "bucket_not_exists", {"Bucket": "conf-none"}),
-        ("s3", "object_exists", {"Bucket": "conf-pages", "Key": "a"}),
-        ("s3", "object_not_exists", {"Bucket": "conf-pages", "Key": "none"}),
-        ("cloudformation", "stack_delete_complete", {"StackName": "conf-none"}),
-    ]:
+            self.results[service]["paginators"][name] = f"failed: {error}"
+
+    # ---------- (b) requests that break one input constraint ----------
+
+    def invalid(self):
+        for service, figures in self.results.items():
+            model = ServiceModel(served_model(service), service)
+            expected = VALIDATION_CODES[model.protocol]
+            loose, tried = client(service, validate=False), set()
+            for operation in IMPLEMENTED[service]:
+                params = self.params.get((service, operation))
+                if params is None:
+                    continue
+                for label, _, member, request in invalid_requests(model, loose.meta.service_model, operation, params, tried):
+                    self.send_invalid(figures["invalid"], loose, operation, label, member, request, expected)
+
+    @staticmethod
+    def send_invalid(tally, loose, operation, label, member, request, expected):
+        tally["sent"] += 1
         try:
-            {"s3": s3, "cloudformation": cfn}[service].get_waiter(name).wait(
-                WaiterConfig={"Delay": 1, "MaxAttempts": 5}, **params)
-            results[service]["waiters"][name] = "ok"
-        except Exception as error:
-            results[service]["waiters"][name] = f"failed: {error}"
-    for service, name, params in [
-        ("s3", "list_objects_v2", {"Bucket": "conf-pages", "PaginationConfig": {"PageSize": 1}}),
-        ("s3", "list_objects", {"Bucket": "conf-pages", "PaginationConfig": {"PageSize": 1}}),
-        ("cloudformation", "describe_stacks", {}),
-        ("cloudformation", "list_stacks", {}),
-        ("cloudformation", "list_exports", {}),
-    ]:
-        try:
-            pages = list({"s3": s3, "cloudformation": cfn}[service].get_paginator(name).paginate(**params))
-            results[service]["paginators"][name] = f"ok ({len(pages)} pages)"
-        except Exception as error:
-            results[service]["paginators"][name] = f"failed: {error}"
-    s3.delete_objects(Bucket="conf-pages", Delete={"Objects": [{"Key": k} for k in ("a", "b", "c")]})
-    s3.delete_bucket(Bucket="conf-pages")
-    lam.delete_function(FunctionName="conf-wait")
-    ssm.delete_parameters(Names=["/conf/page/a", "/conf/page/b"])
+            loose._make_api_call(operation, request)
+            tally["accepted"].append(label)
+        except ClientError as error:
+            code = error.response["Error"].get("Code")
+            status = error.response["ResponseMetadata"].get("HTTPStatusCode")
+            message = error.response["Error"].get("Message") or ""
+            if code not in expected or status != 400:
+                tally["wrong_error"].append(f"{label}: {code} {status} {message[:200]}")
+            elif "InvalidArgument" not in expected and member.lower() not in message.lower():
+                tally["wrong_member"].append(f"{label}: {message[:200]}")
+            else:
+                tally["refused"] += 1
+        except Exception as error:  # a client that cannot even send it (e.g. a URI label too odd)
+            tally["unsendable"].append(f"{label}: {type(error).__name__}")
+
+    # ---------- (c) every waiter and paginator of an implemented operation ----------
+
+    def coverage(self):
+        for service, figures in self.results.items():
+            c = client(service)
+            implemented = {snake(op) for op in IMPLEMENTED[service]}
+            for name in c.waiter_names:
+                if snake(c.get_waiter(name).config.operation) not in implemented or name in figures["waiters"]:
+                    continue
+                reason = NOT_APPLICABLE.get((service, name))
+                figures["waiters"][name] = f"not applicable: {reason}" if reason else "not run: no scenario step"
+            for name in implemented:
+                if c.can_paginate(name) and name not in figures["paginators"]:
+                    figures["paginators"][name] = "not run: no scenario call"
+            figures["notes"] = self.checkers[service].notes
 
 
 def main():
-    services = [s for s in ("ssm", "lambda", "sagemaker", "sagemaker-runtime", "s3", "cloudformation")
-                if s in IMPLEMENTED]
-    results = {
-        s: {"implemented": IMPLEMENTED[s], "answers": {}, "waiters": {}, "paginators": {},
-            "invalid": {"sent": 0, "refused": 0, "accepted": [], "wrong_error": [], "unsendable": []}}
-        for s in services
-    }
-    run_scenario(results)
-    run_invalid(results, services)
-    run_waiters_and_paginators(results)
-    print(json.dumps({"botocore": botocore.__version__, "services": results}, indent=1))
+    services = [s for s in IMPLEMENTED if s in session.get_available_services()]
+    run = Run(services)
+    started = time.time()
+    run.scenario()
+    scenario_seconds = time.time() - started
+    run.invalid()
+    run.coverage()
+    print(json.dumps({"botocore": botocore.__version__, "seconds": {
+        "scenario": round(scenario_seconds, 1), "total": round(time.time() - started, 1)},
+                      "slowest_steps": sorted(run.durations, reverse=True)[:8], "services": run.results}, indent=1))
 
 
 main()
