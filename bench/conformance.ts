@@ -4,6 +4,7 @@
  * client's output shapes, constraint-breaking requests refused with the validation error, waiters and
  * paginators run. Run with `npm run bench:conformance`; figures go to bench/results/conformance.json.
  */
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { writeFileAtomic } from '../local/state/store';
@@ -63,6 +64,8 @@ function differences(run: ConformanceRun) {
 
 async function main(): Promise<void> {
   const started = Date.now();
+  // Wall times depend on what else the machine runs; the load says how quiet it was.
+  const loadAverage = os.loadavg()[0]!;
   const { runs, cliWaits } = await runConformance();
   const rows = runs.flatMap((run) =>
     Object.entries(run.services).map(([service, figures]) => row(run, service, figures)),
@@ -74,8 +77,11 @@ async function main(): Promise<void> {
     console.log(`${wait.cli} (${wait.version}): sagemaker wait ${wait.waiter} → exit ${wait.exitCode}`);
   const details = runs.map((run) => ({ botocore: run.botocore, differences: differences(run) }));
   const seconds = (Date.now() - started) / 1000;
-  console.log(`conformance run: ${seconds.toFixed(1)} s (both clients at once)`);
-  writeFileAtomic(RESULTS, `${JSON.stringify({ seconds, rows, cliWaits, details }, null, 2)}\n`);
+  console.log(
+    `conformance run: ${seconds.toFixed(1)} s (both clients at once; load average ${loadAverage.toFixed(1)} on ${os.cpus().length} cores)`,
+  );
+  const figures = { seconds, loadAverage, rows, cliWaits, details };
+  writeFileAtomic(RESULTS, `${JSON.stringify(figures, null, 2)}\n`);
   console.log(`figures written to ${path.relative(process.cwd(), RESULTS)}`);
 }
 
