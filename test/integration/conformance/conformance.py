@@ -9,6 +9,7 @@ waiters and paginators of the implemented operations. Exits 0; the caller judges
 """
 import json
 import os
+import re
 import sys
 import time
 
@@ -59,6 +60,14 @@ def served_model(service):
 
 def snake(operation):
     return botocore.xform_name(operation)
+
+
+def names_only(message, member):
+    """AWS's wording, `N validation error(s) detected: Value ... at '<member>' failed to satisfy constraint:
+    ...; ...`, with every error at the broken member (a value may break its length and its pattern; a map's
+    key or value is `<member>.key` / `<member>.value`)."""
+    paths = re.findall(r"at '([^']+)' failed to satisfy constraint", message)
+    return bool(paths) and all(path == member or path.startswith(f"{member}.") for path in paths)
 
 
 class Run:
@@ -174,7 +183,7 @@ class Run:
                 params = self.params.get((service, operation))
                 if params is None:
                     continue
-                for label, _, member, request in invalid_requests(model, loose.meta.service_model, operation, params, tried):
+                for label, member, request in invalid_requests(model, loose.meta.service_model, operation, params, tried):
                     self.send_invalid(figures["invalid"], loose, operation, label, member, request, expected)
 
     @staticmethod
@@ -189,7 +198,7 @@ class Run:
             message = error.response["Error"].get("Message") or ""
             if code not in expected or status != 400:
                 tally["wrong_error"].append(f"{label}: {code} {status} {message[:200]}")
-            elif "InvalidArgument" not in expected and member.lower() not in message.lower():
+            elif "InvalidArgument" not in expected and not names_only(message, member):
                 tally["wrong_member"].append(f"{label}: {message[:200]}")
             else:
                 tally["refused"] += 1

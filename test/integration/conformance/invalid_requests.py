@@ -2,7 +2,7 @@
 
 Each starts from the parameters of the scenario's valid call of the operation, so the broken constraint is
 the only thing wrong with it; the answer must be the protocol's validation error and (where the protocol's
-message names members, as AWS's does) name the member."""
+message names members, as AWS's does) report one error, at that member."""
 import copy
 import re
 
@@ -62,9 +62,22 @@ def _list_values(shape, current):
     return cases
 
 
+def _map_values(shape, current):
+    """A map of the valid call with its first key, or its first value, broken."""
+    if not isinstance(current, dict) or not current:
+        return []
+    key, value = next(iter(current.items()))
+    cases = [(f"key {constraint}", {bad: value}) for constraint, bad in breaking_values(shape.key, None, None)]
+    if shape.value.type_name == "string":
+        cases += [(f"value {constraint}", {key: bad}) for constraint, bad in _string_values(shape.value, None)]
+    return cases
+
+
 def breaking_values(shape, current, location):
     """(constraint, value) pairs that break one of the shape's own constraints."""
     kind = shape.type_name
+    if kind == "map":
+        return _map_values(shape, current)
     if kind == "string":
         return _string_values(shape, location)
     if kind in ("integer", "long"):
@@ -125,7 +138,7 @@ def _members(served, client_shape, value, path, rest, depth):
 
 
 def invalid_requests(served_model, client_model, operation, params, tried):
-    """(label, constraint, member name, params) for every one-constraint break of `params`.
+    """(label, AWS's name of the member, params) for every one-constraint break of `params`.
 
     Every constraint of the operation's own members is broken; one of a nested structure (shared by many
     operations: ProductionVariant, Tag, ...) only the first time it is met (`tried` remembers them)."""
@@ -141,6 +154,11 @@ def invalid_requests(served_model, client_model, operation, params, tried):
             continue
         tried.add(key)
         edited = _without(params, path) if constraint == "missing required" else _with(params, path, bad)
-        member = next(step for step in reversed(path) if isinstance(step, str))
-        requests.append((f"{operation}.{_label(path)} ({constraint})", constraint, member, edited))
+        requests.append((f"{operation}.{_label(path)} ({constraint})", aws_path(path), edited))
     return requests
+
+
+def aws_path(path):
+    """How AWS's validation message names a member: `productionVariants.1.member.variantName`."""
+    steps = [f"{step + 1}.member" if isinstance(step, int) else step[:1].lower() + step[1:] for step in path]
+    return ".".join(steps)

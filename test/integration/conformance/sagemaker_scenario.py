@@ -56,7 +56,7 @@ def first_steps(prefix):
     processing = {
         "ProcessingJobName": f"{prefix}-processing", "RoleArn": ROLE,
         "AppSpecification": {"ImageUri": SKLEARN, "ContainerEntrypoint": ["python3", "/opt/ml/processing/input/code/job.py"]},
-        "ProcessingResources": {"ClusterConfig": CLUSTER},
+        "ProcessingResources": {"ClusterConfig": CLUSTER}, "Environment": {"MODE": "conformance"},
         "ProcessingInputs": [{"InputName": "code", "S3Input": {
             "S3Uri": f"s3://{bucket}/code/job.py", "LocalPath": "/opt/ml/processing/input/code",
             "S3DataType": "S3Prefix", "S3InputMode": "File"}}],

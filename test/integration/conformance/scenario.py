@@ -31,7 +31,7 @@ def lambda_steps(prefix):
     function = {"FunctionName": f"{prefix}-fn"}
     return [
         Call("lambda", "CreateFunction", {**function, "Role": ROLE, "Handler": HANDLER, "Code": {},
-                                          "Timeout": 30, "MemorySize": 256}),
+                                          "Timeout": 30, "MemorySize": 256, "Environment": {"Variables": {"MODE": "conformance"}}}),
         Call("lambda", "CreateFunction", {"FunctionName": f"{prefix}-fn-2", "Role": ROLE, "Handler": HANDLER, "Code": {}}),
         *[Wait("lambda", name, function) for name in (
             "function_exists", "function_active", "function_active_v2", "function_updated", "function_updated_v2",
