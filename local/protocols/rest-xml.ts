@@ -13,6 +13,7 @@ import {
   shapeOf,
   wireName,
 } from './model/shapes';
+import type { Violation } from './model/validate';
 import { resolveRoute } from './rest-routing';
 import { header, type WireCall, type WireProtocol, type WireRequest, type WireResponse } from './wire';
 import { buildXml, parseXmlDocument } from './xml';
@@ -44,7 +45,7 @@ export function restXmlProtocol(model: ServiceModel): WireProtocol {
       const shape = inputShape(model, operation);
       const input = readBoundMembers(model, shape, request, match.labels);
       await readPayload({ model, operation: match.operation, shape, request, input });
-      checkInput(model, operation, input, 'InvalidArgument');
+      checkInput(model, operation, input, 'InvalidArgument', (first) => s3Argument(shape, first));
       return { operation: match.operation, input };
     },
 
@@ -69,6 +70,20 @@ export function restXmlProtocol(model: ServiceModel): WireProtocol {
 
     unknownOperation: (operation) => unknown(operation),
   };
+}
+
+/**
+ * S3's InvalidArgument names the argument as sent (`x-amz-acl`, `max-keys`, `partNumber`) and its value:
+ * the wire name of the top-level member the violation is under (AWS's path starts with its lowerCamel name).
+ */
+function s3Argument(shape: Shape, violation: Violation): Record<string, string> {
+  const top = violation.path.split('.')[0]!;
+  const member = Object.entries(shape.members ?? {}).find(
+    ([name]) => name.charAt(0).toLowerCase() + name.slice(1) === top,
+  );
+  const name = member ? wireName(member[0], member[1]) : top;
+  const value = violation.value === undefined || violation.value === null ? '' : String(violation.value);
+  return { ArgumentName: name, ArgumentValue: value };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { AwsError } from '../../core/errors';
 import { type OperationModel, type ServiceModel, shapeOf } from './shapes';
-import { validateInput, validationMessage } from './validate';
+import { type Violation, validateInput, validationMessage } from './validate';
 
 /** The operation's model, or the protocol's "unknown operation" error naming it. */
 export function operationModel(
@@ -15,17 +15,21 @@ export function operationModel(
 
 /**
  * Refuses an input that breaks the model's constraints with the protocol's validation error (`code`:
- * awsJson/restJson `ValidationException`, awsQuery `ValidationError`) in AWS's wording.
+ * awsJson/restJson `ValidationException`, awsQuery `ValidationError`, S3 `InvalidArgument`) in AWS's
+ * wording; `fields` adds members of the protocol's error (S3's ArgumentName/ArgumentValue) for the first.
  */
 export function checkInput(
   model: ServiceModel,
   operation: OperationModel,
   input: Record<string, unknown>,
   code: string,
+  fields?: (first: Violation) => Record<string, string>,
 ): void {
   if (!operation.input) return;
-  const violations = validateInput(model, operation.input, input);
-  if (violations.length > 0) throw new AwsError(code, validationMessage(violations));
+  const [first, ...rest] = validateInput(model, operation.input, input);
+  if (!first) return;
+  const options = fields ? { fields: fields(first) } : {};
+  throw new AwsError(code, validationMessage([first, ...rest]), options);
 }
 
 /** The input shape of an operation (an operation without input takes an empty structure). */

@@ -62,11 +62,16 @@ def snake(operation):
     return botocore.xform_name(operation)
 
 
-def names_only(message, member):
-    """AWS's wording, `N validation error(s) detected: Value ... at '<member>' failed to satisfy constraint:
-    ...; ...`, with every error at the broken member (a value may break its length and its pattern; a map's
-    key or value is `<member>.key` / `<member>.value`)."""
-    paths = re.findall(r"at '([^']+)' failed to satisfy constraint", message)
+def names_member(error, member, argument):
+    """S3's InvalidArgument names the argument as sent (`<ArgumentName>x-amz-acl</ArgumentName>`); a body
+    S3 cannot read (MalformedXML) or a HEAD answer names nothing. Elsewhere AWS's wording, `N validation
+    error(s) detected: Value ... at '<member>' failed to satisfy constraint: ...; ...`, with every error at
+    the broken member (a value may break its length and its pattern; a map's key is `<member>.key`)."""
+    if error["Code"] == "InvalidArgument":
+        return error.get("ArgumentName") == argument
+    if error["Code"] in ("MalformedXML", "400"):
+        return True
+    paths = re.findall(r"at '([^']+)' failed to satisfy constraint", error.get("Message") or "")
     return bool(paths) and all(path == member or path.startswith(f"{member}.") for path in paths)
 
 
@@ -183,11 +188,13 @@ class Run:
                 params = self.params.get((service, operation))
                 if params is None:
                     continue
-                for label, member, request in invalid_requests(model, loose.meta.service_model, operation, params, tried):
-                    self.send_invalid(figures["invalid"], loose, operation, label, member, request, expected)
+                for label, member, argument, request in invalid_requests(
+                        model, loose.meta.service_model, operation, params, tried):
+                    self.send_invalid(figures["invalid"], loose, operation, label, (member, argument), request, expected)
 
     @staticmethod
     def send_invalid(tally, loose, operation, label, member, request, expected):
+        """`member`: (AWS's path of the broken member, its top-level member's wire name)."""
         tally["sent"] += 1
         try:
             loose._make_api_call(operation, request)
@@ -198,8 +205,8 @@ class Run:
             message = error.response["Error"].get("Message") or ""
             if code not in expected or status != 400:
                 tally["wrong_error"].append(f"{label}: {code} {status} {message[:200]}")
-            elif "InvalidArgument" not in expected and not names_only(message, member):
-                tally["wrong_member"].append(f"{label}: {message[:200]}")
+            elif not names_member(error.response["Error"], *member):
+                tally["wrong_member"].append(f"{label}: {error.response['Error']}"[:300])
             else:
                 tally["refused"] += 1
         except Exception as error:  # a client that cannot even send it (e.g. a URI label too odd)

@@ -1,8 +1,8 @@
 """Requests that each break ONE input constraint of the model the local AWS follows, built from a valid call.
 
 Each starts from the parameters of the scenario's valid call of the operation, so the broken constraint is
-the only thing wrong with it; the answer must be the protocol's validation error and (where the protocol's
-message names members, as AWS's does) report one error, at that member."""
+the only thing wrong with it; the answer must be the protocol's validation error, naming that member (in
+AWS's message, or S3's ArgumentName)."""
 import copy
 import re
 
@@ -138,7 +138,8 @@ def _members(served, client_shape, value, path, rest, depth):
 
 
 def invalid_requests(served_model, client_model, operation, params, tried):
-    """(label, AWS's name of the member, params) for every one-constraint break of `params`.
+    """(label, AWS's name of the member, the top-level member's wire name, params) for every one-constraint
+    break of `params`.
 
     Every constraint of the operation's own members is broken; one of a nested structure (shared by many
     operations: ProductionVariant, Tag, ...) only the first time it is met (`tried` remembers them)."""
@@ -154,7 +155,8 @@ def invalid_requests(served_model, client_model, operation, params, tried):
             continue
         tried.add(key)
         edited = _without(params, path) if constraint == "missing required" else _with(params, path, bad)
-        requests.append((f"{operation}.{_label(path)} ({constraint})", aws_path(path), edited))
+        argument = served.members[path[0]].serialization.get("name", path[0])
+        requests.append((f"{operation}.{_label(path)} ({constraint})", aws_path(path), argument, edited))
     return requests
 
 

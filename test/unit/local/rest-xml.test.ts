@@ -103,6 +103,20 @@ describe('restXml: inputs from the model', () => {
       });
     }
   });
+
+  it('refuses a value off the model with InvalidArgument naming the argument as sent, as S3 does', async () => {
+    await expect(
+      protocol.decode(request('PUT', '/b/k?x-id=PutObject', { 'x-amz-storage-class': 'COLD' })),
+    ).rejects.toMatchObject({
+      code: 'InvalidArgument',
+      status: 400,
+      fields: { ArgumentName: 'x-amz-storage-class', ArgumentValue: 'COLD' },
+    });
+    await expect(protocol.decode(request('GET', '/b?list-type=2&encoding-type=x'))).rejects.toMatchObject({
+      code: 'InvalidArgument',
+      fields: { ArgumentName: 'encoding-type', ArgumentValue: 'x' },
+    });
+  });
 });
 
 describe('restXml: answers from the model', () => {
