@@ -76,7 +76,8 @@ export class ObjectStore implements ObjectStoreApi {
   }
 
   listBuckets(): BucketRecord[] {
-    return this.store.list<BucketRecord>('s3/buckets').sort((a, b) => a.name.localeCompare(b.name));
+    // By name in byte order, as S3 lists them (and as ListBuckets' continuation tokens page them).
+    return this.store.list<BucketRecord>('s3/buckets').sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
   createBucket(bucket: string): void {

@@ -173,6 +173,8 @@ class Run:
             outcome = f"ok ({len(pages)} pages, {paged} {result_key})"
             if complete and paged != whole:
                 outcome = f"failed: {paged} {result_key} over {len(pages)} pages, {whole} in one answer"
+            elif page_size and whole > page_size and len(pages) < 2:
+                outcome = f"failed: {whole} {result_key} in one page of at most {page_size}"
             self.results[service]["paginators"][name] = outcome
         except Exception as error:
             self.results[service]["paginators"][name] = f"failed: {error}"

@@ -4,6 +4,7 @@ an endpoint of the trained model with data capture, a monitoring schedule that n
 
 `first_steps` starts the slow parts (the execution, the processing job); `last_steps` runs after the other
 services' scenarios, when they are done."""
+import datetime
 import json
 
 from steps import Call, Until, Wait
@@ -99,7 +100,9 @@ def _endpoint_config(name, model, bucket):
 
 def _monitoring(prefix, endpoint, bucket):
     definition, schedule = f"{prefix}-quality", f"{prefix}-schedule"
-    config = {"ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"},
+    # Hours away from now, so no run starts while the scenario holds the schedule.
+    hour = (datetime.datetime.now(datetime.timezone.utc).hour + 6) % 24
+    config = {"ScheduleConfig": {"ScheduleExpression": f"cron(0 {hour} ? * * *)"},
               "MonitoringJobDefinitionName": definition, "MonitoringType": "DataQuality"}
     return [
         Call("sagemaker", "CreateDataQualityJobDefinition", {
@@ -115,7 +118,7 @@ def _monitoring(prefix, endpoint, bucket):
         Call("sagemaker", "DescribeMonitoringSchedule", {"MonitoringScheduleName": schedule}),
         Call("sagemaker", "ListMonitoringSchedules", {"EndpointName": endpoint}),
         Call("sagemaker", "UpdateMonitoringSchedule", {"MonitoringScheduleName": schedule, "MonitoringScheduleConfig": {
-            **config, "ScheduleConfig": {"ScheduleExpression": "cron(0 0/6 ? * * *)"}}}),
+            **config, "ScheduleConfig": {"ScheduleExpression": f"cron(0 {hour}/12 ? * * *)"}}}),
         Call("sagemaker", "StopMonitoringSchedule", {"MonitoringScheduleName": schedule}),
         Call("sagemaker", "StartMonitoringSchedule", {"MonitoringScheduleName": schedule}),
         Call("sagemaker", "ListMonitoringExecutions", {"MonitoringScheduleName": schedule}),

@@ -101,11 +101,12 @@ function keyEncoder(encodingType: string | undefined): (key: string | undefined)
   return (key) => (key === undefined || !url ? key : encodeURIComponent(key).replace(/%2F/g, '/'));
 }
 
-function encodeToken(key: string): string {
+/** A continuation token: the last key (or bucket name) of the page, base64url. */
+export function encodeToken(key: string): string {
   return Buffer.from(key, 'utf8').toString('base64url');
 }
 
-function decodeToken(token: string): string {
+export function decodeToken(token: string): string {
   const key = Buffer.from(token, 'base64url').toString('utf8');
   if (encodeToken(key) !== token) {
     throw new AwsError('InvalidArgument', 'The continuation token provided is incorrect', {
