@@ -125,9 +125,9 @@ def _members(served, client_shape, value, path, rest, depth):
         # empty body on the wire. botocore fills a missing idempotency token itself.
         addressing = rest and (location or payload)
         if name in served.required_members and name in value and not addressing and not member.metadata.get("idempotencyToken"):
-            yield "missing required", path + [name], None, served.name
+            yield "missing required", path + [name], None, (served.name, member.name)
         for constraint, bad in breaking_values(member, current, location):
-            yield constraint, path + [name], bad, served.name
+            yield constraint, path + [name], bad, (served.name, member.name)
         if depth + 1 >= MAX_DEPTH:
             continue
         if member.type_name == "structure" and isinstance(current, dict):
@@ -138,26 +138,34 @@ def _members(served, client_shape, value, path, rest, depth):
 
 
 def invalid_requests(served_model, client_model, operation, params, tried):
-    """(label, AWS's name of the member, the top-level member's wire name, params) for every one-constraint
-    break of `params`.
+    """(label, AWS's name of the member, the top-level member's wire name, params) for one-constraint breaks
+    of `params`.
 
-    Every constraint of the operation's own members is broken; one of a nested structure (shared by many
-    operations: ProductionVariant, Tag, ...) only the first time it is met (`tried` remembers them)."""
+    Every required member of every structure is left out once. A value constraint belongs to a shape shared
+    by many operations (PipelineName, ModelName, Tag, ...) and is checked by one model-driven validator, so
+    each (shape, constraint) is broken the first time it is met (`tried` remembers them across the
+    service's operations); every operation gets at least one request."""
     served = served_model.operation_model(operation).input_shape
     if served is None:
         return []
     client_shape = client_model.operation_model(operation).input_shape
     rest = served_model.protocol.startswith("rest")
+    candidates = list(_members(served, client_shape, params, [], rest, 0))
+    fresh = [c for c in candidates if _key(c) not in tried]
+    chosen = fresh or candidates[:1]
+    tried.update(_key(c) for c in chosen)
     requests = []
-    for constraint, path, bad, owner in _members(served, client_shape, params, [], rest, 0):
-        key = (owner, path[-1], constraint)
-        if len(path) > 1 and key in tried:
-            continue
-        tried.add(key)
+    for constraint, path, bad, _ in chosen:
         edited = _without(params, path) if constraint == "missing required" else _with(params, path, bad)
         argument = served.members[path[0]].serialization.get("name", path[0])
         requests.append((f"{operation}.{_label(path)} ({constraint})", aws_path(path), argument, edited))
     return requests
+
+
+def _key(candidate):
+    constraint, path, _, (owner, shape) = candidate
+    # Requiredness is the structure's own (a top-level structure is the operation's input).
+    return (owner, path[-1], constraint) if constraint == "missing required" else (shape, constraint)
 
 
 def aws_path(path):
