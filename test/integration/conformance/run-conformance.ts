@@ -47,6 +47,8 @@ export interface ConformanceRun {
   readonly botocore: string;
   readonly seconds: { scenario: number; total: number };
   readonly slowest_steps: [number, string][];
+  /** The services the local AWS serves from a model (what each client must judge). */
+  readonly served: string[];
   readonly services: Record<string, ServiceFigures>;
 }
 
@@ -92,8 +94,13 @@ async function runClient(
       maxBuffer: 64 * 1024 * 1024,
       env: { ...process.env, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
     });
-    const parsed = JSON.parse(stdout) as Omit<ConformanceRun, 'client'>;
-    return { run: { client: client.name, ...parsed }, endpoint: aws.endpoint, stop: () => aws.stop() };
+    const parsed = JSON.parse(stdout) as Omit<ConformanceRun, 'client' | 'served'>;
+    const served = Object.keys(aws.implemented).sort();
+    return {
+      run: { client: client.name, served, ...parsed },
+      endpoint: aws.endpoint,
+      stop: () => aws.stop(),
+    };
   } catch (error) {
     await aws.stop();
     throw error;
