@@ -5,9 +5,9 @@ import json
 import os
 
 import sagemaker_scenario
-from steps import Call, Until, Wait
+from sagemaker_scenario import ROLE
+from steps import Call, Wait
 
-ROLE = "arn:aws:iam::000000000000:role/conformance"
 HANDLER = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "local", "fixtures", "handlers.echo")
 
 

@@ -119,6 +119,7 @@ describe('data capture on local endpoints (driven by boto3)', () => {
       CaptureStatus: 'Started',
       CurrentSamplingPercentage: 100,
       DestinationS3Uri: 's3://capture/datacapture',
+      KmsKeyId: '',
     });
     expect(run.summaries['capture-half']).toMatchObject({
       CaptureStatus: 'Started',
