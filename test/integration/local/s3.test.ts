@@ -189,6 +189,27 @@ describe('local S3 through the SDK v3 client', () => {
     await expect(s3.send(new HeadBucketCommand({ Bucket: 'short-lived' }))).rejects.toBeInstanceOf(NotFound);
   });
 
+  it('lists buckets by name in byte order, in pages of MaxBuckets, filtered by Prefix', async () => {
+    for (const name of ['page-b.x', 'page-b-x', 'page-a'])
+      await s3.send(new CreateBucketCommand({ Bucket: name }));
+    const names: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await s3.send(
+        new ListBucketsCommand({
+          Prefix: 'page-',
+          MaxBuckets: 1,
+          ...(token ? { ContinuationToken: token } : {}),
+        }),
+      );
+      names.push(...(page.Buckets ?? []).map((bucket) => bucket.Name!));
+      expect(page.Buckets).toHaveLength(1);
+      token = page.ContinuationToken;
+    } while (token);
+    expect(names).toEqual(['page-a', 'page-b-x', 'page-b.x']);
+    for (const name of names) await s3.send(new DeleteBucketCommand({ Bucket: name }));
+  });
+
   it('names an unimplemented S3 operation in a NotImplemented error', async () => {
     const { GetBucketTaggingCommand } = await import('@aws-sdk/client-s3');
     const error = await s3.send(new GetBucketTaggingCommand({ Bucket: BUCKET })).catch((e: unknown) => e);
