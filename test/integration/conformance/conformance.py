@@ -140,11 +140,16 @@ class Run:
         self.paginate(service, operation, params, answer)
 
     def until(self, step, params, timeout=120):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if step.done(client(step.service)._make_api_call(step.operation, params)):
-                return
-            time.sleep(0.2)
+        deadline, answer = time.time() + timeout, None
+        try:
+            while time.time() < deadline:
+                answer = client(step.service)._make_api_call(step.operation, params)
+                if step.done(answer):
+                    return
+                time.sleep(0.2)
+            self.unreachable(step, f"still not done after {timeout} s of polling; last answer {answer}")
+        except Exception as error:
+            self.unreachable(step, f"polling failed: {type(error).__name__}: {error}")
 
     def wait(self, service, name, params):
         try:
