@@ -32,7 +32,7 @@ describe('conformance with botocore (Debian 1.29 and the AWS CLI v1 one)', () =>
     }
   });
 
-  it("every answer parses and matches the client's output shape (required members, types, enums, nesting)", () => {
+  it("every answer parses and matches the client's output shape (required, types, enums, lengths, patterns, nesting)", () => {
     for (const [botocore, service, figures] of eachService()) {
       for (const [operation, answer] of Object.entries(figures.answers)) {
         expect({ botocore, service, operation, problems: answer.problems }).toEqual({
