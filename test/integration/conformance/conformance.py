@@ -75,6 +75,18 @@ def names_member(error, member, argument):
     return bool(paths) and all(path == member or path.startswith(f"{member}.") for path in paths)
 
 
+def page_outcome(pages, answer, result_key, page_size):
+    """`ok (...)` if the pages hold the items of the unpaged answer, in more than one page when they must."""
+    paged = sum(len(page.get(result_key, [])) for page in pages)
+    whole = len(answer.get(result_key, []))
+    complete = not any(answer.get(k) for k in ("NextToken", "NextMarker", "NextContinuationToken", "IsTruncated"))
+    if complete and paged != whole:
+        return f"failed: {paged} {result_key} over {len(pages)} pages, {whole} in one answer"
+    if page_size and whole > page_size and len(pages) < 2:
+        return f"failed: {whole} {result_key} in one page of at most {page_size}"
+    return f"ok ({len(pages)} pages, {paged} {result_key})"
+
+
 class Run:
     def __init__(self, services):
         self.results = {
@@ -172,15 +184,7 @@ class Run:
         args = {k: v for k, v in params.items() if k != limit_key}
         try:
             pages = list(paginator.paginate(**args, PaginationConfig={"PageSize": page_size} if page_size else {}))
-            paged = sum(len(page.get(result_key, [])) for page in pages)
-            whole = len(answer.get(result_key, []))
-            complete = not any(answer.get(k) for k in ("NextToken", "NextMarker", "NextContinuationToken", "IsTruncated"))
-            outcome = f"ok ({len(pages)} pages, {paged} {result_key})"
-            if complete and paged != whole:
-                outcome = f"failed: {paged} {result_key} over {len(pages)} pages, {whole} in one answer"
-            elif page_size and whole > page_size and len(pages) < 2:
-                outcome = f"failed: {whole} {result_key} in one page of at most {page_size}"
-            self.results[service]["paginators"][name] = outcome
+            self.results[service]["paginators"][name] = page_outcome(pages, answer, result_key, page_size)
         except Exception as error:
             self.results[service]["paginators"][name] = f"failed: {error}"
 
