@@ -112,7 +112,8 @@ def _label(path):
 
 
 def _members(served, client_shape, value, path, rest, depth):
-    """Yields (constraint, path, params-edit) for the members of one structure of the valid call."""
+    """Yields (constraint, path, bad value, (structure shape, member shape)) for the members of one structure
+    of the valid call, and of the structures nested in it."""
     client_members = client_shape.members if client_shape is not None else {}
     for name, member in served.members.items():
         if name not in client_members:
