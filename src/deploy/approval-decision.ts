@@ -112,15 +112,18 @@ function forDeploy(described: DescribeModelPackageCommandOutput, groupName: stri
   return {
     arn: described.ModelPackageArn ?? '',
     groupName,
-    approvedBy: approver(described.LastModifiedBy),
+    // A package registered as Approved was never modified: its creator approved it.
+    approvedBy: approver(described.LastModifiedBy) ?? approver(described.CreatedBy) ?? UNKNOWN_APPROVER,
     approvalDescription: described.ApprovalDescription ?? '',
     ...optional('pipelineExecutionArn', described.CustomerMetadataProperties?.PipelineExecutionArn),
   };
 }
 
-/** Who last changed the package's status: the IAM identity, else the Studio user profile. */
-function approver(user: UserContext | undefined): string {
-  return user?.IamIdentity?.Arn ?? user?.UserProfileName ?? 'unknown (the registry did not record who)';
+const UNKNOWN_APPROVER = 'unknown (the registry did not record who)';
+
+/** Who changed the package: the IAM identity, else the Studio user profile. */
+function approver(user: UserContext | undefined): string | undefined {
+  return user?.IamIdentity?.Arn ?? user?.UserProfileName;
 }
 
 const TAG_VALUE = /[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu;
