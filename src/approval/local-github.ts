@@ -1,4 +1,5 @@
 import { StateStore } from '../../local/state/store';
+import { localApprovalTopic } from './local-notifier';
 import {
   DELIVERY_COLLECTIONS,
   listDeliveries,
@@ -6,9 +7,8 @@ import {
   type SnsDelivery,
 } from '../../local/services/events/deliveries';
 
-/** The local API destination the approval rules dispatch through, and the local approvers' topic. */
+/** The local API destination the approval rules dispatch through. */
 export const LOCAL_DISPATCH_DESTINATION = 'github-dispatch';
-export const localApprovalTopic = (groupName: string) => `${groupName}-approvals`;
 
 const RUNS = 'github/workflow-runs';
 
