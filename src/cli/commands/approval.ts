@@ -103,21 +103,28 @@ async function reviewOnAws(
   );
 }
 
-function printLocalReview(
-  terminal: Terminal,
+/** What `mlops approve|reject` prints on the local target: the approvers' messages, then each deploy. */
+export function printLocalReview(
+  terminal: Pick<Terminal, 'line'>,
   review: { arn: string; status: ReviewStatus; result: LocalReviewResult },
 ): void {
   terminal.line(`${review.status} ${review.arn}`);
-  for (const message of review.result.notifications)
-    terminal.line(`  notification to the approvers: ${message}`);
+  for (const message of review.result.notifications) {
+    terminal.line('  notification to the approvers (kept on disk, as the e-mail they would get):');
+    for (const line of message.trimEnd().split('\n')) terminal.line(line ? `    ${line}` : '');
+  }
   if (review.result.runs.length === 0)
     terminal.line(`  no rule of ${review.result.groupName} dispatched a deploy for this change`);
   for (const { outcome } of review.result.runs) {
     const { decision } = outcome;
+    if (decision.kind === 'no-op') {
+      terminal.line(`  no change: ${decision.reason}`);
+      continue;
+    }
     terminal.line(
-      decision.kind === 'no-op'
-        ? `  no change: ${decision.reason}`
-        : `  deployed ${decision.package.arn} to ${outcome.endpointName ?? '?'} (${decision.reason}${outcome.stackChanged ? '' : '; the stack had no changes'})`,
+      `  deployed ${decision.package.arn} to ${outcome.endpointName ?? '?'} (${decision.reason}${outcome.stackChanged ? '' : '; the stack had no changes'})`,
     );
+    terminal.line(`    approved by: ${decision.package.approvedBy}`);
+    terminal.line(`    approval description: ${decision.package.approvalDescription || '(none)'}`);
   }
 }
