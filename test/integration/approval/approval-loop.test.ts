@@ -2,6 +2,8 @@ import * as path from 'node:path';
 
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
 import {
   CreateModelPackageCommand,
   CreateModelPackageGroupCommand,
@@ -10,6 +12,7 @@ import {
 
 import { LocalGitHub } from '../../../src/approval/local-github';
 import { runLocalNotifier } from '../../../src/approval/local-notifier';
+import { handler as notifierLambda } from '../../../src/lambda/review-notifier';
 import { reviewLocally, type LocalReviewResult, type ReviewStatus } from '../../../src/approval/local-review';
 import { servingModelPackage } from '../../../src/deploy/serving-package';
 import { silentReporter } from '../../../src/report/reporter';
@@ -106,6 +109,8 @@ const notifications = () =>
 const review = (modelPackageArn: string, status: ReviewStatus, description: string) =>
   reviewLocally(context, { modelPackageArn, status, description });
 
+let packages: { first: string; second: string } | undefined;
+
 const serving = () => servingModelPackage({ cloudformation: t.cfn, sagemaker: t.sagemaker }, STACK);
 
 const stackTags = async () => {
@@ -143,6 +148,7 @@ test('approve → deploy, approve another → replace, reject it → roll back, 
   // what serves (kept on disk: the e-mail they would get).
   const registeredAt = new Date().toISOString();
   const second = await register(t.sagemaker, 2.07);
+  packages = { first, second };
   const published = await notifications();
   expect(published).toHaveLength(1);
   expect(published[0]!.Subject).toBe(`Review model ${GROUP} v2: RMSE 2.07 vs 2.31 deployed`);
@@ -184,4 +190,37 @@ test('approve → deploy, approve another → replace, reject it → roll back, 
   const rejectedAgain = onlyRun(await review(second, 'Rejected', 'still no'));
   expect(rejectedAgain.decision.kind).toBe('no-op');
   expect(await serving()).toBe(first);
+});
+
+test('the notifier Lambda (the AWS path) publishes the same message to the topic, with the AWS commands', async () => {
+  const { first, second } = packages!;
+  const sns = mockClient(SNSClient);
+  sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  const saved = { ...process.env };
+  Object.assign(process.env, {
+    TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:approvers',
+    ENDPOINT_STACK_NAME: STACK,
+    AWS_ENDPOINT_URL: t.aws.endpoint,
+    AWS_REGION: t.aws.region,
+    AWS_ACCESS_KEY_ID: 'notifier',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  });
+  try {
+    const event = { region: 'us-east-1', detail: { ModelPackageArn: second } };
+    expect(await notifierLambda(event)).toEqual({
+      subject: `Review model ${GROUP} v2: RMSE 2.07 vs 2.31 deployed`,
+    });
+    const published = sns.commandCalls(PublishCommand).map((call) => call.args[0].input);
+    expect(published).toHaveLength(1);
+    expect(published[0]).toMatchObject({
+      TopicArn: 'arn:aws:sns:us-east-1:000000000000:approvers',
+      Subject: `Review model ${GROUP} v2: RMSE 2.07 vs 2.31 deployed`,
+    });
+    expect(published[0]!.Message).toContain(`Its metrics against the deployed model ${first}`);
+    expect(published[0]!.Message).toContain(`npx mlops approve ${second} --description "<why>" --target aws`);
+    await expect(notifierLambda({ detail: {} })).rejects.toThrow(/no detail.ModelPackageArn/);
+  } finally {
+    process.env = saved;
+    sns.restore();
+  }
 });
