@@ -174,7 +174,7 @@ test("the notifier's role: the group's packages, the endpoint stack and endpoint
     'ReadEndpointStack',
     'ReadEvaluationReports',
     'ReadServingEndpoint',
-    'WriteNotifierLogs',
+    'WriteOwnLogs',
   ]);
   expect(bySid.DescribeGroupPackages!.Action).toBe('sagemaker:DescribeModelPackage');
   expect(text(bySid.DescribeGroupPackages!.Resource)).toContain(`:model-package/${group}/*`);

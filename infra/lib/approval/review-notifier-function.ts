@@ -1,18 +1,12 @@
-import { join } from 'node:path';
-
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 
+import { bundledNodeFunction } from '../lambda/bundled-node-function';
 import { sageMakerArn } from '../permissions/arns';
 import { scopedStatement } from '../permissions/statements';
-
-const REPO_ROOT = join(__dirname, '..', '..', '..');
 
 export interface ReviewNotifierFunctionProps {
   readonly functionName: string;
@@ -37,53 +31,20 @@ export class ReviewNotifierFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: ReviewNotifierFunctionProps) {
     super(scope, id);
-    const logGroup = new LogGroup(this, 'Logs', {
-      logGroupName: `/aws/lambda/${props.functionName}`,
-      retention: RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const role = new Role(this, 'Role', {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description:
-        'review-notifier: reads the model packages and the serving endpoint, e-mails the approvers',
-    });
-    for (const statement of notifierStatements(this, props, logGroup.logGroupArn))
-      role.addToPolicy(statement);
-    this.function = new NodejsFunction(this, 'Function', {
+    this.function = bundledNodeFunction(this, {
       functionName: props.functionName,
       description: 'Tells the approvers what to review: a new model package against the deployed one',
-      entry: join(REPO_ROOT, 'src', 'lambda', 'review-notifier.ts'),
-      handler: 'handler',
-      runtime: Runtime.NODEJS_22_X,
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
-      role,
-      logGroup,
+      handlerFile: 'review-notifier.ts',
+      roleDescription:
+        'review-notifier: reads the model packages and the serving endpoint, e-mails the approvers',
+      statements: notifierStatements(this, props),
+      environment: { TOPIC_ARN: props.topic.topicArn, ENDPOINT_STACK_NAME: props.endpointStackName },
       timeout: Duration.seconds(60),
-      memorySize: 256,
-      environment: {
-        TOPIC_ARN: props.topic.topicArn,
-        ENDPOINT_STACK_NAME: props.endpointStackName,
-      },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.CJS,
-        target: 'node22',
-        minify: true,
-        sourceMap: false,
-        // The Node.js 22 runtime ships the AWS SDK v3.
-        externalModules: ['@aws-sdk/*'],
-      },
-    });
-    Validations.of(this.function).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'Node.js 22 is the LTS runtime the project targets (local runs and the bundle are tested on it)',
-    });
+    }).function;
   }
 }
 
-function notifierStatements(scope: Construct, props: ReviewNotifierFunctionProps, logGroupArn: string) {
+function notifierStatements(scope: Construct, props: ReviewNotifierFunctionProps) {
   const stack = Stack.of(scope);
   return [
     scopedStatement({
@@ -133,12 +94,6 @@ function notifierStatements(scope: Construct, props: ReviewNotifierFunctionProps
       actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
       resources: [props.topicKey.keyArn],
       wildcard: 'kms:GenerateDataKey* covers the two data-key calls SNS makes for an encrypted topic',
-    }),
-    scopedStatement({
-      sid: 'WriteNotifierLogs',
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [`${logGroupArn}:log-stream:*`],
-      wildcard: 'Lambda creates a log stream per execution environment inside the function’s own log group',
     }),
   ];
 }
