@@ -112,14 +112,20 @@ function forDeploy(described: DescribeModelPackageCommandOutput, groupName: stri
   return {
     arn: described.ModelPackageArn ?? '',
     groupName,
-    // A package registered as Approved was never modified: its creator approved it.
-    approvedBy: approver(described.LastModifiedBy) ?? approver(described.CreatedBy) ?? UNKNOWN_APPROVER,
+    approvedBy: approverOf(described),
     approvalDescription: described.ApprovalDescription ?? '',
     ...optional('pipelineExecutionArn', described.CustomerMetadataProperties?.PipelineExecutionArn),
   };
 }
 
 const UNKNOWN_APPROVER = 'unknown (the registry did not record who)';
+
+/** Who set the package's status; a package registered as Approved was never modified: its creator. */
+export function approverOf(
+  described: Pick<DescribeModelPackageCommandOutput, 'LastModifiedBy' | 'CreatedBy'>,
+): string {
+  return approver(described.LastModifiedBy) ?? approver(described.CreatedBy) ?? UNKNOWN_APPROVER;
+}
 
 /** Who changed the package: the IAM identity, else the Studio user profile. */
 function approver(user: UserContext | undefined): string | undefined {

@@ -1,8 +1,9 @@
-import { UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
+import { DescribeModelPackageCommand, UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
 import type { Command } from 'commander';
 
 import { reviewLocally, type LocalReviewResult, type ReviewStatus } from '../../approval/local-review';
 import { DISPATCH_EVENT_TYPES } from '../../approval/rules';
+import { approverOf } from '../../deploy/approval-decision';
 import { createPipelineClients } from '../../pipeline/clients';
 import { DEFAULT_CONFIG_FILE, readConfigFile, resolveRunConfig } from '../../run/config';
 import { StageTimer } from '../../run/stages';
@@ -90,14 +91,18 @@ async function reviewOnAws(
   review: { arn: string; status: ReviewStatus; description: string },
   terminal: Terminal,
 ): Promise<void> {
-  await createPipelineClients(connection.clientOptions).sagemaker.send(
+  const { sagemaker } = createPipelineClients(connection.clientOptions);
+  await sagemaker.send(
     new UpdateModelPackageCommand({
       ModelPackageArn: review.arn,
       ModelApprovalStatus: review.status,
       ApprovalDescription: review.description,
     }),
   );
+  const recorded = await sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: review.arn }));
   terminal.line(`${review.status} ${review.arn}`);
+  terminal.line(`  recorded by: ${approverOf(recorded)}`);
+  terminal.line(`  description: ${recorded.ApprovalDescription ?? review.description}`);
   terminal.line(
     `  the EventBridge rule of the approval stack now sends repository_dispatch ${review.status === 'Approved' ? DISPATCH_EVENT_TYPES.approved : DISPATCH_EVENT_TYPES.rejected} to GitHub; follow the deploy workflow run there`,
   );

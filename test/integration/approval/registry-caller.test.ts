@@ -1,4 +1,9 @@
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateModelPackageCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 
 import {
   DELIVERY_COLLECTIONS,
@@ -90,4 +95,44 @@ test('the registry records who registered and who approved from the SigV4 access
   expect(mail.map((delivery) => delivery.Message)).toEqual([
     '"approved by arn:aws:iam::000000000000:user/bob"',
   ]);
+}, 60_000);
+
+test('mlops approve --target aws prints who the registry recorded as approver, and the description', async () => {
+  const { ModelPackageArn: arn } = await harness.client(SageMakerClient).send(
+    new CreateModelPackageCommand({
+      ModelPackageGroupName: GROUP,
+      InferenceSpecification: {
+        Containers: [{ Image: '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1' }],
+        SupportedContentTypes: ['text/csv'],
+        SupportedResponseMIMETypes: ['text/csv'],
+      },
+    }),
+  );
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [
+      path.join(__dirname, '../../../bin/mlops.js'),
+      'approve',
+      String(arn),
+      '--target',
+      'aws',
+      '--description',
+      'RMSE 2.07 vs 2.31',
+    ],
+    {
+      env: {
+        ...process.env,
+        AWS_ENDPOINT_URL: harness.aws().endpoint,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'carol',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      },
+      timeout: 30_000,
+    },
+  );
+  expect(stdout).toContain(`Approved ${String(arn)}`);
+  expect(stdout).toContain('  recorded by: arn:aws:iam::000000000000:user/carol');
+  expect(stdout).toContain('  description: RMSE 2.07 vs 2.31');
 }, 60_000);
