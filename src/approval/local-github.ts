@@ -1,10 +1,8 @@
 import { StateStore } from '../../local/state/store';
-import { localApprovalTopic } from './local-notifier';
 import {
   DELIVERY_COLLECTIONS,
   listDeliveries,
   type ApiDestinationDelivery,
-  type SnsDelivery,
 } from '../../local/services/events/deliveries';
 
 /** The local API destination the approval rules dispatch through. */
@@ -52,13 +50,5 @@ export class LocalGitHub {
       runs.push(record);
     }
     return runs;
-  }
-
-  /** The messages the approvers' topic received since `since` (kept on disk: the e-mail they would get). */
-  notifications(groupName: string, since: string): SnsDelivery[] {
-    return listDeliveries<SnsDelivery>(
-      this.store,
-      DELIVERY_COLLECTIONS.sns(localApprovalTopic(groupName)),
-    ).filter((delivery) => delivery.Time >= since);
   }
 }

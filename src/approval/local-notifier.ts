@@ -69,6 +69,14 @@ export async function runLocalNotifier(options: LocalNotifierOptions): Promise<S
   return published;
 }
 
+/** The messages the approvers' topic received since `since` (kept on disk: the e-mail they would get). */
+export function localNotifications(stateDir: string, groupName: string, since: string): SnsDelivery[] {
+  return listDeliveries<SnsDelivery>(
+    new StateStore(stateDir),
+    DELIVERY_COLLECTIONS.sns(localApprovalTopic(groupName)),
+  ).filter((delivery) => delivery.Time >= since);
+}
+
 /** The approvers' topic in the function's partition, region and account. */
 export function localTopicArn(functionArn: string, groupName: string): string {
   const [, partition, , region, account] = functionArn.split(':');

@@ -25,7 +25,7 @@ export interface DispatchOutcome {
 export interface LocalReviewResult {
   readonly groupName: string;
   readonly runs: readonly LocalWorkflowRun<DispatchOutcome>[];
-  /** What the approvers' topic received meanwhile (the notifier's messages, e.g. for a new package). */
+  /** The approvers' messages for packages registered since the last command (what the notifier sent). */
   readonly notifications: readonly string[];
 }
 
@@ -53,6 +53,14 @@ export async function reviewLocally(
     groupName,
     modelPackageArn: review.modelPackageArn,
   });
+  // Registrations since the last command invoked the notifier; it runs now, before this decision changes
+  // what serves, as the Lambda would have run when the package was registered.
+  const notifications = await runLocalNotifier({
+    stateDir: context.stateDir,
+    clientOptions: context.clientOptions,
+    groupName,
+    stackName: context.config.stackName,
+  });
   const since = new Date().toISOString();
   await sagemaker.send(
     new UpdateModelPackageCommand({
@@ -65,12 +73,6 @@ export async function reviewLocally(
   const runs = await github.runDispatches(since, (body) =>
     runDispatchedDeploy(context, parseApprovalDispatch(body)),
   );
-  const notifications = await runLocalNotifier({
-    stateDir: context.stateDir,
-    clientOptions: context.clientOptions,
-    groupName,
-    stackName: context.config.stackName,
-  });
   return { groupName, runs, notifications: notifications.map((n) => n.Message) };
 }
 

@@ -10,8 +10,7 @@ import {
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 
-import { LocalGitHub } from '../../../src/approval/local-github';
-import { runLocalNotifier } from '../../../src/approval/local-notifier';
+import { localNotifications, runLocalNotifier } from '../../../src/approval/local-notifier';
 import { handler as notifierLambda } from '../../../src/lambda/review-notifier';
 import { reviewLocally, type LocalReviewResult, type ReviewStatus } from '../../../src/approval/local-review';
 import { servingModelPackage } from '../../../src/deploy/serving-package';
@@ -159,9 +158,7 @@ test('approve → deploy, approve another → replace, reject it → roll back, 
   expect(message).toContain(`npx mlops approve ${second} --description "<why>"`);
   expect(message).toContain(`--model-package-arn ${second} --model-approval-status Rejected`);
   // Kept on disk as the approvers' topic's delivery, and sent once.
-  expect(new LocalGitHub(t.stateDir).notifications(GROUP, registeredAt).map((n) => n.Message)).toEqual([
-    message,
-  ]);
+  expect(localNotifications(t.stateDir, GROUP, registeredAt).map((n) => n.Message)).toEqual([message]);
   expect(await notifications()).toEqual([]);
 
   const approvedSecond = onlyRun(await review(second, 'Approved', 'second model'));
@@ -189,6 +186,15 @@ test('approve → deploy, approve another → replace, reject it → roll back, 
   // Rejecting a package that does not serve changes nothing.
   const rejectedAgain = onlyRun(await review(second, 'Rejected', 'still no'));
   expect(rejectedAgain.decision.kind).toBe('no-op');
+  expect(await serving()).toBe(first);
+
+  // A worse package: the next mlops approve|reject runs the notifier first, against what serves then.
+  const third = await register(t.sagemaker, 2.5);
+  const rejectedThird = await review(third, 'Rejected', 'worse than what serves');
+  expect(rejectedThird.notifications).toHaveLength(1);
+  expect(rejectedThird.notifications[0]).toContain(`Its metrics against the deployed model ${first}`);
+  expect(rejectedThird.notifications[0]).toContain('  rmse: 2.5 vs 2.31 deployed (worse, +0.19, 8.2%)');
+  expect(onlyRun(rejectedThird).decision.kind).toBe('no-op');
   expect(await serving()).toBe(first);
 });
 
