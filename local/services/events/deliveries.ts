@@ -77,7 +77,7 @@ export function deliver(store: StateStore, request: DeliveryRequest): Delivery {
     store.put(DELIVERY_COLLECTIONS.sns(sns[1]!), id, record);
     return record;
   }
-  const lambda = /^arn:[^:]+:lambda:[^:]+:\d{12}:function:([\w-]+)$/.exec(request.targetArn);
+  const lambda = /^arn:[^:]+:lambda:[^:]+:\d{12}:function:([\w-]+)(?::[\w$-]+)?$/.exec(request.targetArn);
   if (lambda) {
     const record: LambdaDelivery = {
       kind: 'lambda',

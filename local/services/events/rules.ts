@@ -48,7 +48,7 @@ const MAX_TARGETS = 5;
 const STATES = ['ENABLED', 'DISABLED'];
 /** The target types the local EventBridge delivers to (see deliveries.ts). */
 const DELIVERABLE_ARN =
-  /^arn:aws[a-z-]*:(sns:[^:]+:\d{12}:[^:/]+|events:[^:]+:\d{12}:api-destination\/.+|lambda:[^:]+:\d{12}:function:[\w-]{1,64})$/;
+  /^arn:aws[a-z-]*:(sns:[^:]+:\d{12}:[^:/]+|events:[^:]+:\d{12}:api-destination\/.+|lambda:[^:]+:\d{12}:function:[\w-]{1,64}(:[\w$-]+)?)$/;
 
 /** The rules of the default event bus and their targets, one record per rule. */
 export class RuleStore {
