@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable, pipeline } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { callerOf } from './core/caller';
 import type { ServiceDeps } from './core/deps';
 import { AwsError, toAwsError } from './core/errors';
 import {
@@ -192,7 +193,13 @@ async function answer(req: http.IncomingMessage, context: DispatchContext): Prom
     return admin(req, url.pathname, { faults, services: [...byName.keys()], env });
   }
   const request = wireRequest(req, url);
-  const ctx: RequestContext = { region: env.region, accountId: env.accountId, requestId: randomUUID() };
+  const caller = callerOf(request, env.accountId);
+  const ctx: RequestContext = {
+    region: env.region,
+    accountId: env.accountId,
+    requestId: randomUUID(),
+    ...(caller ? { caller } : {}),
+  };
   const state: Serving['state'] = {};
   let route: Route = { service: '?' };
   let response: WireResponse;

@@ -1,8 +1,10 @@
-import { CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aspects, CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 
 import { ModelApprovalEvents } from './approval/model-approval-events';
 import type { InfraConfig } from './config';
+import { foundationNames } from './names';
+import { AcknowledgeDeclaredWildcards } from './nag/acknowledge-wildcards';
 
 export interface ModelApprovalStackProps extends StackProps {
   readonly config: InfraConfig;
@@ -30,6 +32,16 @@ export class ModelApprovalStack extends Stack {
           'Secrets Manager secret holding "Bearer <token>" for repository_dispatch (docs/workflows.md)',
         default: 'mlops/github-dispatch-token',
       }).valueAsString,
+      // Approvers decide what reaches production: compare with what serves there.
+      serving: {
+        stackName: `${config.endpointStackPrefix}-production`,
+        endpointName: `${config.endpointNamePrefix}-production`,
+      },
+      reports: {
+        bucket: foundationNames(config).artifactBucket,
+        prefix: config.sagemakerPipelineName,
+      },
     });
+    Aspects.of(this).add(new AcknowledgeDeclaredWildcards());
   }
 }

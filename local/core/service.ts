@@ -1,4 +1,5 @@
 import type { StateStore } from '../state/store';
+import type { CallerIdentity } from './caller';
 import type { ServiceDeps } from './deps';
 
 /** What every operation handler learns about the request besides its input. */
@@ -6,6 +7,8 @@ export interface RequestContext {
   readonly region: string;
   readonly accountId: string;
   readonly requestId: string;
+  /** Who signed the request (local/core/caller.ts); absent for unsigned and internal calls. */
+  readonly caller?: CallerIdentity;
 }
 
 /** One operation: typed input (already parsed by the protocol layer) → output (serialized by it). */

@@ -3,12 +3,10 @@ import {
   DELIVERY_COLLECTIONS,
   listDeliveries,
   type ApiDestinationDelivery,
-  type SnsDelivery,
 } from '../../local/services/events/deliveries';
 
-/** The local API destination the approval rules dispatch through, and the local approvers' topic. */
+/** The local API destination the approval rules dispatch through. */
 export const LOCAL_DISPATCH_DESTINATION = 'github-dispatch';
-export const localApprovalTopic = (groupName: string) => `${groupName}-approvals`;
 
 const RUNS = 'github/workflow-runs';
 
@@ -52,13 +50,5 @@ export class LocalGitHub {
       runs.push(record);
     }
     return runs;
-  }
-
-  /** The messages the approvers' topic received since `since` (kept on disk: the e-mail they would get). */
-  notifications(groupName: string, since: string): SnsDelivery[] {
-    return listDeliveries<SnsDelivery>(
-      this.store,
-      DELIVERY_COLLECTIONS.sns(localApprovalTopic(groupName)),
-    ).filter((delivery) => delivery.Time >= since);
   }
 }

@@ -8,13 +8,9 @@ import { servingModelPackage } from '../deploy/serving-package';
 import { createPipelineClients } from '../pipeline/clients';
 import { deployEndpoint, type MainJobContext } from '../run/main-job';
 import { parseApprovalDispatch, type ApprovalDispatch } from './dispatch-payload';
-import {
-  LOCAL_DISPATCH_DESTINATION,
-  LocalGitHub,
-  localApprovalTopic,
-  type LocalWorkflowRun,
-} from './local-github';
-import { approvalRuleName, approvalRules } from './rules';
+import { LOCAL_DISPATCH_DESTINATION, LocalGitHub, type LocalWorkflowRun } from './local-github';
+import { runLocalNotifier } from './local-notifier';
+import { approvalRuleName, approvalRules, reviewNotifierName } from './rules';
 
 export type ReviewStatus = 'Approved' | 'Rejected';
 
@@ -29,7 +25,7 @@ export interface DispatchOutcome {
 export interface LocalReviewResult {
   readonly groupName: string;
   readonly runs: readonly LocalWorkflowRun<DispatchOutcome>[];
-  /** What the approvers' topic received meanwhile. */
+  /** The approvers' messages for packages registered since the last command (what the notifier sent). */
   readonly notifications: readonly string[];
 }
 
@@ -57,6 +53,14 @@ export async function reviewLocally(
     groupName,
     modelPackageArn: review.modelPackageArn,
   });
+  // Registrations since the last command invoked the notifier; it runs now, before this decision changes
+  // what serves, as the Lambda would have run when the package was registered.
+  const notifications = await runLocalNotifier({
+    stateDir: context.stateDir,
+    clientOptions: context.clientOptions,
+    groupName,
+    stackName: context.config.stackName,
+  });
   const since = new Date().toISOString();
   await sagemaker.send(
     new UpdateModelPackageCommand({
@@ -69,7 +73,7 @@ export async function reviewLocally(
   const runs = await github.runDispatches(since, (body) =>
     runDispatchedDeploy(context, parseApprovalDispatch(body)),
   );
-  return { groupName, runs, notifications: github.notifications(groupName, since).map((n) => n.Message) };
+  return { groupName, runs, notifications: notifications.map((n) => n.Message) };
 }
 
 /** The deploy workflow's job for one dispatch: the approved-model decision, then the endpoint deploy. */
@@ -101,8 +105,9 @@ export async function runDispatchedDeploy(
 }
 
 /**
- * The approval rules of rules.ts on the local EventBridge, with local targets: the approvers' topic
- * (messages kept on disk) and the `github-dispatch` API destination (requests kept on disk for LocalGitHub).
+ * The approval rules of rules.ts on the local EventBridge, with local targets: the group's notifier
+ * function (invocations kept on disk for runLocalNotifier) and the `github-dispatch` API destination
+ * (requests kept on disk for LocalGitHub).
  */
 async function putLocalApprovalRules(
   eventbridge: EventBridgeClient,
@@ -110,7 +115,7 @@ async function putLocalApprovalRules(
 ): Promise<void> {
   const [, partition, , region, account] = options.modelPackageArn.split(':');
   const targets = {
-    notify: `arn:${partition}:sns:${region}:${account}:${localApprovalTopic(options.groupName)}`,
+    notifier: `arn:${partition}:lambda:${region}:${account}:function:${reviewNotifierName(options.groupName)}`,
     dispatch: `arn:${partition}:events:${region}:${account}:api-destination/${LOCAL_DISPATCH_DESTINATION}/local`,
   };
   for (const rule of approvalRules(options.groupName)) {
@@ -130,7 +135,14 @@ async function putLocalApprovalRules(
           {
             Id: rule.target,
             Arn: targets[rule.target],
-            InputTransformer: { InputPathsMap: { ...rule.inputPathsMap }, InputTemplate: rule.inputTemplate },
+            ...(rule.input
+              ? {
+                  InputTransformer: {
+                    InputPathsMap: { ...rule.input.inputPathsMap },
+                    InputTemplate: rule.input.inputTemplate,
+                  },
+                }
+              : {}),
           },
         ],
       }),

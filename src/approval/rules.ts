@@ -6,17 +6,22 @@
  */
 export type ApprovalTransition = 'pending-review' | 'approved' | 'rejected';
 
-/** Where a rule's events go: approvers' e-mail (SNS) or GitHub's repository_dispatch (API destination). */
-export type ApprovalTargetKind = 'notify' | 'dispatch';
+/**
+ * Where a rule's events go: the notifier (a Lambda on AWS, src/approval/review-notifier.ts; it e-mails the
+ * approvers through SNS), or GitHub's repository_dispatch (API destination).
+ */
+export type ApprovalTargetKind = 'notifier' | 'dispatch';
 
 export interface ApprovalRule {
   readonly transition: ApprovalTransition;
   readonly description: string;
   readonly eventPattern: Readonly<Record<string, unknown>>;
   readonly target: ApprovalTargetKind;
-  /** EventBridge InputTransformer: what the target receives. */
-  readonly inputPathsMap: Readonly<Record<string, string>>;
-  readonly inputTemplate: string;
+  /** EventBridge InputTransformer: what the target receives; absent: the whole event (the notifier). */
+  readonly input?: {
+    readonly inputPathsMap: Readonly<Record<string, string>>;
+    readonly inputTemplate: string;
+  };
 }
 
 /** The repository_dispatch event types the deploy workflow listens to. */
@@ -33,7 +38,6 @@ const STATUS_BY_TRANSITION = {
 const PACKAGE_FIELDS = {
   arn: '$.detail.ModelPackageArn',
   group: '$.detail.ModelPackageGroupName',
-  version: '$.detail.ModelPackageVersion',
   eventId: '$.id',
 } as const;
 
@@ -43,23 +47,18 @@ export function approvalRules(groupName: string): ApprovalRule[] {
       transition: 'pending-review',
       description: `Tells the approvers that a model package of ${groupName} awaits review`,
       eventPattern: packageStateChange(groupName, 'pending-review'),
-      target: 'notify',
-      inputPathsMap: { ...PACKAGE_FIELDS, report: '$.detail.ModelMetrics.ModelQuality.Statistics.S3Uri' },
-      inputTemplate: JSON.stringify(
-        [
-          'Model package <arn> (version <version> of <group>) awaits review.',
-          'Evaluation report: <report>.',
-          'Compare it with the deployed model in the pull request comment or the run summary, then',
-          'approve: npx mlops approve <arn> --target aws',
-          '(or: aws sagemaker update-model-package --model-package-arn <arn> --model-approval-status Approved --approval-description "<why>")',
-          'reject: npx mlops reject <arn> --target aws.',
-          'Approving deploys exactly this package; rejecting the package that serves rolls back to the previous approved one.',
-        ].join(' '),
-      ),
+      // An input transformer cannot compare metrics: the notifier reads both packages' reports.
+      target: 'notifier',
     },
     dispatchRule(groupName, 'approved'),
     dispatchRule(groupName, 'rejected'),
   ];
+}
+
+/** The notifier function of a group (Lambda names: at most 64 characters). */
+export function reviewNotifierName(groupName: string): string {
+  const suffix = '-review-notifier';
+  return `${groupName.slice(0, 64 - suffix.length)}${suffix}`;
 }
 
 /** The rule's name: `<group>-<transition>` (at most 64 characters, as EventBridge allows). */
@@ -76,10 +75,12 @@ function dispatchRule(groupName: string, transition: 'approved' | 'rejected'): A
         : `Rolls back when the serving model package of ${groupName} is rejected (repository_dispatch model-rejected)`,
     eventPattern: packageStateChange(groupName, transition),
     target: 'dispatch',
-    inputPathsMap: PACKAGE_FIELDS,
-    // GitHub's POST /repos/{owner}/{repo}/dispatches body; client_payload reaches the workflow as
-    // github.event.client_payload.
-    inputTemplate: `{"event_type": "${DISPATCH_EVENT_TYPES[transition]}", "client_payload": {"model_package_arn": <arn>, "model_package_group": <group>, "event_id": <eventId>}}`,
+    input: {
+      inputPathsMap: PACKAGE_FIELDS,
+      // GitHub's POST /repos/{owner}/{repo}/dispatches body; client_payload reaches the workflow as
+      // github.event.client_payload.
+      inputTemplate: `{"event_type": "${DISPATCH_EVENT_TYPES[transition]}", "client_payload": {"model_package_arn": <arn>, "model_package_group": <group>, "event_id": <eventId>}}`,
+    },
   };
 }
 

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 
 import type { Command } from 'commander';
 
-import { LOCAL_CREDENTIALS } from '../../local/core/aws-env';
+import { localUserCredentials } from '../../local/core/aws-env';
 import type { AwsClientOptions } from '../aws/clients';
 import { resolveRegion } from '../aws/clients';
 import { checkWritableFolder } from '../run/config-checks';
@@ -116,12 +116,15 @@ export async function servedStateDir(endpoint: string): Promise<string | undefin
   }
 }
 
-/** Client options for a local AWS: its endpoint, and dummy credentials when the environment has none. */
+/**
+ * Client options for a local AWS: its endpoint, and when the environment has no credentials, a key id
+ * naming the OS user (the local AWS records it as the IAM user who made a change, e.g. the approver).
+ */
 export function localClientOptions(region: string, endpoint: string | undefined): AwsClientOptions {
   return {
     region,
     userAgent: 'mlops-cli',
     ...(endpoint ? { endpoint } : {}),
-    ...(process.env.AWS_ACCESS_KEY_ID ? {} : { credentials: { ...LOCAL_CREDENTIALS } }),
+    ...(process.env.AWS_ACCESS_KEY_ID ? {} : { credentials: localUserCredentials() }),
   };
 }

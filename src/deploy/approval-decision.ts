@@ -112,18 +112,53 @@ function forDeploy(described: DescribeModelPackageCommandOutput, groupName: stri
   return {
     arn: described.ModelPackageArn ?? '',
     groupName,
-    approvedBy: approver(described.LastModifiedBy),
+    approvedBy: approverOf(described),
     approvalDescription: described.ApprovalDescription ?? '',
     ...optional('pipelineExecutionArn', described.CustomerMetadataProperties?.PipelineExecutionArn),
   };
 }
 
-/** Who last changed the package's status: the IAM identity, else the Studio user profile. */
-function approver(user: UserContext | undefined): string {
-  return user?.IamIdentity?.Arn ?? user?.UserProfileName ?? 'unknown (the registry did not record who)';
+const UNKNOWN_APPROVER = 'unknown (the registry did not record who)';
+
+/** Who set the package's status; a package registered as Approved was never modified: its creator. */
+export function approverOf(
+  described: Pick<DescribeModelPackageCommandOutput, 'LastModifiedBy' | 'CreatedBy'>,
+): string {
+  return approver(described.LastModifiedBy) ?? approver(described.CreatedBy) ?? UNKNOWN_APPROVER;
+}
+
+/** Who changed the package: the IAM identity, else the Studio user profile. */
+function approver(user: UserContext | undefined): string | undefined {
+  return user?.IamIdentity?.Arn ?? user?.UserProfileName;
 }
 
 const TAG_VALUE = /[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu;
+
+/** The endpoint stack tags that record a registry decision. */
+export const APPROVAL_TAG_KEYS = {
+  arn: 'mlops:model-package-arn',
+  approvedBy: 'mlops:approved-by',
+  description: 'mlops:approval-description',
+} as const;
+
+/** Who approved the package a deploy ships, and why, as its stack tags record it. */
+export interface ApprovalRecord {
+  readonly modelPackageArn?: string;
+  readonly approvedBy: string;
+  readonly approvalDescription: string;
+}
+
+/** The decision the stack tags record (approvalTags), if they record one. */
+export function approvalFromTags(tags: Readonly<Record<string, string>>): ApprovalRecord | undefined {
+  const approvedBy = tags[APPROVAL_TAG_KEYS.approvedBy];
+  if (approvedBy === undefined) return undefined;
+  const arn = tags[APPROVAL_TAG_KEYS.arn];
+  return {
+    ...(arn !== undefined ? { modelPackageArn: arn } : {}),
+    approvedBy,
+    approvalDescription: tags[APPROVAL_TAG_KEYS.description] ?? '',
+  };
+}
 
 /**
  * The endpoint stack's tags recording the decision (CloudFormation passes stack tags on to the endpoint):
@@ -132,8 +167,8 @@ const TAG_VALUE = /[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu;
 export function approvalTags(approved: ApprovedForDeploy): Record<string, string> {
   const value = (text: string) => text.replace(TAG_VALUE, ' ').slice(0, 256).trim() || '-';
   return {
-    'mlops:model-package-arn': value(approved.arn),
-    'mlops:approved-by': value(approved.approvedBy),
-    'mlops:approval-description': value(approved.approvalDescription),
+    [APPROVAL_TAG_KEYS.arn]: value(approved.arn),
+    [APPROVAL_TAG_KEYS.approvedBy]: value(approved.approvedBy),
+    [APPROVAL_TAG_KEYS.description]: value(approved.approvalDescription),
   };
 }

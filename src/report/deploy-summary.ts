@@ -1,3 +1,4 @@
+import type { ApprovalRecord } from '../deploy/approval-decision';
 import type { ResourceChangeRow } from '../deploy/change-set';
 import type { DeployResult } from '../deploy/deploy-stack';
 import type { EndpointState, SmokeTestResult } from '../deploy/endpoint';
@@ -10,6 +11,8 @@ export interface DeploySummaryInput {
   readonly smokeTest?: SmokeTestResult;
   /** Set when the deployment failed: the reason shown at the top. */
   readonly error?: string;
+  /** The registry decision this deploy ships (from the approval tags), if any. */
+  readonly approval?: ApprovalRecord;
 }
 
 /** The job summary of a stack deployment: outcome, the change set, outputs, endpoint and smoke test. */
@@ -27,6 +30,7 @@ export function renderDeploySummary(input: DeploySummaryInput): string {
     deploy.recreated
       ? '> [!WARNING]\n> The stack was in ROLLBACK_COMPLETE from a failed first create; it was deleted and created again.'
       : undefined,
+    approval(input.approval),
     changes(deploy.changes, deploy.changeSetName),
     outputs(deploy.outputs),
     endpoint(input),
@@ -37,6 +41,16 @@ export function renderDeploySummary(input: DeploySummaryInput): string {
         )
       : undefined,
   );
+}
+
+function approval(record: ApprovalRecord | undefined): string | undefined {
+  if (!record) return undefined;
+  const lines = [
+    record.modelPackageArn ? `- **Model package:** ${inlineCode(record.modelPackageArn)}` : undefined,
+    `- **Approved by:** ${record.approvedBy}`,
+    `- **Approval description:** ${record.approvalDescription || '(none)'}`,
+  ];
+  return `### Model approval\n\n${lines.filter(Boolean).join('\n')}`;
 }
 
 function changes(rows: readonly ResourceChangeRow[], changeSetName: string): string | undefined {

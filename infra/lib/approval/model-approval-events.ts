@@ -13,7 +13,13 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 
-import { approvalRuleName, approvalRules, type ApprovalRule } from '../../../src/approval/rules';
+import {
+  approvalRuleName,
+  approvalRules,
+  reviewNotifierName,
+  type ApprovalRule,
+} from '../../../src/approval/rules';
+import { ReviewNotifierFunction } from './review-notifier-function';
 
 export interface ModelApprovalEventsProps {
   readonly modelPackageGroupName: string;
@@ -27,21 +33,47 @@ export interface ModelApprovalEventsProps {
    * dynamic reference to it.
    */
   readonly githubTokenSecret: string;
+  /** What the notifier compares a new package with: the production endpoint stack and its endpoint. */
+  readonly serving: { readonly stackName: string; readonly endpointName: string };
+  /** Where the evaluation reports are: `s3://<bucket>/<prefix>/<execution id>/.../evaluation.json`. */
+  readonly reports: { readonly bucket: string; readonly prefix: string };
 }
 
 /**
- * Closes the approval loop on AWS without a Lambda: EventBridge rules on the registry's
- * `SageMaker Model Package State Change` events of one group (src/approval/rules.ts) send
- * PendingManualApproval to an SNS topic with an e-mail subscription, and Approved / Rejected to GitHub's
- * repository_dispatch through an API destination whose connection reads the token from Secrets Manager.
+ * Closes the approval loop on AWS: EventBridge rules on the registry's `SageMaker Model Package State
+ * Change` events of one group (src/approval/rules.ts) send PendingManualApproval to the notifier Lambda,
+ * which e-mails the approvers through an SNS topic what to review (the package's metrics against the
+ * deployed one: an input transformer cannot compute that), and Approved / Rejected to GitHub's
+ * repository_dispatch through an API destination whose connection reads the token from Secrets Manager
+ * (no Lambda on that path).
  */
 export class ModelApprovalEvents extends Construct {
   readonly topic: Topic;
   readonly apiDestination: ApiDestination;
+  readonly notifier: ReviewNotifierFunction;
 
   constructor(scope: Construct, id: string, props: ModelApprovalEventsProps) {
     super(scope, id);
-    this.topic = this.approversTopic(props.approvalEmail);
+    const topicKey = new Key(this, 'TopicKey', {
+      description: 'Encrypts the model approval notifications topic',
+      enableKeyRotation: true,
+    });
+    this.topic = new Topic(this, 'ApproversTopic', {
+      displayName: 'Model packages awaiting review',
+      masterKey: topicKey,
+      enforceSSL: true,
+    });
+    this.topic.addSubscription(new EmailSubscription(props.approvalEmail));
+    this.notifier = new ReviewNotifierFunction(this, 'ReviewNotifier', {
+      functionName: reviewNotifierName(props.modelPackageGroupName),
+      modelPackageGroupName: props.modelPackageGroupName,
+      endpointStackName: props.serving.stackName,
+      endpointName: props.serving.endpointName,
+      reportsBucket: props.reports.bucket,
+      reportsPrefix: props.reports.prefix,
+      topic: this.topic,
+      topicKey,
+    });
     const connection = new Connection(this, 'GitHubConnection', {
       description: `GitHub API for ${props.github.owner}/${props.github.repo} (token from Secrets Manager)`,
       authorization: Authorization.apiKey(
@@ -74,26 +106,10 @@ export class ModelApprovalEvents extends Construct {
       this.rule(props.modelPackageGroupName, rule, invokeRole);
   }
 
-  /** EventBridge publishes only to topics encrypted with a customer managed key that lets it. */
-  private approversTopic(email: string): Topic {
-    const key = new Key(this, 'TopicKey', {
-      description: 'Encrypts the model approval notifications topic',
-      enableKeyRotation: true,
-    });
-    key.grant(new ServicePrincipal('events.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
-    const topic = new Topic(this, 'ApproversTopic', {
-      displayName: 'Model packages awaiting review',
-      masterKey: key,
-      enforceSSL: true,
-    });
-    topic.addSubscription(new EmailSubscription(email));
-    return topic;
-  }
-
   private rule(groupName: string, rule: ApprovalRule, invokeRole: Role): void {
     const destination =
-      rule.target === 'notify'
-        ? { arn: this.topic.topicArn }
+      rule.target === 'notifier'
+        ? { arn: this.notifier.function.functionArn }
         : { arn: this.apiDestination.apiDestinationArn, roleArn: invokeRole.roleArn };
     const cfnRule = new CfnRule(this, `Rule-${rule.transition}`, {
       name: approvalRuleName(groupName, rule.transition),
@@ -104,7 +120,14 @@ export class ModelApprovalEvents extends Construct {
         {
           id: rule.target,
           ...destination,
-          inputTransformer: { inputPathsMap: { ...rule.inputPathsMap }, inputTemplate: rule.inputTemplate },
+          ...(rule.input
+            ? {
+                inputTransformer: {
+                  inputPathsMap: { ...rule.input.inputPathsMap },
+                  inputTemplate: rule.input.inputTemplate,
+                },
+              }
+            : {}),
           // GitHub outages: keep retrying for a day (EventBridge's maximum) rather than lose an approval.
           retryPolicy: {
             maximumEventAgeInSeconds: Duration.hours(24).toSeconds(),
@@ -113,16 +136,12 @@ export class ModelApprovalEvents extends Construct {
         },
       ],
     });
-    if (rule.target === 'notify') {
-      // Only this rule may publish to the topic.
-      this.topic.addToResourcePolicy(
-        new PolicyStatement({
-          principals: [new ServicePrincipal('events.amazonaws.com')],
-          actions: ['sns:Publish'],
-          resources: [this.topic.topicArn],
-          conditions: { ArnEquals: { 'aws:SourceArn': cfnRule.attrArn } },
-        }),
-      );
+    if (rule.target === 'notifier') {
+      // Only this rule may invoke the notifier.
+      this.notifier.function.addPermission('InvokeFromPendingReviewRule', {
+        principal: new ServicePrincipal('events.amazonaws.com'),
+        sourceArn: cfnRule.attrArn,
+      });
     }
   }
 }

@@ -47,7 +47,8 @@ const TARGET_ID = /^[.\-_A-Za-z0-9]{1,64}$/;
 const MAX_TARGETS = 5;
 const STATES = ['ENABLED', 'DISABLED'];
 /** The target types the local EventBridge delivers to (see deliveries.ts). */
-const DELIVERABLE_ARN = /^arn:aws[a-z-]*:(sns:[^:]+:\d{12}:[^:/]+|events:[^:]+:\d{12}:api-destination\/.+)$/;
+const DELIVERABLE_ARN =
+  /^arn:aws[a-z-]*:(sns:[^:]+:\d{12}:[^:/]+|events:[^:]+:\d{12}:api-destination\/.+|lambda:[^:]+:\d{12}:function:[\w-]{1,64}(:[\w$-]+)?)$/;
 
 /** The rules of the default event bus and their targets, one record per rule. */
 export class RuleStore {
@@ -176,6 +177,6 @@ function targetProblem(target: TargetRecord): string | undefined {
   if (typeof target.Id !== 'string' || !TARGET_ID.test(target.Id))
     return `target Id ${JSON.stringify(target.Id)} is not valid; expected 1-64 letters, digits, '.', '-' and '_'`;
   if (typeof target.Arn !== 'string' || !DELIVERABLE_ARN.test(target.Arn))
-    return `target ${target.Id}: Arn ${JSON.stringify(target.Arn)} is not one the local AWS delivers to; use an SNS topic ARN or an EventBridge API destination ARN`;
+    return `target ${target.Id}: Arn ${JSON.stringify(target.Arn)} is not one the local AWS delivers to; use an SNS topic, an EventBridge API destination or a Lambda function ARN`;
   return inputProblem(target);
 }

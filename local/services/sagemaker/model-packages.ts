@@ -1,4 +1,5 @@
 import { validationError } from '../../core/errors';
+import type { CallerIdentity } from '../../core/caller';
 import type { OperationHandler } from '../../core/service';
 import type { StateStore } from '../../state/store';
 import { epochSeconds } from '../../engine/execution-record';
@@ -25,6 +26,13 @@ const GROUPS = 'sagemaker/model-package-groups';
 const PACKAGES = 'sagemaker/model-packages';
 const GROUP_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const APPROVAL_STATUSES = ['Approved', 'Rejected', 'PendingManualApproval'];
+
+interface PackageWriteOptions {
+  /** Make the group when missing (what a pipeline's RegisterModel step does). */
+  readonly createGroup?: boolean;
+  /** Who registers it (CreatedBy). */
+  readonly caller?: CallerIdentity;
+}
 
 /** The model registry: model package groups and their versioned packages (plus unversioned packages). */
 export class ModelPackageService {
@@ -71,7 +79,7 @@ export class ModelPackageService {
   }
 
   /** CreateModelPackage. `createGroup` makes the group when missing (what a pipeline's RegisterModel step does). */
-  createPackage(input: Record<string, unknown>, options: { createGroup?: boolean } = {}): PackageRecord {
+  createPackage(input: Record<string, unknown>, options: PackageWriteOptions = {}): PackageRecord {
     const approval = input.ModelApprovalStatus ?? 'PendingManualApproval';
     if (typeof approval !== 'string' || !APPROVAL_STATUSES.includes(approval)) {
       throw validationError(
@@ -79,7 +87,7 @@ export class ModelPackageService {
       );
     }
     const groupName = input.ModelPackageGroupName;
-    if (typeof groupName !== 'string') return this.createUnversioned(input, approval);
+    if (typeof groupName !== 'string') return this.createUnversioned(input, approval, options.caller);
     const group =
       this.findGroup(groupName) ??
       (options.createGroup ? this.createGroup({ ModelPackageGroupName: lastPart(groupName) }) : undefined);
@@ -95,7 +103,7 @@ export class ModelPackageService {
         0,
         ...this.packagesOf(group.ModelPackageGroupName).map((pkg) => pkg.ModelPackageVersion ?? 0),
       ) + 1;
-    return this.savePackage(input, {
+    return this.savePackage(input, options.caller, {
       ModelPackageName: group.ModelPackageGroupName,
       ModelPackageGroupName: group.ModelPackageGroupName,
       ModelPackageVersion: version,
@@ -104,7 +112,11 @@ export class ModelPackageService {
     });
   }
 
-  private createUnversioned(input: Record<string, unknown>, approval: string): PackageRecord {
+  private createUnversioned(
+    input: Record<string, unknown>,
+    approval: string,
+    caller: CallerIdentity | undefined,
+  ): PackageRecord {
     const name = input.ModelPackageName;
     if (typeof name !== 'string' || !GROUP_NAME.test(name)) {
       throw validationError(
@@ -113,7 +125,7 @@ export class ModelPackageService {
     }
     const arn = resourceArn(this.arns, 'model-package', name);
     if (this.store.get(PACKAGES, arn)) throw validationError(`Model Package already exists: ${arn}`);
-    return this.savePackage(input, {
+    return this.savePackage(input, caller, {
       ModelPackageName: name,
       ModelPackageArn: arn,
       ModelApprovalStatus: approval,
@@ -122,6 +134,7 @@ export class ModelPackageService {
 
   private savePackage(
     input: Record<string, unknown>,
+    caller: CallerIdentity | undefined,
     identity: Partial<PackageRecord> & { ModelPackageName: string; ModelPackageArn: string },
   ): PackageRecord {
     const { Tags: tags, ...rest } = input;
@@ -133,7 +146,7 @@ export class ModelPackageService {
       LastModifiedTime: now,
       ModelPackageStatus: 'Completed',
       ModelPackageStatusDetails: { ValidationStatuses: [], ImageScanStatuses: [] },
-      CreatedBy: {},
+      CreatedBy: userContext(caller),
     };
     this.store.put(PACKAGES, record.ModelPackageArn, record);
     this.tags.add(record.ModelPackageArn, tags);
@@ -154,7 +167,7 @@ export class ModelPackageService {
     return record;
   }
 
-  updatePackage(input: Record<string, unknown>): PackageRecord {
+  updatePackage(input: Record<string, unknown>, caller?: CallerIdentity): PackageRecord {
     const record = this.describePackage(input.ModelPackageArn);
     const approval = input.ModelApprovalStatus;
     if (approval !== undefined && (typeof approval !== 'string' || !APPROVAL_STATUSES.includes(approval))) {
@@ -185,7 +198,7 @@ export class ModelPackageService {
       ...updates,
       ...(Object.keys(properties).length > 0 ? { CustomerMetadataProperties: properties } : {}),
       LastModifiedTime: epochSeconds(),
-      LastModifiedBy: {},
+      LastModifiedBy: userContext(caller),
     };
     this.store.put(PACKAGES, updated.ModelPackageArn, updated);
     this.changed(updated);
@@ -215,12 +228,17 @@ export class ModelPackageService {
         return {};
       },
       ListModelPackageGroups: (input) => this.listGroups(input),
-      CreateModelPackage: (input) => ({ ModelPackageArn: this.createPackage(input).ModelPackageArn }),
+      CreateModelPackage: (input, ctx) => ({
+        ModelPackageArn: this.createPackage(input, { ...(ctx.caller ? { caller: ctx.caller } : {}) })
+          .ModelPackageArn,
+      }),
       DescribeModelPackage: (input) => {
         const { ClientToken: _token, ...record } = this.describePackage(input.ModelPackageName);
         return record;
       },
-      UpdateModelPackage: (input) => ({ ModelPackageArn: this.updatePackage(input).ModelPackageArn }),
+      UpdateModelPackage: (input, ctx) => ({
+        ModelPackageArn: this.updatePackage(input, ctx.caller).ModelPackageArn,
+      }),
       DeleteModelPackage: (input) => {
         const record = this.describePackage(input.ModelPackageName);
         this.store.delete(PACKAGES, record.ModelPackageArn);
@@ -293,6 +311,11 @@ export class ModelPackageService {
       ...(page.nextToken ? { NextToken: page.nextToken } : {}),
     };
   }
+}
+
+/** SageMaker's UserContext: the IAM identity that signed the call; empty for the pipeline's own calls. */
+function userContext(caller: CallerIdentity | undefined): Record<string, unknown> {
+  return caller ? { IamIdentity: { Arn: caller.Arn, PrincipalId: caller.PrincipalId } } : {};
 }
 
 function lastPart(nameOrArn: string): string {

@@ -5,6 +5,7 @@ import * as core from '@actions/core';
 import { type AwsClientOptions, createClient } from '../../aws/clients';
 import { systemClock } from '../../aws/clock';
 import { readS3Text } from '../../aws/s3-objects';
+import { approvalFromTags } from '../../deploy/approval-decision';
 import {
   createDeployClients,
   DeployFailedError,
@@ -167,7 +168,9 @@ async function report(
   summaryInput: Parameters<typeof renderDeploySummary>[0],
 ): Promise<void> {
   const { inputs, context } = reported;
-  const summary = renderDeploySummary(summaryInput);
+  // The approved-model gate passes who approved and why as stack tags; the summary shows them too.
+  const approval = approvalFromTags(inputs.tags);
+  const summary = renderDeploySummary({ ...summaryInput, ...(approval ? { approval } : {}) });
   await writeSummary(summary);
   await updatePrComment(
     inputs.prComment,

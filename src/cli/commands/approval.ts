@@ -1,8 +1,9 @@
-import { UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
+import { DescribeModelPackageCommand, UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
 import type { Command } from 'commander';
 
 import { reviewLocally, type LocalReviewResult, type ReviewStatus } from '../../approval/local-review';
 import { DISPATCH_EVENT_TYPES } from '../../approval/rules';
+import { approverOf } from '../../deploy/approval-decision';
 import { createPipelineClients } from '../../pipeline/clients';
 import { DEFAULT_CONFIG_FILE, readConfigFile, resolveRunConfig } from '../../run/config';
 import { StageTimer } from '../../run/stages';
@@ -90,34 +91,45 @@ async function reviewOnAws(
   review: { arn: string; status: ReviewStatus; description: string },
   terminal: Terminal,
 ): Promise<void> {
-  await createPipelineClients(connection.clientOptions).sagemaker.send(
+  const { sagemaker } = createPipelineClients(connection.clientOptions);
+  await sagemaker.send(
     new UpdateModelPackageCommand({
       ModelPackageArn: review.arn,
       ModelApprovalStatus: review.status,
       ApprovalDescription: review.description,
     }),
   );
+  const recorded = await sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: review.arn }));
   terminal.line(`${review.status} ${review.arn}`);
+  terminal.line(`  recorded by: ${approverOf(recorded)}`);
+  terminal.line(`  description: ${recorded.ApprovalDescription ?? review.description}`);
   terminal.line(
     `  the EventBridge rule of the approval stack now sends repository_dispatch ${review.status === 'Approved' ? DISPATCH_EVENT_TYPES.approved : DISPATCH_EVENT_TYPES.rejected} to GitHub; follow the deploy workflow run there`,
   );
 }
 
-function printLocalReview(
-  terminal: Terminal,
+/** What `mlops approve|reject` prints on the local target: the approvers' messages, then each deploy. */
+export function printLocalReview(
+  terminal: Pick<Terminal, 'line'>,
   review: { arn: string; status: ReviewStatus; result: LocalReviewResult },
 ): void {
   terminal.line(`${review.status} ${review.arn}`);
-  for (const message of review.result.notifications)
-    terminal.line(`  notification to the approvers: ${message}`);
+  for (const message of review.result.notifications) {
+    terminal.line('  notification to the approvers (kept on disk, as the e-mail they would get):');
+    for (const line of message.trimEnd().split('\n')) terminal.line(line ? `    ${line}` : '');
+  }
   if (review.result.runs.length === 0)
     terminal.line(`  no rule of ${review.result.groupName} dispatched a deploy for this change`);
   for (const { outcome } of review.result.runs) {
     const { decision } = outcome;
+    if (decision.kind === 'no-op') {
+      terminal.line(`  no change: ${decision.reason}`);
+      continue;
+    }
     terminal.line(
-      decision.kind === 'no-op'
-        ? `  no change: ${decision.reason}`
-        : `  deployed ${decision.package.arn} to ${outcome.endpointName ?? '?'} (${decision.reason}${outcome.stackChanged ? '' : '; the stack had no changes'})`,
+      `  deployed ${decision.package.arn} to ${outcome.endpointName ?? '?'} (${decision.reason}${outcome.stackChanged ? '' : '; the stack had no changes'})`,
     );
+    terminal.line(`    approved by: ${decision.package.approvedBy}`);
+    terminal.line(`    approval description: ${decision.package.approvalDescription || '(none)'}`);
   }
 }

@@ -18,17 +18,21 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs one CLI command against the local AWS with dummy credentials; never throws on a non-zero exit. */
+/**
+ * Runs one CLI command against the local AWS with dummy credentials (`accessKeyId` names the IAM user the
+ * local AWS sees as the caller, default `test`); never throws on a non-zero exit.
+ */
 export function runAwsCli(
   cli: AwsCli,
   endpoint: string,
   args: readonly string[],
-  options: { cwd?: string } = {},
+  options: { cwd?: string; accessKeyId?: string } = {},
 ): Promise<CliResult> {
+  const { accessKeyId = 'test', ...execOptions } = options;
   const env = {
     ...process.env,
     AWS_ENDPOINT_URL: endpoint,
-    AWS_ACCESS_KEY_ID: 'test',
+    AWS_ACCESS_KEY_ID: accessKeyId,
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_DEFAULT_REGION: 'us-east-1',
     AWS_REGION: 'us-east-1',
@@ -41,7 +45,7 @@ export function runAwsCli(
     execFile(
       cli.command,
       argv,
-      { env, timeout: 120_000, maxBuffer: 16 * 1024 * 1024, ...options },
+      { env, timeout: 120_000, maxBuffer: 16 * 1024 * 1024, ...execOptions },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
         resolve({ code, stdout, stderr });

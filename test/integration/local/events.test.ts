@@ -7,6 +7,7 @@ import {
   InvalidEventPatternException,
   ListRulesCommand,
   PutRuleCommand,
+  PutEventsCommand,
   PutTargetsCommand,
   ResourceNotFoundException,
   DescribeRuleCommand,
@@ -20,6 +21,7 @@ import {
 import {
   DELIVERY_COLLECTIONS,
   listDeliveries,
+  type LambdaDelivery,
   type SnsDelivery,
 } from '../../../local/services/events/deliveries';
 import { findPython } from '../../../local/runtimes/python';
@@ -129,6 +131,36 @@ describe('the local EventBridge', () => {
         InferenceSpecification: spec,
         Tags: { team: 'ml' },
       }),
+    });
+  });
+
+  it('delivers the whole event to a Lambda function target (kept on disk for its stand-in), qualified ARNs too', async () => {
+    const events = harness.client(EventBridgeClient);
+    await events.send(new PutRuleCommand({ Name: 'to-lambda', EventPattern: '{"source":["lambda.test"]}' }));
+    const put = await events.send(
+      new PutTargetsCommand({
+        Rule: 'to-lambda',
+        Targets: [
+          { Id: 'fn', Arn: 'arn:aws:lambda:us-east-1:000000000000:function:notifier:live' },
+          { Id: 'bad', Arn: 'arn:aws:lambda:us-east-1:000000000000:layer:x' },
+        ],
+      }),
+    );
+    expect(put.FailedEntries?.map((entry) => entry.TargetId)).toEqual(['bad']);
+    await events.send(
+      new PutEventsCommand({
+        Entries: [{ Source: 'lambda.test', DetailType: 't', Detail: JSON.stringify({ n: 1 }) }],
+      }),
+    );
+    const invocations = listDeliveries<LambdaDelivery>(
+      new StateStore(harness.aws().stateDir),
+      DELIVERY_COLLECTIONS.lambda('notifier'),
+    );
+    expect(invocations).toHaveLength(1);
+    expect(JSON.parse(invocations[0]!.Payload)).toMatchObject({
+      source: 'lambda.test',
+      'detail-type': 't',
+      detail: { n: 1 },
     });
   });
 

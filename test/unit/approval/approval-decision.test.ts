@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 
-import { approvalTags, decideApprovalDeploy } from '../../../src/deploy/approval-decision';
+import { approvalFromTags, approvalTags, decideApprovalDeploy } from '../../../src/deploy/approval-decision';
 
 const sagemaker = mockClient(SageMakerClient);
 afterEach(() => sagemaker.reset());
@@ -160,4 +160,41 @@ test('approval tags keep to the characters and length tag values allow', () => {
   expect(tags['mlops:approved-by']).toBe('ana@example.com');
   expect(tags['mlops:approval-description']).toMatch(/^RMSE 2\.1 {3}2\.3 {2}ticket {2}42 {3}ok/);
   expect(tags['mlops:approval-description']!.length).toBeLessThanOrEqual(256);
+});
+
+test('a package registered as Approved was approved by whoever registered it; with no identity at all, "unknown"', async () => {
+  described(3, {
+    ModelApprovalStatus: 'Approved',
+    CreatedBy: { IamIdentity: { Arn: 'arn:aws:iam::123456789012:user/ci' } },
+  });
+  const registeredApproved = await decideApprovalDeploy(client(), {
+    event: 'approved',
+    modelPackageArn: arn(3),
+    groupName: GROUP,
+    servingArn: undefined,
+  });
+  expect(registeredApproved).toMatchObject({ package: { approvedBy: 'arn:aws:iam::123456789012:user/ci' } });
+  described(4, { ModelApprovalStatus: 'Approved', CreatedBy: {}, LastModifiedBy: {} });
+  const nobody = await decideApprovalDeploy(client(), {
+    event: 'approved',
+    modelPackageArn: arn(4),
+    groupName: GROUP,
+    servingArn: undefined,
+  });
+  expect(nobody).toMatchObject({ package: { approvedBy: 'unknown (the registry did not record who)' } });
+});
+
+test('the approval tags read back as the decision they record; other stacks have none', () => {
+  const tags = approvalTags({
+    arn: arn(2),
+    groupName: GROUP,
+    approvedBy: 'arn:aws:iam::000000000000:user/alice',
+    approvalDescription: 'RMSE 2.07 vs 2.31',
+  });
+  expect(approvalFromTags(tags)).toEqual({
+    modelPackageArn: arn(2),
+    approvedBy: 'arn:aws:iam::000000000000:user/alice',
+    approvalDescription: 'RMSE 2.07 vs 2.31',
+  });
+  expect(approvalFromTags({ team: 'ml' })).toBeUndefined();
 });
