@@ -1,5 +1,8 @@
+import type { CreateModelInput, ListModelsInput } from '@aws-sdk/client-sagemaker';
+
 import { AwsError, validationError } from '../../core/errors';
-import type { OperationHandler } from '../../core/service';
+import type { Page } from '../../core/pagination';
+import type { Validated } from '../../core/validated';
 import type { StateStore } from '../../state/store';
 import { epochSeconds } from '../../engine/execution-record';
 import type { ModelContainer } from '../../runtimes/job-runtime';
@@ -7,10 +10,10 @@ import { resourceArn, type ArnContext } from './arns';
 import { filterByNameAndCreationTime, listPage } from './pagination';
 import type { TagStore } from './tags';
 
-export type ModelRecord = Record<string, unknown> & {
-  ModelName: string;
-  ModelArn: string;
-  CreationTime: number;
+/** A model as stored: its CreateModel request (less tags) and what the service adds. */
+export type ModelRecord = Omit<Validated<CreateModelInput>, 'Tags'> & {
+  readonly ModelArn: string;
+  readonly CreationTime: number;
 };
 
 const COLLECTION = 'sagemaker/models';
@@ -24,9 +27,9 @@ export class ModelService {
     private readonly tags: TagStore,
   ) {}
 
-  create(input: Record<string, unknown>): ModelRecord {
+  create(input: Validated<CreateModelInput>): ModelRecord {
     const name = input.ModelName;
-    if (typeof name !== 'string' || name.length > 63 || !NAME_PATTERN.test(name)) {
+    if (name.length > 63 || !NAME_PATTERN.test(name)) {
       throw validationError(
         `ModelName ${JSON.stringify(name)} is not valid; expected 1-63 letters, digits and hyphens, starting and ending alphanumeric`,
       );
@@ -48,54 +51,39 @@ export class ModelService {
   }
 
   /** DescribeModel; a missing model is a ValidationException on AWS too. */
-  describe(name: unknown): ModelRecord {
-    const record = typeof name === 'string' ? this.find(name) : undefined;
+  describe(name: string): ModelRecord {
+    const record = this.find(name);
     if (!record) throw missing(name, this.arns);
     return record;
   }
 
-  /** The container a model serves (its primary container, else its first container). */
-  container(name: string): ModelContainer | undefined {
-    const record = this.find(name) as
-      { PrimaryContainer?: ModelContainer; Containers?: ModelContainer[] } | undefined;
-    return record?.PrimaryContainer ?? record?.Containers?.[0];
+  delete(name: string): ModelRecord {
+    const record = this.describe(name);
+    this.store.delete(COLLECTION, record.ModelName.toLowerCase());
+    this.tags.delete(record.ModelArn);
+    return record;
   }
 
-  operations(): Record<string, OperationHandler> {
-    return {
-      CreateModel: (input) => ({ ModelArn: this.create(input).ModelArn }),
-      DescribeModel: (input) => this.describe(input.ModelName),
-      DeleteModel: (input) => {
-        const record = this.describe(input.ModelName);
-        this.store.delete(COLLECTION, record.ModelName.toLowerCase());
-        this.tags.delete(record.ModelArn);
-        return {};
-      },
-      ListModels: (input) => {
-        const records = filterByNameAndCreationTime(
-          this.store.list<ModelRecord>(COLLECTION),
-          input,
-          (record) => record.ModelName,
-        );
-        const page = listPage(records, input, {
-          sortKeys: { Name: 'ModelName', CreationTime: 'CreationTime' },
-          defaultSortBy: 'CreationTime',
-          defaultOrder: 'Descending',
-        });
-        return {
-          Models: page.items.map(({ ModelName, ModelArn, CreationTime }) => ({
-            ModelName,
-            ModelArn,
-            CreationTime,
-          })),
-          ...(page.nextToken ? { NextToken: page.nextToken } : {}),
-        };
-      },
-    };
+  list(input: Validated<ListModelsInput>): Page<ModelRecord> {
+    const records = filterByNameAndCreationTime(
+      this.store.list<ModelRecord>(COLLECTION),
+      input,
+      (record) => record.ModelName,
+    );
+    return listPage(records, input, {
+      sortKeys: { Name: 'ModelName', CreationTime: 'CreationTime' },
+      defaultSortBy: 'CreationTime',
+      defaultOrder: 'Descending',
+    });
+  }
+
+  /** The container a model serves (its primary container, else its first container). */
+  container(name: string): ModelContainer | undefined {
+    const record = this.find(name);
+    return record?.PrimaryContainer ?? record?.Containers?.[0];
   }
 }
 
-function missing(name: unknown, arns: ArnContext): AwsError {
-  const arn = typeof name === 'string' ? resourceArn(arns, 'model', name) : String(name);
-  return validationError(`Could not find model "${arn}".`);
+function missing(name: string, arns: ArnContext): AwsError {
+  return validationError(`Could not find model "${resourceArn(arns, 'model', name)}".`);
 }

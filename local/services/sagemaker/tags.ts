@@ -1,7 +1,5 @@
 import { validationError } from '../../core/errors';
-import type { OperationHandler } from '../../core/service';
 import type { StateStore } from '../../state/store';
-import { listPage } from './pagination';
 
 export interface Tag {
   readonly Key: string;
@@ -38,35 +36,12 @@ export class TagStore {
       this.get(arn).filter((tag) => !keys.includes(tag.Key)),
     );
   }
-
-  operations(): Record<string, OperationHandler> {
-    return {
-      AddTags: (input) => ({ Tags: this.add(requireArn(input.ResourceArn), input.Tags) }),
-      ListTags: (input) => {
-        const page = listPage(this.get(requireArn(input.ResourceArn)), input, {
-          sortKeys: { Key: 'Key' },
-          defaultSortBy: 'Key',
-          defaultOrder: 'Ascending',
-        });
-        return { Tags: page.items, ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
-      },
-      DeleteTags: (input) => {
-        const keys = Array.isArray(input.TagKeys) ? input.TagKeys.map(String) : [];
-        this.delete(requireArn(input.ResourceArn), keys);
-        return {};
-      },
-    };
-  }
 }
 
-function requireArn(value: unknown): string {
-  if (typeof value !== 'string' || !value.startsWith('arn:')) {
-    throw validationError(`ResourceArn must be an ARN; got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-/** Tags as the API takes them: a list of {Key, Value} (max 50, keys 1-128 characters). */
+/**
+ * Tags as the API takes them: a list of {Key, Value} (max 50, keys 1-128 characters). Checked here too:
+ * in-process callers (pipeline steps, CloudFormation) do not pass the codec.
+ */
 export function checkTags(tags: unknown): Tag[] {
   if (tags === undefined) return [];
   if (!Array.isArray(tags) || tags.length > 50)
