@@ -13,7 +13,8 @@ import { JobService } from './jobs';
 import { ModelPackageService } from './model-packages';
 import { emitPackageStateChange } from './package-events';
 import { ModelService } from './models';
-import { monitoringOperations, type Monitoring } from './operations/monitoring';
+import { createMonitoring, type Monitoring } from './monitoring';
+import { monitoringOperations } from './operations/monitoring';
 import { endpointOperations } from './operations/endpoints';
 import { executionOperations } from './operations/executions';
 import { jobOperations } from './operations/jobs';
@@ -65,7 +66,7 @@ export function createSageMakerServices(env: LocalAwsEnvironment, deps: ServiceD
   });
   const endpoints = new EndpointService(env, { s3: deps.s3, tags, models, modelPackages });
   const capture = new DataCapture({ objects: deps.s3 });
-  const monitoring = monitoringOperations(env, deps, { arns, jobs });
+  const monitoring = createMonitoring(env, { arns, jobs, tags, endpoints });
   return { arns, tags, models, modelPackages, jobs, pipelines, executions, endpoints, capture, monitoring };
 }
 
@@ -123,7 +124,7 @@ export function createSageMakerProvider(services: SageMakerServices): ServicePro
       ...modelPackageOperations(services),
       ...tagOperations(services),
       ...endpointOperations(services),
-      ...services.monitoring.operations,
+      ...monitoringOperations(services),
     },
     start() {
       services.jobs.failInterrupted(SHUTDOWN_REASON);
