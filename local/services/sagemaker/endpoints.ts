@@ -62,7 +62,7 @@ export const SERVING = new Set<EndpointStatus>(['InService', 'Updating', 'Rollin
 
 /**
  * What endpoints reach besides their own records: the model objects in S3 and the SageMaker parts they
- * describe and tag (direct calls, not requests to the SageMaker provider through `deps.call`).
+ * describe and tag, injected.
  */
 export interface EndpointDeps {
   readonly s3: ObjectStoreApi;

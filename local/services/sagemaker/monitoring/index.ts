@@ -9,7 +9,7 @@ import type { EndpointService } from '../endpoints';
 import type { JobService } from '../jobs';
 import type { TagStore } from '../tags';
 import { BackgroundJobs } from './background-jobs';
-import { JobDefinitionService } from './job-definitions';
+import { JobDefinitionService, type JobDefinitionRecord } from './job-definitions';
 import { MonitoringScheduleService } from './schedules';
 
 /**
@@ -20,6 +20,8 @@ import { MonitoringScheduleService } from './schedules';
 export interface Monitoring {
   readonly definitions: JobDefinitionService;
   readonly schedules: MonitoringScheduleService;
+  /** DeleteDataQualityJobDefinition: a definition a schedule runs cannot go (ResourceInUse). */
+  deleteDefinition(name: string): JobDefinitionRecord;
   /** CreateProcessingJob outside a pipeline: the job runs in the background; answers its ARN. */
   createProcessingJob(input: Validated<CreateProcessingJobRequest>): string;
   start(): void;
@@ -47,6 +49,7 @@ export function createMonitoring(env: LocalAwsEnvironment, parts: MonitoringPart
   return {
     definitions,
     schedules,
+    deleteDefinition: (name) => definitions.delete(name, (definition) => schedules.scheduleUsing(definition)),
     createProcessingJob: (input) => createProcessingJob(parts, background, input),
     start: () => schedules.restore(),
     stop: async () => {

@@ -14,7 +14,10 @@ import { checkName } from '../endpoint-configs';
 import { filterByNameAndCreationTime, listPage } from '../pagination';
 
 /** A stored data-quality job definition: DescribeDataQualityJobDefinition's response, times as epoch seconds. */
-export type JobDefinitionRecord = Omit<DescribeDataQualityJobDefinitionResponse, 'CreationTime'> & {
+export type JobDefinitionRecord = Omit<
+  Validated<DescribeDataQualityJobDefinitionResponse>,
+  'CreationTime'
+> & {
   readonly CreationTime: number;
 };
 

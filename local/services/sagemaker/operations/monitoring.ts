@@ -72,7 +72,7 @@ export function monitoringOperations({
       Validated<DeleteDataQualityJobDefinitionRequest>,
       Record<string, never>
     >((input) => {
-      definitions.delete(input.JobDefinitionName, (name) => schedules.scheduleUsing(name));
+      monitoring.deleteDefinition(input.JobDefinitionName);
       return {};
     }),
     CreateMonitoringSchedule: operation<
