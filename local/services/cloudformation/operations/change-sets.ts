@@ -1,6 +1,19 @@
 import { randomUUID } from 'node:crypto';
 
+import type {
+  CreateChangeSetInput,
+  CreateChangeSetOutput,
+  DeleteChangeSetInput,
+  DescribeChangeSetInput,
+  DescribeChangeSetOutput,
+  ExecuteChangeSetInput,
+  ListChangeSetsInput,
+  ListChangeSetsOutput,
+} from '@aws-sdk/client-cloudformation';
+
+import { operation } from '../../../core/operations';
 import type { OperationHandler } from '../../../core/service';
+import type { Validated } from '../../../core/validated';
 import type { CloudFormationContext } from '../context';
 import { runCreate } from '../deployment';
 import { alreadyExists, cfnValidationError, changeSetNotFound, invalidChangeSetStatus } from '../errors';
@@ -95,7 +108,7 @@ export function changeSetOperations(ctx: CloudFormationContext): Record<string, 
   };
 
   return {
-    async CreateChangeSet(input) {
+    CreateChangeSet: operation<Validated<CreateChangeSetInput>, CreateChangeSetOutput>(async (input) => {
       const stackName = requiredString(input, 'StackName');
       const changeSetName = requiredString(input, 'ChangeSetName');
       checkName('ChangeSetName', changeSetName);
@@ -201,20 +214,20 @@ export function changeSetOperations(ctx: CloudFormationContext): Record<string, 
         }
       });
       return { Id: changeSet.ChangeSetId, StackId: stack.StackId };
-    },
+    }),
 
-    DescribeChangeSet(input) {
+    DescribeChangeSet: operation<Validated<DescribeChangeSetInput>, DescribeChangeSetOutput>((input) => {
       return changeSetOutput(findChangeSet(ctx, input));
-    },
+    }),
 
-    ListChangeSets(input) {
+    ListChangeSets: operation<Validated<ListChangeSetsInput>, ListChangeSetsOutput>((input) => {
       const stack = existingStack(ctx, requiredString(input, 'StackName'));
       const changeSets = ctx.repo.allChangeSets().filter((changeSet) => changeSet.StackId === stack.StackId);
       changeSets.sort((a, b) => a.CreationTime.localeCompare(b.CreationTime));
       return { Summaries: changeSets.map(changeSetSummary) };
-    },
+    }),
 
-    DeleteChangeSet(input) {
+    DeleteChangeSet: operation<Validated<DeleteChangeSetInput>, Record<string, never>>((input) => {
       const changeSet = findChangeSet(ctx, input);
       if (changeSet.ExecutionStatus === 'EXECUTE_IN_PROGRESS') {
         throw invalidChangeSetStatus(
@@ -223,9 +236,9 @@ export function changeSetOperations(ctx: CloudFormationContext): Record<string, 
       }
       ctx.repo.deleteChangeSet(changeSet.ChangeSetId);
       return {};
-    },
+    }),
 
-    async ExecuteChangeSet(input) {
+    ExecuteChangeSet: operation<Validated<ExecuteChangeSetInput>, Record<string, never>>(async (input) => {
       const changeSet = findChangeSet(ctx, input);
       if (changeSet.Status !== 'CREATE_COMPLETE' || changeSet.ExecutionStatus !== 'AVAILABLE') {
         throw invalidChangeSetStatus(
@@ -283,6 +296,6 @@ export function changeSetOperations(ctx: CloudFormationContext): Record<string, 
         'CREATE_FAILED',
       );
       return {};
-    },
+    }),
   };
 }

@@ -1,7 +1,38 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 
+import type {
+  CreateStackInput,
+  CreateStackOutput,
+  DeleteStackInput,
+  DescribeStackEventsInput,
+  DescribeStackEventsOutput,
+  DescribeStackResourceInput,
+  DescribeStackResourceOutput,
+  DescribeStackResourcesInput,
+  DescribeStackResourcesOutput,
+  DescribeStacksInput,
+  DescribeStacksOutput,
+  GetTemplateInput,
+  GetTemplateOutput,
+  GetTemplateSummaryInput,
+  GetTemplateSummaryOutput,
+  ListExportsInput,
+  ListExportsOutput,
+  ListStackResourcesInput,
+  ListStackResourcesOutput,
+  ListStacksInput,
+  ListStacksOutput,
+  StackStatus,
+  UpdateStackInput,
+  UpdateStackOutput,
+  ValidateTemplateInput,
+  ValidateTemplateOutput,
+} from '@aws-sdk/client-cloudformation';
+
+import { operation } from '../../../core/operations';
 import type { OperationHandler } from '../../../core/service';
+import type { Validated } from '../../../core/validated';
 import type { CloudFormationContext } from '../context';
 import { runCreate, runDelete, runUpdate } from '../deployment';
 import { alreadyExists, cfnValidationError, stackNotFound } from '../errors';
@@ -81,7 +112,7 @@ export function runInBackground(
   ctx: CloudFormationContext,
   progress: StackProgress,
   work: () => Promise<void>,
-  failedStatus: string,
+  failedStatus: StackStatus,
 ): void {
   ctx.runner.run(async () => {
     try {
@@ -106,7 +137,7 @@ function templateInput(input: Record<string, unknown>) {
 
 export function stackOperations(ctx: CloudFormationContext): Record<string, OperationHandler> {
   return {
-    async CreateStack(input) {
+    CreateStack: operation<Validated<CreateStackInput>, CreateStackOutput>(async (input) => {
       const StackName = requiredString(input, 'StackName');
       checkName('StackName', StackName);
       if (ctx.repo.findStack(StackName)) throw alreadyExists(`Stack [${StackName}] already exists`);
@@ -161,9 +192,9 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
         'CREATE_FAILED',
       );
       return { StackId };
-    },
+    }),
 
-    async UpdateStack(input) {
+    UpdateStack: operation<Validated<UpdateStackInput>, UpdateStackOutput>(async (input) => {
       const stack = existingStack(ctx, requiredString(input, 'StackName'));
       checkUpdatable(stack);
       const usePrevious = booleanMember(input, 'UsePreviousTemplate') ?? false;
@@ -191,9 +222,9 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
         disableRollback: booleanMember(input, 'DisableRollback'),
       });
       return { StackId: stack.StackId };
-    },
+    }),
 
-    async DeleteStack(input) {
+    DeleteStack: operation<Validated<DeleteStackInput>, Record<string, never>>(async (input) => {
       const stack = ctx.repo.findStack(requiredString(input, 'StackName'));
       if (!stack || stack.StackStatus === 'DELETE_COMPLETE' || stack.StackStatus === 'DELETE_IN_PROGRESS')
         return {};
@@ -223,9 +254,9 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
         'DELETE_FAILED',
       );
       return {};
-    },
+    }),
 
-    DescribeStacks(input) {
+    DescribeStacks: operation<Validated<DescribeStacksInput>, DescribeStacksOutput>((input) => {
       const name = optionalString(input, 'StackName');
       if (name !== undefined) return { Stacks: [stackOutput(existingStack(ctx, name))] };
       const stacks = ctx.repo
@@ -233,50 +264,56 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
         .filter((stack) => stack.StackStatus !== 'DELETE_COMPLETE')
         .sort((a, b) => b.CreationTime.localeCompare(a.CreationTime));
       return { Stacks: stacks.map(stackOutput) };
-    },
+    }),
 
-    ListStacks(input) {
+    ListStacks: operation<Validated<ListStacksInput>, ListStacksOutput>((input) => {
       const filter = stringList(input, 'StackStatusFilter');
       const stacks = ctx.repo
         .allStacks()
         .filter((stack) => filter.length === 0 || filter.includes(stack.StackStatus))
         .sort((a, b) => b.CreationTime.localeCompare(a.CreationTime));
       return { StackSummaries: stacks.map(stackSummary) };
-    },
+    }),
 
-    DescribeStackEvents(input) {
-      const stack = existingStack(ctx, requiredString(input, 'StackName'));
-      const start = Number(optionalString(input, 'NextToken') ?? '0');
-      const events = ctx.repo.stackEvents(stack.StackId);
-      const page = events.slice(start, start + EVENTS_PAGE).map(eventOutput);
-      const next = start + EVENTS_PAGE < events.length ? { NextToken: String(start + EVENTS_PAGE) } : {};
-      return { StackEvents: page, ...next };
-    },
+    DescribeStackEvents: operation<Validated<DescribeStackEventsInput>, DescribeStackEventsOutput>(
+      (input) => {
+        const stack = existingStack(ctx, requiredString(input, 'StackName'));
+        const start = Number(optionalString(input, 'NextToken') ?? '0');
+        const events = ctx.repo.stackEvents(stack.StackId);
+        const page = events.slice(start, start + EVENTS_PAGE).map(eventOutput);
+        const next = start + EVENTS_PAGE < events.length ? { NextToken: String(start + EVENTS_PAGE) } : {};
+        return { StackEvents: page, ...next };
+      },
+    ),
 
-    DescribeStackResources(input) {
-      const stack = stackForResources(ctx, input);
-      const logicalId = optionalString(input, 'LogicalResourceId');
-      const resources = Object.values(stack.resources).filter(
-        (resource) => !logicalId || resource.LogicalResourceId === logicalId,
-      );
-      return { StackResources: resources.map((resource) => stackResource(stack, resource)) };
-    },
+    DescribeStackResources: operation<Validated<DescribeStackResourcesInput>, DescribeStackResourcesOutput>(
+      (input) => {
+        const stack = stackForResources(ctx, input);
+        const logicalId = optionalString(input, 'LogicalResourceId');
+        const resources = Object.values(stack.resources).filter(
+          (resource) => !logicalId || resource.LogicalResourceId === logicalId,
+        );
+        return { StackResources: resources.map((resource) => stackResource(stack, resource)) };
+      },
+    ),
 
-    DescribeStackResource(input) {
-      const stack = existingStack(ctx, requiredString(input, 'StackName'));
-      const logicalId = requiredString(input, 'LogicalResourceId');
-      const resource = stack.resources[logicalId];
-      if (!resource)
-        throw cfnValidationError(`Resource ${logicalId} does not exist for stack ${stack.StackName}`);
-      return { StackResourceDetail: stackResourceDetail(stack, resource) };
-    },
+    DescribeStackResource: operation<Validated<DescribeStackResourceInput>, DescribeStackResourceOutput>(
+      (input) => {
+        const stack = existingStack(ctx, requiredString(input, 'StackName'));
+        const logicalId = requiredString(input, 'LogicalResourceId');
+        const resource = stack.resources[logicalId];
+        if (!resource)
+          throw cfnValidationError(`Resource ${logicalId} does not exist for stack ${stack.StackName}`);
+        return { StackResourceDetail: stackResourceDetail(stack, resource) };
+      },
+    ),
 
-    ListStackResources(input) {
+    ListStackResources: operation<Validated<ListStackResourcesInput>, ListStackResourcesOutput>((input) => {
       const stack = existingStack(ctx, requiredString(input, 'StackName'));
       return { StackResourceSummaries: Object.values(stack.resources).map(stackResourceSummary) };
-    },
+    }),
 
-    GetTemplate(input) {
+    GetTemplate: operation<Validated<GetTemplateInput>, GetTemplateOutput>((input) => {
       const changeSetName = optionalString(input, 'ChangeSetName');
       if (changeSetName !== undefined) {
         const changeSet = ctx.repo
@@ -290,22 +327,24 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
       }
       const stack = existingStack(ctx, requiredString(input, 'StackName'));
       return { TemplateBody: stack.templateBody, StagesAvailable: ['Original', 'Processed'] };
-    },
+    }),
 
-    async ValidateTemplate(input) {
+    ValidateTemplate: operation<Validated<ValidateTemplateInput>, ValidateTemplateOutput>(async (input) => {
       return validateTemplateOutput(validatedTemplate(await ctx.templateBody(templateInput(input))));
-    },
+    }),
 
-    async GetTemplateSummary(input) {
-      const stackName = optionalString(input, 'StackName');
-      const body =
-        stackName === undefined
-          ? await ctx.templateBody(templateInput(input))
-          : existingStack(ctx, stackName).templateBody;
-      return templateSummaryOutput(validatedTemplate(body));
-    },
+    GetTemplateSummary: operation<Validated<GetTemplateSummaryInput>, GetTemplateSummaryOutput>(
+      async (input) => {
+        const stackName = optionalString(input, 'StackName');
+        const body =
+          stackName === undefined
+            ? await ctx.templateBody(templateInput(input))
+            : existingStack(ctx, stackName).templateBody;
+        return templateSummaryOutput(validatedTemplate(body));
+      },
+    ),
 
-    ListExports() {
+    ListExports: operation<Validated<ListExportsInput>, ListExportsOutput>(() => {
       const exports = ctx.repo
         .allStacks()
         .filter((stack) => stack.StackStatus !== 'DELETE_COMPLETE')
@@ -319,7 +358,7 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
             })),
         );
       return { Exports: exports };
-    },
+    }),
   };
 }
 
