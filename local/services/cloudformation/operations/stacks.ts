@@ -31,6 +31,7 @@ import type {
 } from '@aws-sdk/client-cloudformation';
 
 import { operation } from '../../../core/operations';
+import { optional } from '../../../core/optional';
 import type { OperationHandler } from '../../../core/service';
 import type { Validated } from '../../../core/validated';
 import type { CloudFormationContext } from '../context';
@@ -40,16 +41,7 @@ import { isInProgress, type StackRecord } from '../model';
 import { planChanges } from '../plan';
 import type { PreparedTemplate } from '../prepare';
 import { StackProgress, now } from '../progress';
-import {
-  booleanMember,
-  checkName,
-  numberMember,
-  optionalString,
-  parameterInputs,
-  requiredString,
-  stringList,
-  tags,
-} from './input';
+import { checkName, parameterInputs, requiredMember, tags } from './input';
 import {
   eventOutput,
   stackOutput,
@@ -126,36 +118,32 @@ export function runInBackground(
   });
 }
 
-function templateInput(input: Record<string, unknown>) {
-  const TemplateBody = typeof input.TemplateBody === 'string' ? input.TemplateBody : undefined;
-  const TemplateURL = optionalString(input, 'TemplateURL');
-  return {
-    ...(TemplateBody === undefined ? {} : { TemplateBody }),
-    ...(TemplateURL === undefined ? {} : { TemplateURL }),
-  };
+/** Where a request's template is: TemplateBody or TemplateURL. */
+export function templateInput(input: { TemplateBody?: string; TemplateURL?: string }) {
+  return { ...optional('TemplateBody', input.TemplateBody), ...optional('TemplateURL', input.TemplateURL) };
 }
 
 export function stackOperations(ctx: CloudFormationContext): Record<string, OperationHandler> {
   return {
     CreateStack: operation<Validated<CreateStackInput>, CreateStackOutput>(async (input) => {
-      const StackName = requiredString(input, 'StackName');
+      const StackName = input.StackName;
       checkName('StackName', StackName);
       if (ctx.repo.findStack(StackName)) throw alreadyExists(`Stack [${StackName}] already exists`);
       const StackId = ctx.stackId(StackName, randomUUID());
-      const notificationArns = stringList(input, 'NotificationARNs');
-      const capabilities = stringList(input, 'Capabilities');
+      const notificationArns = [...(input.NotificationARNs ?? [])];
+      const capabilities = [...(input.Capabilities ?? [])];
       const templateBody = await ctx.templateBody(templateInput(input));
       const prepared = await ctx.prepare({
         templateBody,
-        parameters: parameterInputs(input),
+        parameters: parameterInputs(input.Parameters),
         capabilities,
         stackName: StackName,
         stackId: StackId,
         notificationArns,
       });
       const onFailure = failureMode(input);
-      const timeout = numberMember(input, 'TimeoutInMinutes');
-      const roleArn = optionalString(input, 'RoleARN');
+      const timeout = input.TimeoutInMinutes;
+      const roleArn = input.RoleARN;
       const stack: StackRecord = {
         StackId,
         StackName,
@@ -167,17 +155,17 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
         DisableRollback: onFailure === 'DO_NOTHING',
         Capabilities: capabilities,
         NotificationARNs: notificationArns,
-        Tags: tags(input),
+        Tags: tags(input.Tags),
         ...(roleArn === undefined ? {} : { RoleARN: roleArn }),
         ...(timeout === undefined ? {} : { TimeoutInMinutes: timeout }),
-        EnableTerminationProtection: booleanMember(input, 'EnableTerminationProtection') ?? false,
+        EnableTerminationProtection: input.EnableTerminationProtection ?? false,
         templateBody,
         parameters: prepared.parameters.parameters,
         resources: {},
         outputs: [],
       };
       ctx.repo.putStack(stack);
-      const progress = new StackProgress(ctx.repo, stack, optionalString(input, 'ClientRequestToken'));
+      const progress = new StackProgress(ctx.repo, stack, input.ClientRequestToken);
       progress.status('CREATE_IN_PROGRESS', 'User Initiated');
       runInBackground(
         ctx,
@@ -195,37 +183,37 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
     }),
 
     UpdateStack: operation<Validated<UpdateStackInput>, UpdateStackOutput>(async (input) => {
-      const stack = existingStack(ctx, requiredString(input, 'StackName'));
+      const stack = existingStack(ctx, input.StackName);
       checkUpdatable(stack);
-      const usePrevious = booleanMember(input, 'UsePreviousTemplate') ?? false;
+      const usePrevious = input.UsePreviousTemplate ?? false;
       const templateBody = usePrevious ? stack.templateBody : await ctx.templateBody(templateInput(input));
-      const capabilities = stringList(input, 'Capabilities');
+      const capabilities = [...(input.Capabilities ?? [])];
       const notificationArns =
-        input.NotificationARNs === undefined ? stack.NotificationARNs : stringList(input, 'NotificationARNs');
+        input.NotificationARNs === undefined ? stack.NotificationARNs : [...(input.NotificationARNs ?? [])];
       const prepared = await ctx.prepare({
         templateBody,
-        parameters: parameterInputs(input),
+        parameters: parameterInputs(input.Parameters),
         previousParameters: stack.parameters,
         capabilities,
         stackName: stack.StackName,
         stackId: stack.StackId,
         notificationArns,
       });
-      const stackTags = input.Tags === undefined ? stack.Tags : tags(input);
+      const stackTags = input.Tags === undefined ? stack.Tags : tags(input.Tags);
       if (isNoOp(ctx, stack, prepared, stackTags))
         throw cfnValidationError('No updates are to be performed.');
       startUpdate(ctx, stack, prepared, {
         capabilities,
         tags: stackTags,
         notificationArns,
-        token: optionalString(input, 'ClientRequestToken'),
-        disableRollback: booleanMember(input, 'DisableRollback'),
+        token: input.ClientRequestToken,
+        disableRollback: input.DisableRollback,
       });
       return { StackId: stack.StackId };
     }),
 
     DeleteStack: operation<Validated<DeleteStackInput>, Record<string, never>>(async (input) => {
-      const stack = ctx.repo.findStack(requiredString(input, 'StackName'));
+      const stack = ctx.repo.findStack(input.StackName);
       if (!stack || stack.StackStatus === 'DELETE_COMPLETE' || stack.StackStatus === 'DELETE_IN_PROGRESS')
         return {};
       if (stack.EnableTerminationProtection) {
@@ -238,7 +226,7 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
           `Stack:${stack.StackId} is in ${stack.StackStatus} state and can not be deleted.`,
         );
       }
-      const progress = new StackProgress(ctx.repo, stack, optionalString(input, 'ClientRequestToken'));
+      const progress = new StackProgress(ctx.repo, stack, input.ClientRequestToken);
       progress.status('DELETE_IN_PROGRESS', 'User Initiated');
       runInBackground(
         ctx,
@@ -257,7 +245,7 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
     }),
 
     DescribeStacks: operation<Validated<DescribeStacksInput>, DescribeStacksOutput>((input) => {
-      const name = optionalString(input, 'StackName');
+      const name = input.StackName;
       if (name !== undefined) return { Stacks: [stackOutput(existingStack(ctx, name))] };
       const stacks = ctx.repo
         .allStacks()
@@ -267,7 +255,7 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
     }),
 
     ListStacks: operation<Validated<ListStacksInput>, ListStacksOutput>((input) => {
-      const filter = stringList(input, 'StackStatusFilter');
+      const filter = [...(input.StackStatusFilter ?? [])];
       const stacks = ctx.repo
         .allStacks()
         .filter((stack) => filter.length === 0 || filter.includes(stack.StackStatus))
@@ -277,8 +265,8 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
 
     DescribeStackEvents: operation<Validated<DescribeStackEventsInput>, DescribeStackEventsOutput>(
       (input) => {
-        const stack = existingStack(ctx, requiredString(input, 'StackName'));
-        const start = Number(optionalString(input, 'NextToken') ?? '0');
+        const stack = existingStack(ctx, input.StackName);
+        const start = Number(input.NextToken ?? '0');
         const events = ctx.repo.stackEvents(stack.StackId);
         const page = events.slice(start, start + EVENTS_PAGE).map(eventOutput);
         const next = start + EVENTS_PAGE < events.length ? { NextToken: String(start + EVENTS_PAGE) } : {};
@@ -289,7 +277,7 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
     DescribeStackResources: operation<Validated<DescribeStackResourcesInput>, DescribeStackResourcesOutput>(
       (input) => {
         const stack = stackForResources(ctx, input);
-        const logicalId = optionalString(input, 'LogicalResourceId');
+        const logicalId = input.LogicalResourceId;
         const resources = Object.values(stack.resources).filter(
           (resource) => !logicalId || resource.LogicalResourceId === logicalId,
         );
@@ -299,8 +287,8 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
 
     DescribeStackResource: operation<Validated<DescribeStackResourceInput>, DescribeStackResourceOutput>(
       (input) => {
-        const stack = existingStack(ctx, requiredString(input, 'StackName'));
-        const logicalId = requiredString(input, 'LogicalResourceId');
+        const stack = existingStack(ctx, input.StackName);
+        const logicalId = input.LogicalResourceId;
         const resource = stack.resources[logicalId];
         if (!resource)
           throw cfnValidationError(`Resource ${logicalId} does not exist for stack ${stack.StackName}`);
@@ -309,12 +297,12 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
     ),
 
     ListStackResources: operation<Validated<ListStackResourcesInput>, ListStackResourcesOutput>((input) => {
-      const stack = existingStack(ctx, requiredString(input, 'StackName'));
+      const stack = existingStack(ctx, input.StackName);
       return { StackResourceSummaries: Object.values(stack.resources).map(stackResourceSummary) };
     }),
 
     GetTemplate: operation<Validated<GetTemplateInput>, GetTemplateOutput>((input) => {
-      const changeSetName = optionalString(input, 'ChangeSetName');
+      const changeSetName = input.ChangeSetName;
       if (changeSetName !== undefined) {
         const changeSet = ctx.repo
           .allChangeSets()
@@ -325,7 +313,7 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
         if (changeSet)
           return { TemplateBody: changeSet.templateBody, StagesAvailable: ['Original', 'Processed'] };
       }
-      const stack = existingStack(ctx, requiredString(input, 'StackName'));
+      const stack = existingStack(ctx, requiredMember(input.StackName, 'StackName'));
       return { TemplateBody: stack.templateBody, StagesAvailable: ['Original', 'Processed'] };
     }),
 
@@ -335,7 +323,7 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
 
     GetTemplateSummary: operation<Validated<GetTemplateSummaryInput>, GetTemplateSummaryOutput>(
       async (input) => {
-        const stackName = optionalString(input, 'StackName');
+        const stackName = input.StackName;
         const body =
           stackName === undefined
             ? await ctx.templateBody(templateInput(input))
@@ -363,9 +351,9 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
 }
 
 /** CreateStack's OnFailure (ROLLBACK, DO_NOTHING, DELETE) or its older spelling DisableRollback, not both. */
-function failureMode(input: Record<string, unknown>): string {
-  const onFailure = optionalString(input, 'OnFailure');
-  const disableRollback = booleanMember(input, 'DisableRollback');
+function failureMode(input: Pick<Validated<CreateStackInput>, 'OnFailure' | 'DisableRollback'>): string {
+  const onFailure = input.OnFailure;
+  const disableRollback = input.DisableRollback;
   if (onFailure !== undefined && disableRollback !== undefined) {
     throw cfnValidationError('You can specify either DisableRollback or OnFailure, but not both.');
   }
@@ -375,10 +363,13 @@ function failureMode(input: Record<string, unknown>): string {
   return onFailure ?? (disableRollback ? 'DO_NOTHING' : 'ROLLBACK');
 }
 
-function stackForResources(ctx: CloudFormationContext, input: Record<string, unknown>): StackRecord {
-  const name = optionalString(input, 'StackName');
+function stackForResources(
+  ctx: CloudFormationContext,
+  input: Pick<Validated<DescribeStackResourcesInput>, 'StackName' | 'PhysicalResourceId'>,
+): StackRecord {
+  const name = input.StackName;
   if (name !== undefined) return existingStack(ctx, name);
-  const physicalId = optionalString(input, 'PhysicalResourceId');
+  const physicalId = input.PhysicalResourceId;
   const stack = ctx.repo
     .allStacks()
     .find((candidate) =>
