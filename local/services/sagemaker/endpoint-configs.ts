@@ -11,7 +11,7 @@ import type { Validated } from '../../core/validated';
 import { epochSeconds } from '../../engine/execution-record';
 import type { StateStore } from '../../state/store';
 import { resourceArn, type ArnContext } from './arns';
-import { filterByNameAndCreationTime, listPage } from './pagination';
+import { listNamed } from './pagination';
 
 /** One production variant of an endpoint config; the local endpoints serve a model, so ModelName is required. */
 export type ProductionVariant = Validated<SdkProductionVariant> & { readonly ModelName: string };
@@ -56,14 +56,8 @@ export class EndpointConfigService {
   }
 
   list(input: Validated<ListEndpointConfigsInput>): Page<EndpointConfigRecord> {
-    const records = filterByNameAndCreationTime(
-      this.store.list<EndpointConfigRecord>(COLLECTION),
-      input,
-      (record) => record.EndpointConfigName,
-    );
-    return listPage(records, input, {
-      sortKeys: { Name: 'EndpointConfigName', CreationTime: 'CreationTime' },
-      defaultSortBy: 'CreationTime',
+    return listNamed(this.store.list<EndpointConfigRecord>(COLLECTION), input, {
+      nameMember: 'EndpointConfigName',
       defaultOrder: 'Descending',
     });
   }

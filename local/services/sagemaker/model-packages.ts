@@ -15,7 +15,7 @@ import type { Validated } from '../../core/validated';
 import type { StateStore } from '../../state/store';
 import { epochSeconds } from '../../engine/execution-record';
 import { resourceArn, type ArnContext } from './arns';
-import { filterByNameAndCreationTime, listPage } from './pagination';
+import { filterByNameAndCreationTime, listNamed, listPage } from './pagination';
 import { optional } from '../../core/optional';
 import type { TagStore } from './tags';
 
@@ -231,14 +231,8 @@ export class ModelPackageService {
   }
 
   listGroups(input: Validated<ListModelPackageGroupsInput>): Page<GroupRecord> {
-    const groups = filterByNameAndCreationTime(
-      this.store.list<GroupRecord>(GROUPS),
-      input,
-      (group) => group.ModelPackageGroupName,
-    );
-    return listPage(groups, input, {
-      sortKeys: { Name: 'ModelPackageGroupName', CreationTime: 'CreationTime' },
-      defaultSortBy: 'CreationTime',
+    return listNamed(this.store.list<GroupRecord>(GROUPS), input, {
+      nameMember: 'ModelPackageGroupName',
       defaultOrder: 'Ascending',
     });
   }

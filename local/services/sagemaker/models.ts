@@ -7,7 +7,7 @@ import type { StateStore } from '../../state/store';
 import { epochSeconds } from '../../engine/execution-record';
 import type { ModelContainer } from '../../runtimes/job-runtime';
 import { resourceArn, type ArnContext } from './arns';
-import { filterByNameAndCreationTime, listPage } from './pagination';
+import { listNamed } from './pagination';
 import type { TagStore } from './tags';
 
 /** A model as stored: its CreateModel request (less tags) and what the service adds. */
@@ -65,14 +65,8 @@ export class ModelService {
   }
 
   list(input: Validated<ListModelsInput>): Page<ModelRecord> {
-    const records = filterByNameAndCreationTime(
-      this.store.list<ModelRecord>(COLLECTION),
-      input,
-      (record) => record.ModelName,
-    );
-    return listPage(records, input, {
-      sortKeys: { Name: 'ModelName', CreationTime: 'CreationTime' },
-      defaultSortBy: 'CreationTime',
+    return listNamed(this.store.list<ModelRecord>(COLLECTION), input, {
+      nameMember: 'ModelName',
       defaultOrder: 'Descending',
     });
   }

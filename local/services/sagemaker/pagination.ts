@@ -106,3 +106,20 @@ export function createdBetween(time: number, after: Date | undefined, before: Da
   const seconds = (date: Date) => date.getTime() / 1000;
   return (after === undefined || time > seconds(after)) && (before === undefined || time < seconds(before));
 }
+
+/**
+ * The List* of named, timestamped resources (models, endpoint configs, endpoints, package groups):
+ * NameContains and CreationTime filters, then sorted by Name or CreationTime and paged.
+ */
+export function listNamed<T extends { readonly CreationTime: number }>(
+  records: readonly T[],
+  input: ListRequest & NameAndTimeFilter,
+  options: { readonly nameMember: keyof T & string; readonly defaultOrder: 'Ascending' | 'Descending' },
+): Page<T> {
+  const named = filterByNameAndCreationTime(records, input, (record) => String(record[options.nameMember]));
+  return listPage(named, input, {
+    sortKeys: { Name: options.nameMember, CreationTime: 'CreationTime' },
+    defaultSortBy: 'CreationTime',
+    defaultOrder: options.defaultOrder,
+  });
+}
