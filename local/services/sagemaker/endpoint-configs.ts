@@ -11,6 +11,7 @@ import type { Validated } from '../../core/validated';
 import { epochSeconds } from '../../engine/execution-record';
 import type { StateStore } from '../../state/store';
 import { resourceArn, type ArnContext } from './arns';
+import { checkName } from './input';
 import { listNamed } from './pagination';
 
 /** One production variant of an endpoint config; the local endpoints serve a model, so ModelName is required. */
@@ -27,8 +28,6 @@ export type EndpointConfigRecord = Omit<
 };
 
 const COLLECTION = 'sagemaker/endpoint-configs';
-/** SageMaker's pattern for endpoint, endpoint config and variant names. */
-export const ENDPOINT_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
 /** Endpoint configs: immutable descriptions of what an endpoint serves (models, instance counts, weights). */
 export class EndpointConfigService {
@@ -88,15 +87,6 @@ export class EndpointConfigService {
     if (Array.isArray(tags) && tags.length > 0) this.deps.tags.add(arn, tags);
     return record;
   }
-}
-
-export function checkName(member: string, value: unknown): string {
-  if (typeof value !== 'string' || !ENDPOINT_NAME_PATTERN.test(value)) {
-    throw validationError(
-      `1 validation error detected: Value ${JSON.stringify(value)} at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`,
-    );
-  }
-  return value;
 }
 
 /**

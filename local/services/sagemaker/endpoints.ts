@@ -20,7 +20,8 @@ import type { Validated } from '../../core/validated';
 import { epochSeconds } from '../../engine/execution-record';
 import { ModelHosting, type Deployment, type HostedVariant } from '../sagemaker-runtime/hosting';
 import { resourceArn } from './arns';
-import { EndpointConfigService, checkName, type ProductionVariant } from './endpoint-configs';
+import { EndpointConfigService, type ProductionVariant } from './endpoint-configs';
+import { checkName } from './input';
 import { filterByNameAndCreationTime, listPage } from './pagination';
 
 export type EndpointStatus = 'Creating' | 'Updating' | 'RollingBack' | 'InService' | 'Failed';

@@ -15,6 +15,7 @@ import type { Validated } from '../../core/validated';
 import type { StateStore } from '../../state/store';
 import { epochSeconds } from '../../engine/execution-record';
 import { resourceArn, type ArnContext } from './arns';
+import { SAGEMAKER_NAME, checkGroupName } from './input';
 import { filterByNameAndCreationTime, listNamed, listPage } from './pagination';
 import { optional } from '../../core/optional';
 import type { TagStore } from './tags';
@@ -45,7 +46,6 @@ export type PackageRecord = Omit<Validated<CreateModelPackageInput>, 'Tags'> &
 
 const GROUPS = 'sagemaker/model-package-groups';
 const PACKAGES = 'sagemaker/model-packages';
-const GROUP_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const APPROVAL_STATUSES: readonly string[] = ['Approved', 'Rejected', 'PendingManualApproval'];
 
 /** The model registry: model package groups and their versioned packages (plus unversioned packages). */
@@ -59,12 +59,7 @@ export class ModelPackageService {
   ) {}
 
   createGroup(input: Validated<CreateModelPackageGroupInput>): GroupRecord {
-    const name = input.ModelPackageGroupName;
-    if (!GROUP_NAME.test(name)) {
-      throw validationError(
-        `ModelPackageGroupName ${JSON.stringify(name)} is not valid; expected 1-63 letters, digits and hyphens matching ${GROUP_NAME.source}`,
-      );
-    }
+    const name = checkGroupName(input.ModelPackageGroupName);
     const arn = resourceArn(this.arns, 'model-package-group', name);
     if (this.findGroup(name)) throw validationError(`Model Package Group already exists: ${arn}`);
     const record: GroupRecord = {
@@ -144,7 +139,7 @@ export class ModelPackageService {
     approval: ModelApprovalStatus,
   ): PackageRecord {
     const name = input.ModelPackageName;
-    if (typeof name !== 'string' || !GROUP_NAME.test(name)) {
+    if (typeof name !== 'string' || !SAGEMAKER_NAME.test(name)) {
       throw validationError(
         'CreateModelPackage needs ModelPackageGroupName (versioned) or a valid ModelPackageName (unversioned)',
       );

@@ -7,6 +7,7 @@ import type { StateStore } from '../../state/store';
 import { epochSeconds } from '../../engine/execution-record';
 import type { ModelContainer } from '../../runtimes/job-runtime';
 import { resourceArn, type ArnContext } from './arns';
+import { checkModelName } from './input';
 import { listNamed } from './pagination';
 import type { TagStore } from './tags';
 
@@ -17,7 +18,6 @@ export type ModelRecord = Omit<Validated<CreateModelInput>, 'Tags'> & {
 };
 
 const COLLECTION = 'sagemaker/models';
-const NAME_PATTERN = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 
 /** SageMaker models (CreateModel and the pipeline's Model steps); endpoint configs refer to them by name. */
 export class ModelService {
@@ -28,12 +28,7 @@ export class ModelService {
   ) {}
 
   create(input: Validated<CreateModelInput>): ModelRecord {
-    const name = input.ModelName;
-    if (name.length > 63 || !NAME_PATTERN.test(name)) {
-      throw validationError(
-        `ModelName ${JSON.stringify(name)} is not valid; expected 1-63 letters, digits and hyphens, starting and ending alphanumeric`,
-      );
-    }
+    const name = checkModelName(input.ModelName);
     if (!input.PrimaryContainer && !Array.isArray(input.Containers)) {
       throw validationError('CreateModel needs PrimaryContainer or Containers');
     }

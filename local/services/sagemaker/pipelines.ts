@@ -14,6 +14,7 @@ import type { Validated } from '../../core/validated';
 import type { StateStore } from '../../state/store';
 import { epochSeconds } from '../../engine/execution-record';
 import { resourceArn, type ArnContext } from './arns';
+import { checkPipelineName } from './input';
 import { createdBetween, listPage } from './pagination';
 import type { TagStore } from './tags';
 
@@ -34,7 +35,6 @@ export interface PipelineRecord {
 }
 
 const COLLECTION = 'sagemaker/pipelines';
-const NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/;
 const MAX_PARALLEL_STEPS = 256;
 
 /** CreatePipeline, UpdatePipeline, DescribePipeline, DeletePipeline, ListPipelines. */
@@ -69,7 +69,7 @@ export class PipelineService {
 
   /** CreatePipeline; a repeated create (same ClientRequestToken) answers the pipeline it made. */
   async create(input: Validated<CreatePipelineRequest>): Promise<PipelineRecord> {
-    const name = checkName(input.PipelineName);
+    const name = checkPipelineName(input.PipelineName);
     const existing = this.repeatedCreate(name, input.ClientRequestToken);
     if (existing) return existing;
     if (!input.RoleArn.startsWith('arn:')) {
@@ -196,15 +196,6 @@ export class PipelineService {
       );
     }
   }
-}
-
-function checkName(name: string): string {
-  if (!NAME_PATTERN.test(name)) {
-    throw validationError(
-      `PipelineName ${JSON.stringify(name)} is not valid; expected 1-256 letters, digits and hyphens matching ${NAME_PATTERN.source}`,
-    );
-  }
-  return name;
 }
 
 /** ParallelismConfiguration as stored, checked against the service's range. */

@@ -1,10 +1,5 @@
-import { validationError } from '../../core/errors';
+import { checkTags, type Tag } from './input';
 import type { StateStore } from '../../state/store';
-
-export interface Tag {
-  readonly Key: string;
-  readonly Value: string;
-}
 
 const COLLECTION = 'sagemaker/tags';
 
@@ -36,23 +31,4 @@ export class TagStore {
       this.get(arn).filter((tag) => !keys.includes(tag.Key)),
     );
   }
-}
-
-/**
- * Tags as the API takes them: a list of {Key, Value} (max 50, keys 1-128 characters). Checked here too:
- * in-process callers (pipeline steps, CloudFormation) do not pass the codec.
- */
-export function checkTags(tags: unknown): Tag[] {
-  if (tags === undefined) return [];
-  if (!Array.isArray(tags) || tags.length > 50)
-    throw validationError('Tags must be a list of at most 50 {Key, Value} objects');
-  return tags.map((tag: unknown, index) => {
-    const { Key, Value } = (tag ?? {}) as { Key?: unknown; Value?: unknown };
-    if (typeof Key !== 'string' || Key.length < 1 || Key.length > 128) {
-      throw validationError(
-        `Tags[${index}].Key must be a string of 1-128 characters; got ${JSON.stringify(Key)}`,
-      );
-    }
-    return { Key, Value: typeof Value === 'string' ? Value : '' };
-  });
 }

@@ -4,7 +4,7 @@ import { AwsError } from '../../../core/errors';
 import type { LocalAwsEnvironment } from '../../../core/service';
 import type { Validated } from '../../../core/validated';
 import { resourceArn, type ArnContext } from '../arns';
-import { checkName } from '../endpoint-configs';
+import { checkName } from '../input';
 import type { EndpointService } from '../endpoints';
 import type { JobService } from '../jobs';
 import type { TagStore } from '../tags';

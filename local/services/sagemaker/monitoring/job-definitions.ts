@@ -10,7 +10,7 @@ import type { Validated } from '../../../core/validated';
 import type { StateStore } from '../../../state/store';
 import { epochSeconds } from '../../../engine/execution-record';
 import { resourceArn, type ArnContext } from '../arns';
-import { checkName } from '../endpoint-configs';
+import { checkName } from '../input';
 import { filterByNameAndCreationTime, listPage } from '../pagination';
 
 /** A stored data-quality job definition: DescribeDataQualityJobDefinition's response, times as epoch seconds. */

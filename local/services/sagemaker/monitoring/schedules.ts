@@ -15,7 +15,7 @@ import type { Validated } from '../../../core/validated';
 import { epochSeconds } from '../../../engine/execution-record';
 import type { StateStore } from '../../../state/store';
 import { resourceArn, type ArnContext } from '../arns';
-import { checkName } from '../endpoint-configs';
+import { checkName } from '../input';
 import type { EndpointService } from '../endpoints';
 import { createdBetween, listPage } from '../pagination';
 import type { TagStore } from '../tags';
