@@ -1,16 +1,15 @@
 import type { Readable } from 'node:stream';
 
 /**
- * In-process access from one provider to the others (e.g. a SageMaker job staging its inputs from S3, a
- * pipeline's Lambda step, CloudFormation creating SageMaker resources). Errors are the same AwsErrors the
- * wire API answers with.
+ * In-process access from one provider to the core services (e.g. a SageMaker job staging its inputs from
+ * S3, a pipeline's Lambda step). Errors are the same AwsErrors the wire API answers with. Providers never
+ * call each other's operations: services another provider works on are injected by the wiring
+ * (local/services/registry.ts), typed.
  */
 export interface ServiceDeps {
   readonly s3: ObjectStoreApi;
   readonly ssm: ParameterStoreApi;
   readonly lambda: FunctionInvoker;
-  /** Runs another provider's operation in-process, e.g. `call('sagemaker', 'DescribeModel', {ModelName})`. */
-  call(service: string, operation: string, input: Record<string, unknown>): Promise<unknown>;
 }
 
 export interface ObjectRef {

@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 
 import { localAwsEnv } from '../core/aws-env';
 import type { ServiceDeps } from '../core/deps';
-import { AwsError } from '../core/errors';
 import type { LocalAwsEnvironment, ProviderFactory, ServiceProvider } from '../core/service';
 import { FunctionRegistry } from './lambda/functions';
 import { createLambdaProvider } from './lambda';
@@ -19,13 +17,11 @@ import { ParameterStore } from './ssm/parameter-store';
 
 /**
  * Providers mounted besides the core three (S3, SSM, Lambda — built first, since the others use them
- * through `deps`) and SageMaker + SageMaker Runtime (built together: they share one endpoint service). To
- * add a service, add ONE line here; the router finds it by its model (local/protocols/router.ts).
+ * through `deps`), SageMaker + SageMaker Runtime (built together: they share one endpoint service) and
+ * CloudFormation (its resources work on the SageMaker services and the parameter store, injected). To add a
+ * service, add ONE line here; the router finds it by its model (local/protocols/router.ts).
  */
-export const providerFactories: readonly ProviderFactory[] = [
-  createCloudFormationProvider,
-  createEventsProvider,
-];
+export const providerFactories: readonly ProviderFactory[] = [createEventsProvider];
 
 export interface MountedServices {
   readonly providers: readonly ServiceProvider[];
@@ -45,38 +41,16 @@ export function mountServices(env: LocalAwsEnvironment): MountedServices {
     logDir: path.join(env.stateDir, 'lambda', 'logs'),
     awsEnv: () => localAwsEnv(env.endpoint(), env.region),
   });
-  const byName = new Map<string, ServiceProvider>();
-  const deps: ServiceDeps = {
-    s3: objects,
-    ssm: parameters,
-    lambda: runtime,
-    call: (service, operation, input) =>
-      callOperation(env, byName.get(service), { service, operation, input }),
-  };
+  const deps: ServiceDeps = { s3: objects, ssm: parameters, lambda: runtime };
   const sagemaker = createSageMakerServices(env, deps);
   const providers = [
     createS3Provider(env.store, objects),
     createSsmProvider(parameters),
     createLambdaProvider(functions, runtime),
     createSageMakerProvider(sagemaker),
+    createCloudFormationProvider(env, deps, { sagemaker, parameters }),
     ...providerFactories.map((factory) => factory(env, deps)),
     createSageMakerRuntimeProvider(sagemaker.endpoints, sagemaker.capture),
   ];
-  for (const provider of providers) byName.set(provider.name, provider);
   return { providers, deps };
-}
-
-async function callOperation(
-  env: LocalAwsEnvironment,
-  provider: ServiceProvider | undefined,
-  call: { service: string; operation: string; input: Record<string, unknown> },
-): Promise<unknown> {
-  const handler = provider?.operations[call.operation];
-  if (!handler) {
-    throw new AwsError(
-      'UnknownOperationException',
-      `the local AWS does not implement ${call.service} operation ${call.operation}`,
-    );
-  }
-  return handler(call.input, { region: env.region, accountId: env.accountId, requestId: randomUUID() });
 }

@@ -1,3 +1,4 @@
+import type { ResourceStatus } from '@aws-sdk/client-cloudformation';
 import { isDeepStrictEqual } from 'node:util';
 
 import {
@@ -123,7 +124,7 @@ function emptyState(
 function recordFailure(
   progress: StackProgress,
   base: Omit<ResourceState, 'ResourceStatus' | 'Timestamp'>,
-  status: string,
+  status: ResourceStatus,
   error: unknown,
 ): never {
   const reason = message(error);
@@ -136,7 +137,7 @@ function recordFailure(
 }
 
 /** Stores the resource as the handler left it, with the step's properties. */
-function complete(step: ResourceStep, status: string, result: ResourceResult): void {
+function complete(step: ResourceStep, status: ResourceStatus, result: ResourceResult): void {
   const state: ResourceState = {
     LogicalResourceId: step.logicalId,
     ResourceType: step.type,
@@ -159,7 +160,7 @@ async function createResource(step: ResourceStep): Promise<void> {
   const { progress, logicalId, type, properties } = step;
   const starting = {
     ...emptyState(logicalId, type, step.policies),
-    ResourceStatus: 'CREATE_IN_PROGRESS',
+    ResourceStatus: 'CREATE_IN_PROGRESS' as const,
     Timestamp: now(),
   };
   progress.setResource(logicalId, starting, { type, status: 'CREATE_IN_PROGRESS', properties });

@@ -7,7 +7,7 @@ import type { StackRecord } from './model';
 import { prepareTemplate, type PreparedTemplate } from './prepare';
 import type { CloudFormationRepository } from './repository';
 import { resourceHandlers } from './resources';
-import type { ResourceHandler } from './resources/types';
+import type { ResourceHandler, ResourceServices } from './resources/types';
 import type { OperationRunner } from './runner';
 import type { ParameterInput, StackParameter } from './template/parameters';
 
@@ -24,8 +24,9 @@ export class CloudFormationContext {
     readonly deps: ServiceDeps,
     readonly repo: CloudFormationRepository,
     readonly runner: OperationRunner,
+    resources: ResourceServices,
   ) {
-    this.handler = resourceHandlers(deps);
+    this.handler = resourceHandlers(resources);
   }
 
   stackId(stackName: string, id: string): string {

@@ -1,3 +1,10 @@
+import type {
+  ChangeSetStatus,
+  ExecutionStatus,
+  ResourceStatus,
+  StackStatus,
+} from '@aws-sdk/client-cloudformation';
+
 import type { StackParameter } from './template/parameters';
 
 /** Timestamps are kept as ISO-8601 strings in the records and turned into Dates for responses. */
@@ -13,7 +20,7 @@ export interface ResourceState {
   readonly LogicalResourceId: string;
   readonly ResourceType: string;
   readonly PhysicalResourceId?: string;
-  readonly ResourceStatus: string;
+  readonly ResourceStatus: ResourceStatus;
   readonly ResourceStatusReason?: string;
   readonly Timestamp: Timestamp;
   /** Resolved properties the resource was created or last updated with. */
@@ -38,7 +45,7 @@ export interface StackRecord {
   readonly CreationTime: Timestamp;
   readonly LastUpdatedTime?: Timestamp;
   readonly DeletionTime?: Timestamp;
-  readonly StackStatus: string;
+  readonly StackStatus: StackStatus;
   readonly StackStatusReason?: string;
   readonly DisableRollback: boolean;
   readonly Capabilities: readonly string[];
@@ -115,8 +122,8 @@ export interface ChangeSetRecord {
   readonly StackName: string;
   readonly Description?: string;
   readonly CreationTime: Timestamp;
-  readonly ExecutionStatus: string;
-  readonly Status: string;
+  readonly ExecutionStatus: ExecutionStatus;
+  readonly Status: ChangeSetStatus;
   readonly StatusReason?: string;
   readonly Capabilities: readonly string[];
   readonly NotificationARNs: readonly string[];

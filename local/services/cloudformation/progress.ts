@@ -1,3 +1,4 @@
+import type { StackStatus } from '@aws-sdk/client-cloudformation';
 import { randomUUID } from 'node:crypto';
 
 import type { CloudFormationRepository } from './repository';
@@ -59,7 +60,7 @@ export class StackProgress {
   }
 
   /** Sets the stack status (and its reason, cleared when absent) and records the stack event. */
-  status(status: string, reason?: string): void {
+  status(status: StackStatus, reason?: string): void {
     const { StackStatusReason: _previous, ...rest } = this.current;
     void _previous;
     this.current = this.repo.putStack({

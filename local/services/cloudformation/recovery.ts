@@ -1,3 +1,4 @@
+import type { ResourceStatus, StackStatus } from '@aws-sdk/client-cloudformation';
 import { isDeepStrictEqual } from 'node:util';
 
 import { runDelete } from './deployment';
@@ -8,7 +9,7 @@ import type { CloudFormationRepository } from './repository';
 import { deletePhysical } from './teardown';
 
 /** Where an operation interrupted by a stop of the local AWS ends when it left no journal (older state). */
-const INTERRUPTED: Readonly<Record<string, string>> = {
+const INTERRUPTED: Readonly<Partial<Record<StackStatus, StackStatus>>> = {
   CREATE_IN_PROGRESS: 'CREATE_FAILED',
   ROLLBACK_IN_PROGRESS: 'ROLLBACK_FAILED',
   UPDATE_IN_PROGRESS: 'UPDATE_ROLLBACK_FAILED',
@@ -75,12 +76,12 @@ function resumption(env: DeploymentEnv, progress: StackProgress): (() => Promise
   return undefined;
 }
 
-function finish(progress: StackProgress, status: string): void {
+function finish(progress: StackProgress, status: StackStatus): void {
   progress.status(status, status.endsWith('_FAILED') ? INTERRUPTED_REASON : undefined);
 }
 
 /** Rollback disabled: the stack keeps what was made, each resource with its physical id for delete-stack. */
-function keepFailed(progress: StackProgress, operation: StackOperation, status: string): void {
+function keepFailed(progress: StackProgress, operation: StackOperation, status: StackStatus): void {
   const resources = { ...progress.stack.resources };
   for (const made of operation.created) {
     const state = resources[made.logicalId];
@@ -101,7 +102,7 @@ async function rollBack(
   env: DeploymentEnv,
   progress: StackProgress,
   operation: StackOperation,
-  statuses: { readonly running: string; readonly done: string },
+  statuses: { readonly running: StackStatus; readonly done: 'ROLLBACK' | 'UPDATE_ROLLBACK' },
 ): Promise<void> {
   progress.status(statuses.running, INTERRUPTED_REASON);
   const rank = (logicalId: string) => operation.order.indexOf(logicalId);
@@ -219,7 +220,7 @@ async function completeCleanup(
   progress.status('UPDATE_COMPLETE');
 }
 
-function stateOf(made: CreatedResource, status: string): ResourceState {
+function stateOf(made: CreatedResource, status: ResourceStatus): ResourceState {
   return {
     LogicalResourceId: made.logicalId,
     ResourceType: made.type,

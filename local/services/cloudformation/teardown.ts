@@ -1,3 +1,4 @@
+import type { ResourceStatus } from '@aws-sdk/client-cloudformation';
 import { message, request, type DeploymentEnv, type Touched } from './deployment-env';
 import type { ResourceState } from './model';
 import { now, type StackProgress } from './progress';
@@ -117,7 +118,7 @@ export async function deletePhysical(
 ): Promise<boolean> {
   const event = { type: state.ResourceType, physicalId: state.PhysicalResourceId };
   const handler = env.handler(state.ResourceType);
-  const record = (status: string, reason?: string) => {
+  const record = (status: ResourceStatus, reason?: string) => {
     const full = { ...event, status, ...(reason ? { reason } : {}) };
     if (!options.removeState) progress.resourceEvent(state.LogicalResourceId, full);
     else if (status === 'DELETE_COMPLETE') progress.setResource(state.LogicalResourceId, undefined, full);

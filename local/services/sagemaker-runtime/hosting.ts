@@ -59,8 +59,6 @@ interface ModelSource {
   readonly modelDataUrl?: string;
 }
 
-type Container = { Image?: string; ModelDataUrl?: string; ModelPackageName?: string };
-
 /**
  * Runs endpoint variants on the local serving runtimes: resolves each variant's model (image, artifact),
  * extracts model.tar.gz from the local S3 and starts a container that must pass /ping. Any failure is an
@@ -160,15 +158,10 @@ export class ModelHosting {
   }
 
   private async modelSource(variant: VariantSpec): Promise<ModelSource> {
-    const model = this.deps.models.describe(variant.ModelName) as {
-      PrimaryContainer?: Container;
-      Containers?: Container[];
-    };
+    const model = this.deps.models.describe(variant.ModelName);
     const container = model.PrimaryContainer ?? model.Containers?.[0] ?? {};
     if (container.ModelPackageName) {
-      const modelPackage = this.deps.modelPackages.describePackage(container.ModelPackageName) as {
-        InferenceSpecification?: { Containers?: Container[] };
-      };
+      const modelPackage = this.deps.modelPackages.describePackage(container.ModelPackageName);
       const inference = modelPackage.InferenceSpecification?.Containers?.[0] ?? {};
       return {
         image: inference.Image ?? '',

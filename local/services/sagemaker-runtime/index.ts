@@ -1,7 +1,7 @@
 import type { ServiceProvider } from '../../core/service';
 import type { EndpointService } from '../sagemaker/endpoints';
 import type { DataCapture } from './data-capture';
-import { invokeEndpoint } from './invoke';
+import { invocationOperations } from './operations/invocations';
 
 /**
  * The local SageMaker Runtime: InvokeEndpoint on the endpoints of the local SageMaker. It owns the serving
@@ -15,7 +15,7 @@ export function createSageMakerRuntimeProvider(
   return {
     name: 'runtime.sagemaker',
     model: 'sagemaker-runtime',
-    operations: { InvokeEndpoint: (input, ctx) => invokeEndpoint({ endpoints, capture }, input, ctx) },
+    operations: { ...invocationOperations({ endpoints, capture }) },
     start: () => endpoints.restore(),
     stop: async () => {
       await endpoints.shutdown();

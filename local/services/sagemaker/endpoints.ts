@@ -1,24 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 
-import type { DataCaptureConfig } from '@aws-sdk/client-sagemaker';
+import type {
+  CreateEndpointInput,
+  DataCaptureConfig,
+  DeploymentConfig,
+  ListEndpointsInput,
+  UpdateEndpointInput,
+} from '@aws-sdk/client-sagemaker';
 
 import type { ObjectStoreApi } from '../../core/deps';
 import type { ModelPackageService } from './model-packages';
 import type { ModelService } from './models';
 import type { TagStore } from './tags';
 import { AwsError, validationError } from '../../core/errors';
-import type { LocalAwsEnvironment, OperationHandler } from '../../core/service';
+import type { Page } from '../../core/pagination';
+import type { LocalAwsEnvironment } from '../../core/service';
+import type { Validated } from '../../core/validated';
 import { epochSeconds } from '../../engine/execution-record';
 import { ModelHosting, type Deployment, type HostedVariant } from '../sagemaker-runtime/hosting';
 import { resourceArn } from './arns';
-import { EndpointConfigService, checkName, type ProductionVariant } from './endpoint-configs';
+import { EndpointConfigService, type ProductionVariant } from './endpoint-configs';
+import { checkName } from './input';
 import { filterByNameAndCreationTime, listPage } from './pagination';
 
-type EndpointStatus = 'Creating' | 'Updating' | 'RollingBack' | 'InService' | 'Failed';
+export type EndpointStatus = 'Creating' | 'Updating' | 'RollingBack' | 'InService' | 'Failed';
 
 /** An endpoint as stored: what it serves (a snapshot of its config's variants, so a deleted config does not matter). */
-interface EndpointRecord {
+export interface EndpointRecord {
   readonly EndpointName: string;
   readonly EndpointArn: string;
   readonly EndpointConfigName: string;
@@ -26,12 +35,12 @@ interface EndpointRecord {
   readonly FailureReason?: string;
   readonly CreationTime: number;
   readonly LastModifiedTime: number;
-  readonly DeploymentConfig?: unknown;
-  readonly LastDeploymentConfig?: unknown;
+  readonly DeploymentConfig?: Validated<DeploymentConfig>;
+  readonly LastDeploymentConfig?: Validated<DeploymentConfig>;
   readonly variants: readonly ProductionVariant[];
   /** Images of the variants as deployed (DescribeEndpoint's DeployedImages). */
   readonly images?: Readonly<Record<string, string>>;
-  readonly DataCaptureConfig?: DataCaptureConfig;
+  readonly DataCaptureConfig?: Validated<DataCaptureConfig>;
   /** The update under way. */
   readonly pending?: {
     readonly EndpointConfigName: string;
@@ -44,7 +53,7 @@ const COLLECTION = 'sagemaker/endpoints';
 /** How long the old containers of a blue/green update keep answering requests routed to them before the switch. */
 const TERMINATION_GRACE_MS = 100;
 /** Statuses in which the endpoint's current deployment serves traffic. */
-const SERVING = new Set<EndpointStatus>(['InService', 'Updating', 'RollingBack']);
+export const SERVING = new Set<EndpointStatus>(['InService', 'Updating', 'RollingBack']);
 
 /**
  * SageMaker endpoints: CreateEndpoint/UpdateEndpoint/DeleteEndpoint as a state machine over the local
@@ -54,7 +63,7 @@ const SERVING = new Set<EndpointStatus>(['InService', 'Updating', 'RollingBack']
 
 /**
  * What endpoints reach besides their own records: the model objects in S3 and the SageMaker parts they
- * describe and tag (direct calls, not requests to the SageMaker provider through `deps.call`).
+ * describe and tag, injected.
  */
 export interface EndpointDeps {
   readonly s3: ObjectStoreApi;
@@ -79,17 +88,6 @@ export class EndpointService {
     this.arns = { region: env.region, accountId: env.accountId };
     this.configs = new EndpointConfigService(env.store, this.arns, deps);
     this.hosting = new ModelHosting(deps, path.join(env.stateDir, 'sagemaker', 'endpoints'));
-  }
-
-  operations(): Record<string, OperationHandler> {
-    return {
-      ...this.configs.operations(),
-      CreateEndpoint: (input) => this.create(input),
-      UpdateEndpoint: (input) => this.update(input),
-      DescribeEndpoint: (input) => this.describe(this.record(input.EndpointName)),
-      DeleteEndpoint: (input) => this.delete(input.EndpointName),
-      ListEndpoints: (input) => this.list(input),
-    };
   }
 
   /**
@@ -160,7 +158,7 @@ export class EndpointService {
     await Promise.allSettled([...this.tasks, ...this.restoring.values()]);
   }
 
-  private async create(input: Record<string, unknown>) {
+  create(input: Validated<CreateEndpointInput>): EndpointRecord {
     const name = checkName('EndpointName', input.EndpointName);
     const arn = resourceArn(this.arns, 'endpoint', name);
     if (this.find(name)) throw validationError(`Cannot create already existing endpoint "${arn}".`);
@@ -175,16 +173,12 @@ export class EndpointService {
       LastModifiedTime: now,
       variants: config.ProductionVariants,
       ...(input.DeploymentConfig ? { DeploymentConfig: input.DeploymentConfig } : {}),
-      ...(config.DataCaptureConfig
-        ? { DataCaptureConfig: config.DataCaptureConfig as DataCaptureConfig }
-        : {}),
+      ...(config.DataCaptureConfig ? { DataCaptureConfig: config.DataCaptureConfig } : {}),
     };
     this.put(record);
-    if (Array.isArray(input.Tags) && input.Tags.length > 0) {
-      this.deps.tags.add(arn, input.Tags);
-    }
+    if (input.Tags && input.Tags.length > 0) this.deps.tags.add(arn, input.Tags);
     this.background(this.deployInitial(record));
-    return { EndpointArn: arn };
+    return record;
   }
 
   /** Brings up an endpoint's first deployment: InService, or Failed with the reason. */
@@ -209,8 +203,8 @@ export class EndpointService {
     }
   }
 
-  private update(input: Record<string, unknown>) {
-    const record = this.record(input.EndpointName);
+  update(input: Validated<UpdateEndpointInput>): EndpointRecord {
+    const record = this.get(input.EndpointName);
     if (record.EndpointStatus !== 'InService') {
       const state = record.EndpointStatus === 'Failed' ? 'failed' : 'in-progress';
       throw validationError(`Cannot update ${state} endpoint "${record.EndpointArn}".`);
@@ -226,14 +220,8 @@ export class EndpointService {
       pending,
       ...(input.DeploymentConfig ? { DeploymentConfig: input.DeploymentConfig } : {}),
     });
-    this.background(
-      this.deployUpdate(
-        record.EndpointName,
-        pending,
-        config.DataCaptureConfig as DataCaptureConfig | undefined,
-      ),
-    );
-    return { EndpointArn: record.EndpointArn };
+    this.background(this.deployUpdate(record.EndpointName, pending, config.DataCaptureConfig));
+    return record;
   }
 
   /** Blue/green: the new deployment takes the traffic only once all its variants pass /ping. */
@@ -282,72 +270,27 @@ export class EndpointService {
     });
   }
 
-  private delete(name: unknown) {
-    const record = this.record(name);
+  delete(name: string): EndpointRecord {
+    const record = this.get(name);
     const key = record.EndpointName.toLowerCase();
     this.env.store.delete(COLLECTION, key);
     const deployment = this.live.get(key);
     this.live.delete(key);
     if (deployment) this.background(this.hosting.retire(deployment));
-    return {};
+    return record;
   }
 
-  private list(input: Record<string, unknown>) {
+  list(input: Validated<ListEndpointsInput>): Page<EndpointRecord> {
     const records = filterByNameAndCreationTime(
       this.env.store.list<EndpointRecord>(COLLECTION),
       input,
       (record) => record.EndpointName,
-    ).filter(
-      (record) => typeof input.StatusEquals !== 'string' || record.EndpointStatus === input.StatusEquals,
-    );
-    const page = listPage(records, input, {
+    ).filter((record) => input.StatusEquals === undefined || record.EndpointStatus === input.StatusEquals);
+    return listPage(records, input, {
       sortKeys: { Name: 'EndpointName', CreationTime: 'CreationTime', Status: 'EndpointStatus' },
       defaultSortBy: 'CreationTime',
       defaultOrder: 'Descending',
     });
-    return {
-      Endpoints: page.items.map(
-        ({ EndpointName, EndpointArn, CreationTime, LastModifiedTime, EndpointStatus }) => ({
-          EndpointName,
-          EndpointArn,
-          CreationTime,
-          LastModifiedTime,
-          EndpointStatus,
-        }),
-      ),
-      ...(page.nextToken ? { NextToken: page.nextToken } : {}),
-    };
-  }
-
-  /** DescribeEndpoint's shape. */
-  private describe(record: EndpointRecord) {
-    const serving = SERVING.has(record.EndpointStatus);
-    return {
-      EndpointName: record.EndpointName,
-      EndpointArn: record.EndpointArn,
-      EndpointConfigName: record.EndpointConfigName,
-      ProductionVariants: record.variants.map((variant) => variantSummary(variant, record, serving)),
-      ...(record.DataCaptureConfig ? { DataCaptureConfig: captureSummary(record.DataCaptureConfig) } : {}),
-      EndpointStatus: record.EndpointStatus,
-      ...(record.FailureReason ? { FailureReason: record.FailureReason } : {}),
-      CreationTime: record.CreationTime,
-      LastModifiedTime: record.LastModifiedTime,
-      ...(record.LastDeploymentConfig ? { LastDeploymentConfig: record.LastDeploymentConfig } : {}),
-      ...(record.pending
-        ? {
-            PendingDeploymentSummary: {
-              EndpointConfigName: record.pending.EndpointConfigName,
-              StartTime: record.pending.StartTime,
-              ProductionVariants: record.pending.variants.map((variant) => ({
-                VariantName: variant.VariantName,
-                DesiredWeight: variant.InitialVariantWeight ?? 1,
-                DesiredInstanceCount: variant.InitialInstanceCount,
-                ...(variant.InstanceType ? { InstanceType: variant.InstanceType } : {}),
-              })),
-            },
-          }
-        : {}),
-    };
   }
 
   private background(work: Promise<void>): void {
@@ -359,10 +302,11 @@ export class EndpointService {
     return this.env.store.get<EndpointRecord>(COLLECTION, name.toLowerCase());
   }
 
-  private record(name: unknown): EndpointRecord {
-    const record = typeof name === 'string' ? this.find(name) : undefined;
+  /** DescribeEndpoint's record; a missing endpoint is a ValidationException, as on AWS. */
+  get(name: string): EndpointRecord {
+    const record = this.find(name);
     if (!record)
-      throw validationError(`Could not find endpoint "${resourceArn(this.arns, 'endpoint', String(name))}".`);
+      throw validationError(`Could not find endpoint "${resourceArn(this.arns, 'endpoint', name)}".`);
     return record;
   }
 
@@ -380,45 +324,6 @@ export class EndpointService {
   }
 }
 
-/** DescribeEndpoint's DataCaptureConfigSummary: capture runs whenever it is enabled (see sagemaker-runtime/data-capture.ts). */
-function captureSummary(capture: DataCaptureConfig) {
-  const enabled = capture.EnableCapture ?? true;
-  return {
-    EnableCapture: enabled,
-    CaptureStatus: enabled ? 'Started' : 'Stopped',
-    CurrentSamplingPercentage: capture.InitialSamplingPercentage,
-    DestinationS3Uri: capture.DestinationS3Uri,
-    // The model requires KmsKeyId; without a key there is none to name (no KMS here).
-    KmsKeyId: capture.KmsKeyId ?? '',
-  };
-}
-
 function imagesOf(deployment: Deployment): Record<string, string> {
   return Object.fromEntries(deployment.variants.map((variant) => [variant.name, variant.image]));
-}
-
-function variantSummary(variant: ProductionVariant, record: EndpointRecord, serving: boolean) {
-  const image = record.images?.[variant.VariantName];
-  const count = variant.InitialInstanceCount;
-  return {
-    VariantName: variant.VariantName,
-    ...(image
-      ? {
-          DeployedImages: [
-            { SpecifiedImage: image, ResolvedImage: image, ResolutionTime: record.LastModifiedTime },
-          ],
-        }
-      : {}),
-    CurrentWeight: serving ? (variant.InitialVariantWeight ?? 1) : 0,
-    DesiredWeight: variant.InitialVariantWeight ?? 1,
-    ...(count === undefined
-      ? {}
-      : { CurrentInstanceCount: serving ? count : 0, DesiredInstanceCount: count }),
-    ...(variant.ServerlessConfig
-      ? {
-          CurrentServerlessConfig: variant.ServerlessConfig,
-          DesiredServerlessConfig: variant.ServerlessConfig,
-        }
-      : {}),
-  };
 }

@@ -1,6 +1,16 @@
+import type {
+  ListPipelineExecutionStepsRequest,
+  ListPipelineExecutionsRequest,
+  ListPipelineParametersForExecutionRequest,
+  Parameter,
+  StartPipelineExecutionRequest,
+} from '@aws-sdk/client-sagemaker';
+
 import { checkExecutionParameters } from '../../../pipeline/execution-parameters';
 import { notFound, validationError } from '../../core/errors';
-import type { OperationHandler } from '../../core/service';
+import { optional } from '../../core/optional';
+import type { Page } from '../../core/pagination';
+import type { Validated } from '../../core/validated';
 import type { StateStore } from '../../state/store';
 import { parseDefinition } from '../../engine/definition';
 import type { CacheHit, CacheQuery, EngineDeps } from '../../engine/deps';
@@ -12,25 +22,13 @@ import {
 } from '../../engine/execution-record';
 import { ExecutionRun } from '../../engine/executor';
 import { resolveValue } from '../../engine/expressions';
-import { resolveParameters, type SuppliedParameter } from '../../engine/parameters';
+import { resolveParameters, type ParameterValue, type SuppliedParameter } from '../../engine/parameters';
 import { randomId } from '../../engine/resource-names';
 import { pipelineExecutionArn, type ArnContext } from './arns';
 import { createdBetween, listPage } from './pagination';
 import { parallelism, type PipelineService } from './pipelines';
 
 const COLLECTION = 'sagemaker/executions';
-
-/** Members of the stored record that the API never shows. */
-type PublicExecution = Omit<
-  ExecutionRecord,
-  | 'PipelineDefinition'
-  | 'Parameters'
-  | 'Steps'
-  | 'RunnerPid'
-  | 'ClientRequestToken'
-  | 'ExecutionId'
-  | 'PipelineName'
->;
 
 export interface ExecutionServiceOptions {
   readonly store: StateStore;
@@ -49,14 +47,15 @@ export class ExecutionService {
     this.deps = options.engineDeps(this);
   }
 
-  start(input: Record<string, unknown>): { PipelineExecutionArn: string } {
+  /** StartPipelineExecution; a repeated start (same ClientRequestToken) answers the execution it started. */
+  start(input: Validated<StartPipelineExecutionRequest>): ExecutionRecord {
     const pipeline = this.options.pipelines.get(input.PipelineName);
-    const token = typeof input.ClientRequestToken === 'string' ? input.ClientRequestToken : undefined;
+    const token = input.ClientRequestToken;
     if (token) {
       const earlier = this.all().find(
         (record) => record.PipelineArn === pipeline.PipelineArn && record.ClientRequestToken === token,
       );
-      if (earlier) return { PipelineExecutionArn: earlier.PipelineExecutionArn };
+      if (earlier) return earlier;
     }
     const definition = parseDefinition(pipeline.PipelineDefinition);
     const supplied = suppliedParameters(input.PipelineParameters);
@@ -81,12 +80,8 @@ export class ExecutionService {
       PipelineExecutionArn: pipelineExecutionArn(this.options.arns, pipeline.PipelineName, executionId),
       ExecutionId: executionId,
       PipelineExecutionDisplayName:
-        typeof input.PipelineExecutionDisplayName === 'string'
-          ? input.PipelineExecutionDisplayName
-          : `execution-${Math.round(now * 1000)}`,
-      ...(typeof input.PipelineExecutionDescription === 'string'
-        ? { PipelineExecutionDescription: input.PipelineExecutionDescription }
-        : {}),
+        input.PipelineExecutionDisplayName ?? `execution-${Math.round(now * 1000)}`,
+      ...optional('PipelineExecutionDescription', input.PipelineExecutionDescription),
       PipelineExecutionStatus: 'Executing',
       CreationTime: now,
       LastModifiedTime: now,
@@ -101,7 +96,7 @@ export class ExecutionService {
     this.save(record);
     this.options.pipelines.save({ ...pipeline, LastRunTime: now });
     void this.run(record, definition.PipelineExperimentConfig);
-    return { PipelineExecutionArn: record.PipelineExecutionArn };
+    return record;
   }
 
   private async run(
@@ -144,58 +139,44 @@ export class ExecutionService {
     }
   }
 
-  get(arn: unknown): ExecutionRecord {
-    const record =
-      typeof arn === 'string' ? this.options.store.get<ExecutionRecord>(COLLECTION, arn) : undefined;
-    if (!record) throw notFound('ResourceNotFound', `Pipeline execution '${String(arn)}' does not exist.`);
+  get(arn: string): ExecutionRecord {
+    const record = this.options.store.get<ExecutionRecord>(COLLECTION, arn);
+    if (!record) throw notFound('ResourceNotFound', `Pipeline execution '${arn}' does not exist.`);
     return record;
   }
 
-  describe(input: Record<string, unknown>): PublicExecution & { CreatedBy: object; LastModifiedBy: object } {
-    return { ...publicExecution(this.get(input.PipelineExecutionArn)), CreatedBy: {}, LastModifiedBy: {} };
-  }
-
-  list(input: Record<string, unknown>): Record<string, unknown> {
+  list(input: Validated<ListPipelineExecutionsRequest>): Page<ExecutionRecord> {
     const pipeline = this.options.pipelines.get(input.PipelineName);
     const records = this.all()
       .filter((record) => record.PipelineArn === pipeline.PipelineArn)
       .filter((record) => createdBetween(record.CreationTime, input.CreatedAfter, input.CreatedBefore));
-    const page = listPage(records, input, {
+    return listPage(records, input, {
       sortKeys: { CreationTime: 'CreationTime', PipelineExecutionArn: 'PipelineExecutionArn' },
       defaultSortBy: 'CreationTime',
       defaultOrder: 'Descending',
     });
-    return {
-      PipelineExecutionSummaries: page.items.map((record) => ({
-        PipelineExecutionArn: record.PipelineExecutionArn,
-        StartTime: record.CreationTime,
-        PipelineExecutionStatus: record.PipelineExecutionStatus,
-        ...(record.PipelineExecutionDescription
-          ? { PipelineExecutionDescription: record.PipelineExecutionDescription }
-          : {}),
-        PipelineExecutionDisplayName: record.PipelineExecutionDisplayName,
-        ...(record.FailureReason ? { PipelineExecutionFailureReason: record.FailureReason } : {}),
-      })),
-      ...(page.nextToken ? { NextToken: page.nextToken } : {}),
-    };
   }
 
   /** ListPipelineExecutionSteps: newest first unless SortOrder says Ascending; MaxResults 1-100. */
-  listSteps(input: Record<string, unknown>): Record<string, unknown> {
-    const record = this.get(input.PipelineExecutionArn);
-    const page = listPage(record.Steps, input, {
+  listSteps(input: Validated<ListPipelineExecutionStepsRequest>): Page<StepState> {
+    return listPage(this.get(input.PipelineExecutionArn ?? '').Steps, input, {
       sortKeys: { StartTime: 'StartTime' },
       defaultSortBy: 'StartTime',
       defaultOrder: 'Descending',
     });
-    return {
-      PipelineExecutionSteps: page.items.map(publicStep),
-      ...(page.nextToken ? { NextToken: page.nextToken } : {}),
-    };
   }
 
-  stop(input: Record<string, unknown>): { PipelineExecutionArn: string } {
-    const record = this.get(input.PipelineExecutionArn);
+  /** ListPipelineParametersForExecution: the execution's resolved parameters, by name. */
+  listParameters(input: Validated<ListPipelineParametersForExecutionRequest>): Page<ParameterValue> {
+    return listPage(this.get(input.PipelineExecutionArn).Parameters, input, {
+      sortKeys: { Name: 'name' },
+      defaultSortBy: 'Name',
+      defaultOrder: 'Ascending',
+    });
+  }
+
+  stop(arn: string): ExecutionRecord {
+    const record = this.get(arn);
     if (TERMINAL_EXECUTION_STATUSES.includes(record.PipelineExecutionStatus)) {
       throw validationError(
         `Pipeline execution '${record.PipelineExecutionArn}' is already ${record.PipelineExecutionStatus}; only Executing executions can be stopped.`,
@@ -204,36 +185,7 @@ export class ExecutionService {
     const run = this.runs.get(record.PipelineExecutionArn);
     if (run) run.stop();
     else this.save({ ...record, PipelineExecutionStatus: 'Stopped', LastModifiedTime: epochSeconds() });
-    return { PipelineExecutionArn: record.PipelineExecutionArn };
-  }
-
-  operations(): Record<string, OperationHandler> {
-    return {
-      StartPipelineExecution: (input) => this.start(input),
-      DescribePipelineExecution: (input) => this.describe(input),
-      ListPipelineExecutions: (input) => this.list(input),
-      ListPipelineExecutionSteps: (input) => this.listSteps(input),
-      StopPipelineExecution: (input) => this.stop(input),
-      DescribePipelineDefinitionForExecution: (input) => {
-        const record = this.get(input.PipelineExecutionArn);
-        return { PipelineDefinition: record.PipelineDefinition, CreationTime: record.CreationTime };
-      },
-      ListPipelineParametersForExecution: (input) => {
-        const record = this.get(input.PipelineExecutionArn);
-        const page = listPage(record.Parameters, input, {
-          sortKeys: { Name: 'name' },
-          defaultSortBy: 'Name',
-          defaultOrder: 'Ascending',
-        });
-        return {
-          PipelineParameters: page.items.map((parameter) => ({
-            Name: parameter.name,
-            Value: parameter.text,
-          })),
-          ...(page.nextToken ? { NextToken: page.nextToken } : {}),
-        };
-      },
-    };
+    return record;
   }
 
   /** An earlier successful run of the same step with the same cache key (the source of a cache hit). */
@@ -306,39 +258,12 @@ export class ExecutionService {
   }
 }
 
-function suppliedParameters(value: unknown): SuppliedParameter[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) throw validationError('PipelineParameters must be a list of {Name, Value}');
-  return value.map((parameter: unknown, index) => {
-    const { Name, Value } = (parameter ?? {}) as { Name?: unknown; Value?: unknown };
-    if (typeof Name !== 'string' || typeof Value !== 'string') {
-      throw validationError(
-        `PipelineParameters[${index}] must be {Name: string, Value: string}; got ${JSON.stringify(parameter)}`,
-      );
-    }
+function suppliedParameters(value: readonly Validated<Parameter>[] | undefined): SuppliedParameter[] {
+  return (value ?? []).map(({ Name, Value }, index) => {
     if (Value.length > 1024)
       throw validationError(`PipelineParameters[${index}] (${Name}): values are at most 1024 characters`);
     return { Name, Value };
   });
-}
-
-function publicExecution(record: ExecutionRecord): PublicExecution {
-  const {
-    PipelineDefinition: _definition,
-    Parameters: _parameters,
-    Steps: _steps,
-    RunnerPid: _pid,
-    ClientRequestToken: _token,
-    ExecutionId: _id,
-    PipelineName: _name,
-    ...rest
-  } = record;
-  return rest;
-}
-
-function publicStep(step: StepState): Record<string, unknown> {
-  const { properties: _properties, cacheKey: _cacheKey, ...rest } = step;
-  return rest;
 }
 
 function processAlive(pid: number): boolean {

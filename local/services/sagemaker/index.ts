@@ -1,4 +1,7 @@
+import type { CreateModelInput, CreateModelPackageInput } from '@aws-sdk/client-sagemaker';
+
 import type { ServiceDeps } from '../../core/deps';
+import type { Validated } from '../../core/validated';
 import type { LocalAwsEnvironment, ServiceProvider } from '../../core/service';
 import { abortableSleep, type EngineDeps } from '../../engine/deps';
 import { parseS3Uri } from '../../runtimes/s3-staging';
@@ -10,7 +13,15 @@ import { JobService } from './jobs';
 import { ModelPackageService } from './model-packages';
 import { emitPackageStateChange } from './package-events';
 import { ModelService } from './models';
-import { monitoringOperations, type Monitoring } from './operations/monitoring';
+import { createMonitoring, type Monitoring } from './monitoring';
+import { monitoringOperations } from './operations/monitoring';
+import { endpointOperations } from './operations/endpoints';
+import { executionOperations } from './operations/executions';
+import { jobOperations } from './operations/jobs';
+import { modelPackageOperations } from './operations/model-packages';
+import { modelOperations } from './operations/models';
+import { pipelineOperations } from './operations/pipelines';
+import { tagOperations } from './operations/tags';
 import { DataCapture } from '../sagemaker-runtime/data-capture';
 import { PipelineService } from './pipelines';
 import { TagStore } from './tags';
@@ -55,7 +66,7 @@ export function createSageMakerServices(env: LocalAwsEnvironment, deps: ServiceD
   });
   const endpoints = new EndpointService(env, { s3: deps.s3, tags, models, modelPackages });
   const capture = new DataCapture({ objects: deps.s3 });
-  const monitoring = monitoringOperations(env, deps, { arns, jobs });
+  const monitoring = createMonitoring(env, { arns, jobs, tags, endpoints });
   return { arns, tags, models, modelPackages, jobs, pipelines, executions, endpoints, capture, monitoring };
 }
 
@@ -74,9 +85,15 @@ function engineDeps(parts: {
       return (await deps.s3.getObject({ bucket, key })).toString('utf8');
     },
     runJob: (job) => parts.jobs.run(job),
-    createModel: (request) => Promise.resolve(parts.models.create(request)),
+    // The engine resolves a step's arguments from the definition: untyped, checked by the services.
+    createModel: (request) =>
+      Promise.resolve(parts.models.create(request as unknown as Validated<CreateModelInput>)),
     registerModel: (request) =>
-      Promise.resolve(parts.modelPackages.createPackage(request, { createGroup: true })),
+      Promise.resolve(
+        parts.modelPackages.createPackage(request as Validated<CreateModelPackageInput>, {
+          createGroup: true,
+        }),
+      ),
     invokeLambda: async (functionArn, event) => {
       const result = await deps.lambda.invoke({ functionName: functionArn, payload: event });
       return {
@@ -93,21 +110,21 @@ const SHUTDOWN_REASON = 'The local AWS stopped while this job was running';
 
 /**
  * The local SageMaker: pipelines and their executions (run by local/engine), jobs, models and the model
- * registry. The operation map is a plain composition of each area's operations.
+ * registry. The operation map is a plain composition of each topic's map under operations/.
  */
 export function createSageMakerProvider(services: SageMakerServices): ServiceProvider {
   return {
     name: 'sagemaker',
     model: 'sagemaker',
     operations: {
-      ...services.pipelines.operations(),
-      ...services.executions.operations(),
-      ...services.jobs.operations(),
-      ...services.models.operations(),
-      ...services.modelPackages.operations(),
-      ...services.tags.operations(),
-      ...services.endpoints.operations(),
-      ...services.monitoring.operations,
+      ...pipelineOperations(services),
+      ...executionOperations(services),
+      ...jobOperations(services),
+      ...modelOperations(services),
+      ...modelPackageOperations(services),
+      ...tagOperations(services),
+      ...endpointOperations(services),
+      ...monitoringOperations(services),
     },
     start() {
       services.jobs.failInterrupted(SHUTDOWN_REASON);

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 
 import type { ObjectStoreApi } from '../../core/deps';
 import { AwsError, notFound, validationError } from '../../core/errors';
-import type { OperationHandler } from '../../core/service';
+import type { Page } from '../../core/pagination';
 import type { StateStore } from '../../state/store';
 import type { JobKind, JobOutcome, JobRequest } from '../../engine/deps';
 import { epochSeconds } from '../../engine/execution-record';
@@ -18,7 +18,7 @@ import { runtimeLimit, type RuntimeLimit } from './max-runtime';
 import { listPage, type ListRequest } from './pagination';
 
 /** How each job kind is named in the API. */
-interface JobShape {
+export interface JobShape {
   readonly type: JobType;
   readonly collection: string;
   readonly resource: string;
@@ -30,7 +30,7 @@ interface JobShape {
   readonly summaryPlural: string;
 }
 
-const SHAPES: Readonly<Record<JobKind, JobShape>> = {
+export const JOB_SHAPES: Readonly<Record<JobKind, JobShape>> = {
   Processing: {
     type: 'processing',
     collection: 'sagemaker/processing-jobs',
@@ -66,7 +66,11 @@ const SHAPES: Readonly<Record<JobKind, JobShape>> = {
   },
 };
 
-type JobRecord = Record<string, unknown>;
+/**
+ * A job as stored: its Describe* answer with times in epoch seconds. It starts as the Create*Job request a
+ * pipeline step or CreateProcessingJob sent (arguments the engine resolved, untyped), plus what the job adds.
+ */
+export type JobRecord = Record<string, unknown>;
 
 export interface JobServiceOptions {
   readonly store: StateStore;
@@ -83,7 +87,7 @@ export class JobService {
 
   /** Creates the job record, runs the job to its end and returns how it ended. */
   async run(job: JobRequest): Promise<JobOutcome> {
-    const shape = SHAPES[job.kind];
+    const shape = JOB_SHAPES[job.kind];
     const arn = resourceArn(this.options.arns, shape.resource, job.name);
     const now = epochSeconds();
     const record: JobRecord = {
@@ -115,7 +119,7 @@ export class JobService {
     limit: RuntimeLimit,
   ): Promise<Omit<JobOutcome, 'arn' | 'description'>> {
     const { store } = this.options;
-    const shape = SHAPES[job.kind];
+    const shape = JOB_SHAPES[job.kind];
     const directory = createJobDirectory(store.root, job.name);
     const log = new JobLog(directory.logFile);
     try {
@@ -213,8 +217,8 @@ export class JobService {
 
   /** At start: jobs left InProgress by a process that died are Failed. */
   failInterrupted(reason: string): void {
-    for (const kind of Object.keys(SHAPES) as JobKind[]) {
-      const shape = SHAPES[kind];
+    for (const kind of Object.keys(JOB_SHAPES) as JobKind[]) {
+      const shape = JOB_SHAPES[kind];
       for (const record of this.options.store.list<JobRecord>(shape.collection)) {
         if (record[shape.statusMember] !== 'InProgress' && record[shape.statusMember] !== 'Stopping')
           continue;
@@ -230,26 +234,22 @@ export class JobService {
   }
 
   exists(kind: JobKind, name: string): boolean {
-    return this.options.store.get(SHAPES[kind].collection, name.toLowerCase()) !== undefined;
+    return this.options.store.get(JOB_SHAPES[kind].collection, name.toLowerCase()) !== undefined;
   }
 
-  describe(kind: JobKind, name: unknown): JobRecord {
-    const shape = SHAPES[kind];
-    const record =
-      typeof name === 'string'
-        ? this.options.store.get<JobRecord>(shape.collection, name.toLowerCase())
-        : undefined;
+  describe(kind: JobKind, name: string): JobRecord {
+    const record = this.options.store.get<JobRecord>(JOB_SHAPES[kind].collection, name.toLowerCase());
     // DescribeTrainingJob answers a missing job with a ValidationException, the other two ResourceNotFound.
     if (!record && kind === 'Training') throw validationError('Requested resource not found.');
-    if (!record) throw notFound('ResourceNotFound', `Could not find requested job with name ${String(name)}`);
+    if (!record) throw notFound('ResourceNotFound', `Could not find requested job with name ${name}`);
     return record;
   }
 
   list(
     kind: JobKind,
     input: ListRequest & { NameContains?: string; StatusEquals?: string },
-  ): Record<string, unknown> {
-    const shape = SHAPES[kind];
+  ): Page<JobRecord> {
+    const shape = JOB_SHAPES[kind];
     const records = this.options.store
       .list<JobRecord>(shape.collection)
       .filter(
@@ -258,28 +258,15 @@ export class JobService {
           String(record[shape.nameMember]).toLowerCase().includes(input.NameContains.toLowerCase()),
       )
       .filter((record) => !input.StatusEquals || record[shape.statusMember] === input.StatusEquals);
-    const page = listPage(records, input, {
+    return listPage(records, input, {
       sortKeys: { CreationTime: 'CreationTime', Name: shape.nameMember, Status: shape.statusMember },
       defaultSortBy: 'CreationTime',
       defaultOrder: 'Descending',
     });
-    const summaries = page.items.map((record) => summarize(record, shape));
-    return { [shape.summaryPlural]: summaries, ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
-  }
-
-  operations(): Record<string, OperationHandler> {
-    return {
-      DescribeProcessingJob: (input) => this.describe('Processing', input.ProcessingJobName),
-      DescribeTrainingJob: (input) => this.describe('Training', input.TrainingJobName),
-      DescribeTransformJob: (input) => this.describe('Transform', input.TransformJobName),
-      ListProcessingJobs: (input) => this.list('Processing', input),
-      ListTrainingJobs: (input) => this.list('Training', input),
-      ListTransformJobs: (input) => this.list('Transform', input),
-    };
   }
 
   private save(kind: JobKind, record: JobRecord): void {
-    const shape = SHAPES[kind];
+    const shape = JOB_SHAPES[kind];
     this.options.store.put(shape.collection, String(record[shape.nameMember]).toLowerCase(), record);
   }
 }
@@ -291,7 +278,7 @@ function endJob(
   status: JobOutcome['status'],
   finer: string = status,
 ): void {
-  record[SHAPES[kind].statusMember] = status;
+  record[JOB_SHAPES[kind].statusMember] = status;
   if (kind === 'Training') secondaryStatus(record, finer);
 }
 
@@ -324,23 +311,6 @@ function secondaryStatus(record: JobRecord, status: string): void {
   });
   record.SecondaryStatus = status;
   record.SecondaryStatusTransitions = transitions;
-}
-
-function summarize(record: JobRecord, shape: JobShape): Record<string, unknown> {
-  const members = [
-    shape.nameMember,
-    shape.arnMember,
-    'CreationTime',
-    shape.endMember,
-    'LastModifiedTime',
-    shape.statusMember,
-    'FailureReason',
-    'ExitMessage',
-    'SecondaryStatus',
-  ];
-  return Object.fromEntries(
-    members.filter((member) => record[member] !== undefined).map((member) => [member, record[member]]),
-  );
 }
 
 /** After a successful job only its log is kept; staged inputs and outputs already live in S3. */

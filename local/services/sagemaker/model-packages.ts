@@ -1,31 +1,53 @@
+import type {
+  CreateModelPackageGroupInput,
+  CreateModelPackageInput,
+  ListModelPackageGroupsInput,
+  ListModelPackagesInput,
+  ModelApprovalStatus,
+  ModelPackageStatusDetails,
+  UpdateModelPackageInput,
+  UserContext,
+} from '@aws-sdk/client-sagemaker';
+
 import { validationError } from '../../core/errors';
 import type { CallerIdentity } from '../../core/caller';
-import type { OperationHandler } from '../../core/service';
+import type { Page } from '../../core/pagination';
+import type { Validated } from '../../core/validated';
 import type { StateStore } from '../../state/store';
 import { epochSeconds } from '../../engine/execution-record';
 import { resourceArn, type ArnContext } from './arns';
-import { createdBetween, listPage } from './pagination';
+import { SAGEMAKER_NAME, checkGroupName } from './input';
+import { filterByNameAndCreationTime, listNamed, listPage } from './pagination';
+import { optional } from '../../core/optional';
 import type { TagStore } from './tags';
 
-export type GroupRecord = Record<string, unknown> & {
-  ModelPackageGroupName: string;
-  ModelPackageGroupArn: string;
-  CreationTime: number;
-};
+export interface GroupRecord {
+  readonly ModelPackageGroupName: string;
+  readonly ModelPackageGroupArn: string;
+  readonly ModelPackageGroupDescription?: string;
+  readonly CreationTime: number;
+  readonly CreatedBy: UserContext;
+  readonly ModelPackageGroupStatus: 'Completed';
+}
 
-export type PackageRecord = Record<string, unknown> & {
-  ModelPackageName: string;
-  ModelPackageArn: string;
-  ModelPackageGroupName?: string;
-  ModelPackageVersion?: number;
-  ModelApprovalStatus?: string;
-  CreationTime: number;
-};
+/** A package as stored: its CreateModelPackage request (less tags), updates, and what the service adds. */
+export type PackageRecord = Omit<Validated<CreateModelPackageInput>, 'Tags'> &
+  Pick<Validated<UpdateModelPackageInput>, 'ApprovalDescription'> & {
+    readonly ModelPackageName: string;
+    readonly ModelPackageArn: string;
+    readonly ModelPackageVersion?: number;
+    readonly ModelApprovalStatus: ModelApprovalStatus;
+    readonly CreationTime: number;
+    readonly LastModifiedTime: number;
+    readonly ModelPackageStatus: 'Completed';
+    readonly ModelPackageStatusDetails: ModelPackageStatusDetails;
+    readonly CreatedBy: UserContext;
+    readonly LastModifiedBy?: UserContext;
+  };
 
 const GROUPS = 'sagemaker/model-package-groups';
 const PACKAGES = 'sagemaker/model-packages';
-const GROUP_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
-const APPROVAL_STATUSES = ['Approved', 'Rejected', 'PendingManualApproval'];
+const APPROVAL_STATUSES: readonly string[] = ['Approved', 'Rejected', 'PendingManualApproval'];
 
 interface PackageWriteOptions {
   /** Make the group when missing (what a pipeline's RegisterModel step does). */
@@ -44,21 +66,14 @@ export class ModelPackageService {
     private readonly changed: (record: PackageRecord) => void = () => undefined,
   ) {}
 
-  createGroup(input: Record<string, unknown>): GroupRecord {
-    const name = input.ModelPackageGroupName;
-    if (typeof name !== 'string' || !GROUP_NAME.test(name)) {
-      throw validationError(
-        `ModelPackageGroupName ${JSON.stringify(name)} is not valid; expected 1-63 letters, digits and hyphens matching ${GROUP_NAME.source}`,
-      );
-    }
+  createGroup(input: Validated<CreateModelPackageGroupInput>): GroupRecord {
+    const name = checkGroupName(input.ModelPackageGroupName);
     const arn = resourceArn(this.arns, 'model-package-group', name);
     if (this.findGroup(name)) throw validationError(`Model Package Group already exists: ${arn}`);
     const record: GroupRecord = {
       ModelPackageGroupName: name,
       ModelPackageGroupArn: arn,
-      ...(typeof input.ModelPackageGroupDescription === 'string'
-        ? { ModelPackageGroupDescription: input.ModelPackageGroupDescription }
-        : {}),
+      ...optional('ModelPackageGroupDescription', input.ModelPackageGroupDescription),
       CreationTime: epochSeconds(),
       CreatedBy: {},
       ModelPackageGroupStatus: 'Completed',
@@ -72,16 +87,31 @@ export class ModelPackageService {
     return this.store.get<GroupRecord>(GROUPS, lastPart(nameOrArn).toLowerCase());
   }
 
-  describeGroup(nameOrArn: unknown): GroupRecord {
-    const group = typeof nameOrArn === 'string' ? this.findGroup(nameOrArn) : undefined;
-    if (!group) throw validationError(`ModelPackageGroup ${String(nameOrArn)} does not exist.`);
+  describeGroup(nameOrArn: string): GroupRecord {
+    const group = this.findGroup(nameOrArn);
+    if (!group) throw validationError(`ModelPackageGroup ${nameOrArn} does not exist.`);
+    return group;
+  }
+
+  /** DeleteModelPackageGroup: only an empty group can go. */
+  deleteGroup(nameOrArn: string): GroupRecord {
+    const group = this.describeGroup(nameOrArn);
+    if (this.packagesOf(group.ModelPackageGroupName).length > 0) {
+      throw validationError(
+        `Model Package Group ${group.ModelPackageGroupName} still has model packages; delete them first`,
+      );
+    }
+    this.store.delete(GROUPS, group.ModelPackageGroupName.toLowerCase());
     return group;
   }
 
   /** CreateModelPackage. `createGroup` makes the group when missing (what a pipeline's RegisterModel step does). */
-  createPackage(input: Record<string, unknown>, options: PackageWriteOptions = {}): PackageRecord {
+  createPackage(
+    input: Validated<CreateModelPackageInput>,
+    options: PackageWriteOptions = {},
+  ): PackageRecord {
     const approval = input.ModelApprovalStatus ?? 'PendingManualApproval';
-    if (typeof approval !== 'string' || !APPROVAL_STATUSES.includes(approval)) {
+    if (!APPROVAL_STATUSES.includes(approval)) {
       throw validationError(
         `ModelApprovalStatus ${JSON.stringify(approval)} is not valid; expected one of ${APPROVAL_STATUSES.join(', ')}`,
       );
@@ -113,12 +143,12 @@ export class ModelPackageService {
   }
 
   private createUnversioned(
-    input: Record<string, unknown>,
-    approval: string,
+    input: Validated<CreateModelPackageInput>,
+    approval: ModelApprovalStatus,
     caller: CallerIdentity | undefined,
   ): PackageRecord {
     const name = input.ModelPackageName;
-    if (typeof name !== 'string' || !GROUP_NAME.test(name)) {
+    if (typeof name !== 'string' || !SAGEMAKER_NAME.test(name)) {
       throw validationError(
         'CreateModelPackage needs ModelPackageGroupName (versioned) or a valid ModelPackageName (unversioned)',
       );
@@ -133,9 +163,10 @@ export class ModelPackageService {
   }
 
   private savePackage(
-    input: Record<string, unknown>,
+    input: Validated<CreateModelPackageInput>,
     caller: CallerIdentity | undefined,
-    identity: Partial<PackageRecord> & { ModelPackageName: string; ModelPackageArn: string },
+    identity: Pick<PackageRecord, 'ModelPackageName' | 'ModelPackageArn' | 'ModelApprovalStatus'> &
+      Partial<Pick<PackageRecord, 'ModelPackageGroupName' | 'ModelPackageVersion'>>,
   ): PackageRecord {
     const { Tags: tags, ...rest } = input;
     const now = epochSeconds();
@@ -155,44 +186,37 @@ export class ModelPackageService {
   }
 
   /** A package by ARN, or an unversioned package by name. */
-  describePackage(nameOrArn: unknown): PackageRecord {
-    const key =
-      typeof nameOrArn === 'string'
-        ? nameOrArn.startsWith('arn:')
-          ? nameOrArn
-          : resourceArn(this.arns, 'model-package', nameOrArn)
-        : '';
-    const record = key ? this.store.get<PackageRecord>(PACKAGES, key) : undefined;
-    if (!record) throw validationError(`ModelPackage ${String(nameOrArn)} does not exist.`);
+  describePackage(nameOrArn: string): PackageRecord {
+    const key = nameOrArn.startsWith('arn:') ? nameOrArn : resourceArn(this.arns, 'model-package', nameOrArn);
+    const record = this.store.get<PackageRecord>(PACKAGES, key);
+    if (!record) throw validationError(`ModelPackage ${nameOrArn} does not exist.`);
     return record;
   }
 
-  updatePackage(input: Record<string, unknown>, caller?: CallerIdentity): PackageRecord {
+  deletePackage(nameOrArn: string): PackageRecord {
+    const record = this.describePackage(nameOrArn);
+    this.store.delete(PACKAGES, record.ModelPackageArn);
+    return record;
+  }
+
+  updatePackage(input: Validated<UpdateModelPackageInput>, caller?: CallerIdentity): PackageRecord {
     const record = this.describePackage(input.ModelPackageArn);
     const approval = input.ModelApprovalStatus;
-    if (approval !== undefined && (typeof approval !== 'string' || !APPROVAL_STATUSES.includes(approval))) {
+    if (approval !== undefined && !APPROVAL_STATUSES.includes(approval)) {
       throw validationError(
         `ModelApprovalStatus ${JSON.stringify(approval)} is not valid; expected one of ${APPROVAL_STATUSES.join(', ')}`,
       );
     }
-    const properties = {
-      ...(record.CustomerMetadataProperties as Record<string, string> | undefined),
-      ...(input.CustomerMetadataProperties as Record<string, string> | undefined),
+    const properties = { ...record.CustomerMetadataProperties, ...input.CustomerMetadataProperties };
+    for (const key of input.CustomerMetadataPropertiesToRemove ?? []) delete properties[key];
+    const updates = {
+      ...optional('ModelApprovalStatus', input.ModelApprovalStatus),
+      ...optional('ApprovalDescription', input.ApprovalDescription),
+      ...optional('InferenceSpecification', input.InferenceSpecification),
+      ...optional('SourceUri', input.SourceUri),
+      ...optional('ModelCard', input.ModelCard),
+      ...optional('ModelLifeCycle', input.ModelLifeCycle),
     };
-    for (const key of (input.CustomerMetadataPropertiesToRemove as string[] | undefined) ?? [])
-      delete properties[key];
-    const updates = Object.fromEntries(
-      [
-        'ModelApprovalStatus',
-        'ApprovalDescription',
-        'InferenceSpecification',
-        'SourceUri',
-        'ModelCard',
-        'ModelLifeCycle',
-      ]
-        .filter((member) => input[member] !== undefined)
-        .map((member) => [member, input[member]]),
-    );
     const updated: PackageRecord = {
       ...record,
       ...updates,
@@ -211,83 +235,26 @@ export class ModelPackageService {
       .filter((pkg) => pkg.ModelPackageGroupName?.toLowerCase() === groupName.toLowerCase());
   }
 
-  operations(): Record<string, OperationHandler> {
-    return {
-      CreateModelPackageGroup: (input) => ({
-        ModelPackageGroupArn: this.createGroup(input).ModelPackageGroupArn,
-      }),
-      DescribeModelPackageGroup: (input) => this.describeGroup(input.ModelPackageGroupName),
-      DeleteModelPackageGroup: (input) => {
-        const group = this.describeGroup(input.ModelPackageGroupName);
-        if (this.packagesOf(group.ModelPackageGroupName).length > 0) {
-          throw validationError(
-            `Model Package Group ${group.ModelPackageGroupName} still has model packages; delete them first`,
-          );
-        }
-        this.store.delete(GROUPS, group.ModelPackageGroupName.toLowerCase());
-        return {};
-      },
-      ListModelPackageGroups: (input) => this.listGroups(input),
-      CreateModelPackage: (input, ctx) => ({
-        ModelPackageArn: this.createPackage(input, { ...(ctx.caller ? { caller: ctx.caller } : {}) })
-          .ModelPackageArn,
-      }),
-      DescribeModelPackage: (input) => {
-        const { ClientToken: _token, ...record } = this.describePackage(input.ModelPackageName);
-        return record;
-      },
-      UpdateModelPackage: (input, ctx) => ({
-        ModelPackageArn: this.updatePackage(input, ctx.caller).ModelPackageArn,
-      }),
-      DeleteModelPackage: (input) => {
-        const record = this.describePackage(input.ModelPackageName);
-        this.store.delete(PACKAGES, record.ModelPackageArn);
-        return {};
-      },
-      ListModelPackages: (input) => this.listPackages(input),
-    };
-  }
-
-  private listGroups(input: Record<string, unknown>): Record<string, unknown> {
-    const contains = typeof input.NameContains === 'string' ? input.NameContains.toLowerCase() : undefined;
-    const groups = this.store
-      .list<GroupRecord>(GROUPS)
-      .filter((group) => !contains || group.ModelPackageGroupName.toLowerCase().includes(contains));
-    const page = listPage(groups, input, {
-      sortKeys: { Name: 'ModelPackageGroupName', CreationTime: 'CreationTime' },
-      defaultSortBy: 'CreationTime',
+  listGroups(input: Validated<ListModelPackageGroupsInput>): Page<GroupRecord> {
+    return listNamed(this.store.list<GroupRecord>(GROUPS), input, {
+      nameMember: 'ModelPackageGroupName',
       defaultOrder: 'Ascending',
     });
-    return {
-      ModelPackageGroupSummaryList: page.items.map((group) =>
-        pick(group, [
-          'ModelPackageGroupName',
-          'ModelPackageGroupArn',
-          'ModelPackageGroupDescription',
-          'CreationTime',
-          'ModelPackageGroupStatus',
-        ]),
-      ),
-      ...(page.nextToken ? { NextToken: page.nextToken } : {}),
-    };
   }
 
   /** ListModelPackages: by group, approval status, name and type; CreationTime ascending unless told otherwise, as on AWS. */
-  private listPackages(input: Record<string, unknown>): Record<string, unknown> {
-    const group =
-      typeof input.ModelPackageGroupName === 'string'
-        ? lastPart(input.ModelPackageGroupName).toLowerCase()
-        : undefined;
-    const contains = typeof input.NameContains === 'string' ? input.NameContains.toLowerCase() : undefined;
+  listPackages(input: Validated<ListModelPackagesInput>): Page<PackageRecord> {
+    const group = input.ModelPackageGroupName && lastPart(input.ModelPackageGroupName).toLowerCase();
     const type = input.ModelPackageType ?? (group ? 'Versioned' : 'Both');
-    const packages = this.store
-      .list<PackageRecord>(PACKAGES)
+    const packages = filterByNameAndCreationTime(
+      this.store.list<PackageRecord>(PACKAGES),
+      input,
+      (pkg) => pkg.ModelPackageName,
+    )
       .filter((pkg) => !group || pkg.ModelPackageGroupName?.toLowerCase() === group)
       .filter((pkg) => !input.ModelApprovalStatus || pkg.ModelApprovalStatus === input.ModelApprovalStatus)
-      .filter((pkg) => !contains || pkg.ModelPackageName.toLowerCase().includes(contains))
-      .filter((pkg) => type === 'Both' || (type === 'Versioned') === (pkg.ModelPackageVersion !== undefined))
-      .filter((pkg) => createdBetween(pkg.CreationTime, input.CreationTimeAfter, input.CreationTimeBefore));
-    const page = listPage(packages, input, {
+      .filter((pkg) => type === 'Both' || (type === 'Versioned') === (pkg.ModelPackageVersion !== undefined));
+    return listPage(packages, input, {
       sortKeys: { Name: 'ModelPackageName', CreationTime: 'CreationTime' },
       defaultSortBy: 'CreationTime',
       defaultOrder: 'Ascending',
@@ -295,35 +262,14 @@ export class ModelPackageService {
       sortValue: (pkg, member) =>
         member === 'CreationTime' ? pkg.CreationTime * 1e6 + (pkg.ModelPackageVersion ?? 0) : pkg[member],
     });
-    return {
-      ModelPackageSummaryList: page.items.map((pkg) =>
-        pick(pkg, [
-          'ModelPackageName',
-          'ModelPackageGroupName',
-          'ModelPackageVersion',
-          'ModelPackageArn',
-          'ModelPackageDescription',
-          'CreationTime',
-          'ModelPackageStatus',
-          'ModelApprovalStatus',
-        ]),
-      ),
-      ...(page.nextToken ? { NextToken: page.nextToken } : {}),
-    };
   }
 }
 
 /** SageMaker's UserContext: the IAM identity that signed the call; empty for the pipeline's own calls. */
-function userContext(caller: CallerIdentity | undefined): Record<string, unknown> {
+function userContext(caller: CallerIdentity | undefined): UserContext {
   return caller ? { IamIdentity: { Arn: caller.Arn, PrincipalId: caller.PrincipalId } } : {};
 }
 
 function lastPart(nameOrArn: string): string {
   return nameOrArn.startsWith('arn:') ? nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1) : nameOrArn;
-}
-
-function pick(record: Record<string, unknown>, members: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries(
-    members.filter((member) => record[member] !== undefined).map((member) => [member, record[member]]),
-  );
 }

@@ -1,4 +1,5 @@
 import { validationError } from '../../core/errors';
+import { invalidTokenValidation, pageOf, type Page } from '../../core/pagination';
 
 /** The paging members every SageMaker List* request has. */
 export interface ListRequest {
@@ -10,23 +11,18 @@ export interface ListRequest {
 
 export interface ListOptions<T> {
   /** SortBy value → record member to sort on. */
-  readonly sortKeys: Readonly<Record<string, string>>;
+  readonly sortKeys: Readonly<Record<string, keyof T & string>>;
   readonly defaultSortBy: string;
   readonly defaultOrder: 'Ascending' | 'Descending';
   readonly maxResultsLimit?: number;
   readonly defaultMaxResults?: number;
   /** Sorts by this instead of the record member (e.g. a derived value). */
-  readonly sortValue?: (item: T, member: string) => unknown;
-}
-
-export interface Page<T> {
-  readonly items: T[];
-  readonly nextToken?: string;
+  readonly sortValue?: (item: T, member: keyof T & string) => unknown;
 }
 
 /**
- * Sorts, then returns one page. NextToken is the offset of the next page, opaque to callers like the service's;
- * MaxResults outside 1..limit is a ValidationException as on AWS.
+ * Sorts, then returns one page through the local AWS's one pagination (local/core/pagination.ts).
+ * MaxResults outside 1..limit is a ValidationException as on AWS (in-process callers skip the codec).
  */
 export function listPage<T extends object>(
   records: readonly T[],
@@ -51,18 +47,30 @@ export function listPage<T extends object>(
   if (order !== 'Ascending' && order !== 'Descending') {
     throw validationError(`SortOrder '${order}' is not valid; expected Ascending or Descending`);
   }
-  const value = (item: T) =>
-    options.sortValue ? options.sortValue(item, member) : (item as Record<string, unknown>)[member];
+  const value = (item: T) => (options.sortValue ? options.sortValue(item, member) : item[member]);
   // Ties keep their stored order (oldest first), reversed for Descending like everything else.
   const direction = order === 'Ascending' ? 1 : -1;
   const sorted = records
     .map((item, index) => ({ item, index }))
     .sort((a, b) => (compare(value(a.item), value(b.item)) || a.index - b.index) * direction)
     .map(({ item }) => item);
-  const start = decodeToken(request.NextToken);
-  const items = sorted.slice(start, start + max);
-  const next = start + max < sorted.length ? encodeToken(start + max) : undefined;
-  return { items, ...(next ? { nextToken: next } : {}) };
+  return pageOf(sorted, {
+    size: max,
+    defaultSize: max,
+    invalidToken: invalidTokenValidation,
+    ...(request.NextToken === undefined ? {} : { token: request.NextToken }),
+  });
+}
+
+/** The list's page as the SageMaker answer spreads it: `{[member]: items, NextToken?}`. */
+export function pageMembers<K extends string, T>(
+  member: K,
+  page: Page<T>,
+): { [P in K]: T[] } & { NextToken?: string } {
+  return {
+    [member]: page.items,
+    ...(page.nextToken === undefined ? {} : { NextToken: page.nextToken }),
+  } as { [P in K]: T[] } & { NextToken?: string };
 }
 
 function compare(a: unknown, b: unknown): number {
@@ -72,49 +80,46 @@ function compare(a: unknown, b: unknown): number {
   return left < right ? -1 : left > right ? 1 : 0;
 }
 
-function encodeToken(offset: number): string {
-  return Buffer.from(JSON.stringify({ offset })).toString('base64url');
+/** The filters SageMaker List* calls of named, timestamped resources share. */
+export interface NameAndTimeFilter {
+  readonly NameContains?: string;
+  readonly CreationTimeAfter?: Date;
+  readonly CreationTimeBefore?: Date;
 }
 
-function decodeToken(token: string | undefined): number {
-  if (!token) return 0;
-  try {
-    const { offset } = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { offset?: unknown };
-    if (typeof offset === 'number' && Number.isInteger(offset) && offset >= 0) return offset;
-  } catch {
-    // Falls through to the error below.
-  }
-  throw validationError(`NextToken '${token}' is not valid; pass the NextToken of the previous response`);
-}
-
-/**
- * The filters every SageMaker List* call of named, timestamped resources shares: NameContains (case
- * insensitive), CreationTimeAfter and CreationTimeBefore (epoch seconds, exclusive).
- */
+/** NameContains (case insensitive), CreationTimeAfter and CreationTimeBefore (exclusive). */
 export function filterByNameAndCreationTime<T extends { readonly CreationTime: number }>(
   records: readonly T[],
-  input: Readonly<Record<string, unknown>>,
+  filter: NameAndTimeFilter,
   nameOf: (record: T) => string,
 ): T[] {
-  const contains = typeof input.NameContains === 'string' ? input.NameContains.toLowerCase() : undefined;
+  const contains = filter.NameContains?.toLowerCase();
   return records.filter(
     (record) =>
       (!contains || nameOf(record).toLowerCase().includes(contains)) &&
-      createdBetween(record.CreationTime, input.CreationTimeAfter, input.CreationTimeBefore),
+      createdBetween(record.CreationTime, filter.CreationTimeAfter, filter.CreationTimeBefore),
   );
 }
 
-/**
- * Whether a record's creation time (epoch seconds) lies strictly between two timestamp filters, either of
- * which may be absent. The codec decodes timestamps to Dates; epoch seconds are accepted too.
- */
-export function createdBetween(time: number, after: unknown, before: unknown): boolean {
-  const from = epochSecondsOf(after);
-  const to = epochSecondsOf(before);
-  return (from === undefined || time > from) && (to === undefined || time < to);
+/** Whether a record's creation time (epoch seconds) lies strictly between two optional bounds. */
+export function createdBetween(time: number, after: Date | undefined, before: Date | undefined): boolean {
+  const seconds = (date: Date) => date.getTime() / 1000;
+  return (after === undefined || time > seconds(after)) && (before === undefined || time < seconds(before));
 }
 
-function epochSecondsOf(value: unknown): number | undefined {
-  if (value instanceof Date) return value.getTime() / 1000;
-  return typeof value === 'number' ? value : undefined;
+/**
+ * The List* of named, timestamped resources (models, endpoint configs, endpoints, package groups):
+ * NameContains and CreationTime filters, then sorted by Name or CreationTime and paged.
+ */
+export function listNamed<T extends { readonly CreationTime: number }>(
+  records: readonly T[],
+  input: ListRequest & NameAndTimeFilter,
+  options: { readonly nameMember: keyof T & string; readonly defaultOrder: 'Ascending' | 'Descending' },
+): Page<T> {
+  const named = filterByNameAndCreationTime(records, input, (record) => String(record[options.nameMember]));
+  return listPage(named, input, {
+    sortKeys: { Name: options.nameMember, CreationTime: 'CreationTime' },
+    defaultSortBy: 'CreationTime',
+    defaultOrder: options.defaultOrder,
+  });
 }

@@ -1,10 +1,20 @@
+import type {
+  CreatePipelineRequest,
+  ListPipelinesRequest,
+  ParallelismConfiguration,
+  UpdatePipelineRequest,
+} from '@aws-sdk/client-sagemaker';
+
 import { validateDefinition } from '../../../pipeline/validate';
 import type { ObjectStoreApi } from '../../core/deps';
 import { AwsError, notFound, validationError } from '../../core/errors';
-import type { OperationHandler } from '../../core/service';
+import type { Page } from '../../core/pagination';
+import { optional } from '../../core/optional';
+import type { Validated } from '../../core/validated';
 import type { StateStore } from '../../state/store';
 import { epochSeconds } from '../../engine/execution-record';
 import { resourceArn, type ArnContext } from './arns';
+import { checkPipelineName } from './input';
 import { createdBetween, listPage } from './pagination';
 import type { TagStore } from './tags';
 
@@ -25,7 +35,6 @@ export interface PipelineRecord {
 }
 
 const COLLECTION = 'sagemaker/pipelines';
-const NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/;
 const MAX_PARALLEL_STEPS = 256;
 
 /** CreatePipeline, UpdatePipeline, DescribePipeline, DeletePipeline, ListPipelines. */
@@ -38,8 +47,8 @@ export class PipelineService {
   ) {}
 
   /** A pipeline by name or ARN, or ResourceNotFound as the service answers. */
-  get(nameOrArn: unknown): PipelineRecord {
-    const name = typeof nameOrArn === 'string' ? nameOrArn.replace(/^arn:[^/]*:pipeline\//, '') : '';
+  get(nameOrArn: string): PipelineRecord {
+    const name = nameOrArn.replace(/^arn:[^/]*:pipeline\//, '');
     const record = name ? this.find(name) : undefined;
     if (!record) {
       throw notFound(
@@ -58,11 +67,12 @@ export class PipelineService {
     return this.store.get<PipelineRecord>(COLLECTION, name.toLowerCase());
   }
 
-  async create(input: Record<string, unknown>): Promise<{ PipelineArn: string }> {
-    const name = checkName(input.PipelineName);
+  /** CreatePipeline; a repeated create (same ClientRequestToken) answers the pipeline it made. */
+  async create(input: Validated<CreatePipelineRequest>): Promise<PipelineRecord> {
+    const name = checkPipelineName(input.PipelineName);
     const existing = this.repeatedCreate(name, input.ClientRequestToken);
     if (existing) return existing;
-    if (typeof input.RoleArn !== 'string' || !input.RoleArn.startsWith('arn:')) {
+    if (!input.RoleArn.startsWith('arn:')) {
       throw validationError(`RoleArn must be an IAM role ARN; got ${JSON.stringify(input.RoleArn)}`);
     }
     const definition = await this.definitionText(input);
@@ -73,10 +83,8 @@ export class PipelineService {
     const record: PipelineRecord = {
       PipelineName: name,
       PipelineArn: resourceArn(this.arns, 'pipeline', name),
-      PipelineDisplayName: typeof input.PipelineDisplayName === 'string' ? input.PipelineDisplayName : name,
-      ...(typeof input.PipelineDescription === 'string'
-        ? { PipelineDescription: input.PipelineDescription }
-        : {}),
+      PipelineDisplayName: input.PipelineDisplayName ?? name,
+      ...optional('PipelineDescription', input.PipelineDescription),
       PipelineDefinition: definition,
       RoleArn: input.RoleArn,
       PipelineStatus: 'Active',
@@ -84,31 +92,27 @@ export class PipelineService {
       LastModifiedTime: now,
       ...parallelism(input.ParallelismConfiguration),
       PipelineVersionId: 1,
-      ...(typeof input.ClientRequestToken === 'string'
-        ? { ClientRequestToken: input.ClientRequestToken }
-        : {}),
+      ...optional('ClientRequestToken', input.ClientRequestToken),
     };
     this.save(record);
     this.tags.add(record.PipelineArn, input.Tags);
-    return { PipelineArn: record.PipelineArn };
+    return record;
   }
 
   /**
    * The pipeline a repeated create answers with (same ClientRequestToken), else undefined when the name is
    * free; a taken name is the service's ValidationException.
    */
-  private repeatedCreate(name: string, token: unknown): { PipelineArn: string } | undefined {
+  private repeatedCreate(name: string, token: string | undefined): PipelineRecord | undefined {
     const existing = this.find(name);
     if (!existing) return undefined;
-    if (token !== undefined && existing.ClientRequestToken === token) {
-      return { PipelineArn: existing.PipelineArn };
-    }
+    if (token !== undefined && existing.ClientRequestToken === token) return existing;
     throw validationError(
       `Pipeline names must be unique within an AWS account and region. Pipeline with name (${name}) already exists.`,
     );
   }
 
-  async update(input: Record<string, unknown>): Promise<{ PipelineArn: string; PipelineVersionId: number }> {
+  async update(input: Validated<UpdatePipelineRequest>): Promise<PipelineRecord> {
     const record = this.get(input.PipelineName);
     const hasDefinition =
       input.PipelineDefinition !== undefined || input.PipelineDefinitionS3Location !== undefined;
@@ -116,80 +120,49 @@ export class PipelineService {
     const updated: PipelineRecord = {
       ...record,
       PipelineDefinition: definition,
-      ...(typeof input.PipelineDisplayName === 'string'
-        ? { PipelineDisplayName: input.PipelineDisplayName }
-        : {}),
-      ...(typeof input.PipelineDescription === 'string'
-        ? { PipelineDescription: input.PipelineDescription }
-        : {}),
-      ...(typeof input.RoleArn === 'string' ? { RoleArn: input.RoleArn } : {}),
+      ...optional('PipelineDisplayName', input.PipelineDisplayName),
+      ...optional('PipelineDescription', input.PipelineDescription),
+      ...optional('RoleArn', input.RoleArn),
       ...parallelism(input.ParallelismConfiguration),
       LastModifiedTime: epochSeconds(),
       PipelineVersionId: record.PipelineVersionId + (definition === record.PipelineDefinition ? 0 : 1),
     };
     this.save(updated);
-    return { PipelineArn: updated.PipelineArn, PipelineVersionId: updated.PipelineVersionId };
+    return updated;
   }
 
-  delete(input: Record<string, unknown>): { PipelineArn: string } {
-    const record = this.get(input.PipelineName);
+  delete(nameOrArn: string): PipelineRecord {
+    const record = this.get(nameOrArn);
     this.store.delete(COLLECTION, record.PipelineName.toLowerCase());
     this.tags.delete(record.PipelineArn);
-    return { PipelineArn: record.PipelineArn };
+    return record;
   }
 
-  describe(input: Record<string, unknown>): Record<string, unknown> {
-    const { ClientRequestToken: _token, ...record } = this.get(input.PipelineName);
-    return { ...record, CreatedBy: {}, LastModifiedBy: {} };
-  }
-
-  list(input: Record<string, unknown>): Record<string, unknown> {
-    const prefix = typeof input.PipelineNamePrefix === 'string' ? input.PipelineNamePrefix.toLowerCase() : '';
+  list(input: Validated<ListPipelinesRequest>): Page<PipelineRecord> {
+    const prefix = input.PipelineNamePrefix?.toLowerCase() ?? '';
     const records = this.store
       .list<PipelineRecord>(COLLECTION)
       .filter((record) => record.PipelineName.toLowerCase().startsWith(prefix))
       .filter((record) => createdBetween(record.CreationTime, input.CreatedAfter, input.CreatedBefore));
-    const page = listPage(records, input, {
+    return listPage(records, input, {
       sortKeys: { Name: 'PipelineName', CreationTime: 'CreationTime' },
       defaultSortBy: 'CreationTime',
       defaultOrder: 'Descending',
     });
-    return {
-      PipelineSummaries: page.items.map((record) => ({
-        PipelineArn: record.PipelineArn,
-        PipelineName: record.PipelineName,
-        PipelineDisplayName: record.PipelineDisplayName,
-        ...(record.PipelineDescription ? { PipelineDescription: record.PipelineDescription } : {}),
-        RoleArn: record.RoleArn,
-        CreationTime: record.CreationTime,
-        LastModifiedTime: record.LastModifiedTime,
-        ...(record.LastRunTime ? { LastExecutionTime: record.LastRunTime } : {}),
-      })),
-      ...(page.nextToken ? { NextToken: page.nextToken } : {}),
-    };
-  }
-
-  operations(): Record<string, OperationHandler> {
-    return {
-      CreatePipeline: (input) => this.create(input),
-      UpdatePipeline: (input) => this.update(input),
-      DeletePipeline: (input) => this.delete(input),
-      DescribePipeline: (input) => this.describe(input),
-      ListPipelines: (input) => this.list(input),
-    };
   }
 
   /** The definition from PipelineDefinition or PipelineDefinitionS3Location, checked by the project's validator. */
-  private async definitionText(input: Record<string, unknown>): Promise<string> {
+  private async definitionText(
+    input: Pick<CreatePipelineRequest, 'PipelineDefinition' | 'PipelineDefinitionS3Location'>,
+  ): Promise<string> {
     const inline = input.PipelineDefinition;
-    const location = input.PipelineDefinitionS3Location as
-      { Bucket?: string; ObjectKey?: string } | undefined;
+    const location = input.PipelineDefinitionS3Location;
     if ((inline === undefined) === (location === undefined)) {
       throw validationError(
         'Exactly one of PipelineDefinition and PipelineDefinitionS3Location must be specified',
       );
     }
-    const text = typeof inline === 'string' ? inline : await this.readDefinition(location ?? {});
+    const text = inline ?? (await this.readDefinition(location ?? {}));
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -205,7 +178,10 @@ export class PipelineService {
     return text;
   }
 
-  private async readDefinition(location: { Bucket?: string; ObjectKey?: string }): Promise<string> {
+  private async readDefinition(location: {
+    Bucket?: string | undefined;
+    ObjectKey?: string | undefined;
+  }): Promise<string> {
     if (!location.Bucket || !location.ObjectKey) {
       throw validationError('PipelineDefinitionS3Location needs Bucket and ObjectKey');
     }
@@ -222,22 +198,13 @@ export class PipelineService {
   }
 }
 
-function checkName(name: unknown): string {
-  if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
-    throw validationError(
-      `PipelineName ${JSON.stringify(name)} is not valid; expected 1-256 letters, digits and hyphens matching ${NAME_PATTERN.source}`,
-    );
-  }
-  return name;
-}
-
 /** ParallelismConfiguration as stored, checked against the service's range. */
-export function parallelism(value: unknown): {
+export function parallelism(value: ParallelismConfiguration | undefined): {
   ParallelismConfiguration?: { MaxParallelExecutionSteps: number };
 } {
   if (value === undefined) return {};
-  const max = (value as { MaxParallelExecutionSteps?: unknown }).MaxParallelExecutionSteps;
-  if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > MAX_PARALLEL_STEPS) {
+  const max = value.MaxParallelExecutionSteps;
+  if (max === undefined || !Number.isInteger(max) || max < 1 || max > MAX_PARALLEL_STEPS) {
     throw validationError(
       `ParallelismConfiguration.MaxParallelExecutionSteps must be an integer from 1 to ${MAX_PARALLEL_STEPS}; got ${JSON.stringify(max)}`,
     );

@@ -1,12 +1,5 @@
-import { validationError } from '../../core/errors';
-import type { OperationHandler } from '../../core/service';
+import { checkTags, type Tag } from './input';
 import type { StateStore } from '../../state/store';
-import { listPage } from './pagination';
-
-export interface Tag {
-  readonly Key: string;
-  readonly Value: string;
-}
 
 const COLLECTION = 'sagemaker/tags';
 
@@ -38,46 +31,4 @@ export class TagStore {
       this.get(arn).filter((tag) => !keys.includes(tag.Key)),
     );
   }
-
-  operations(): Record<string, OperationHandler> {
-    return {
-      AddTags: (input) => ({ Tags: this.add(requireArn(input.ResourceArn), input.Tags) }),
-      ListTags: (input) => {
-        const page = listPage(this.get(requireArn(input.ResourceArn)), input, {
-          sortKeys: { Key: 'Key' },
-          defaultSortBy: 'Key',
-          defaultOrder: 'Ascending',
-        });
-        return { Tags: page.items, ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
-      },
-      DeleteTags: (input) => {
-        const keys = Array.isArray(input.TagKeys) ? input.TagKeys.map(String) : [];
-        this.delete(requireArn(input.ResourceArn), keys);
-        return {};
-      },
-    };
-  }
-}
-
-function requireArn(value: unknown): string {
-  if (typeof value !== 'string' || !value.startsWith('arn:')) {
-    throw validationError(`ResourceArn must be an ARN; got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-/** Tags as the API takes them: a list of {Key, Value} (max 50, keys 1-128 characters). */
-export function checkTags(tags: unknown): Tag[] {
-  if (tags === undefined) return [];
-  if (!Array.isArray(tags) || tags.length > 50)
-    throw validationError('Tags must be a list of at most 50 {Key, Value} objects');
-  return tags.map((tag: unknown, index) => {
-    const { Key, Value } = (tag ?? {}) as { Key?: unknown; Value?: unknown };
-    if (typeof Key !== 'string' || Key.length < 1 || Key.length > 128) {
-      throw validationError(
-        `Tags[${index}].Key must be a string of 1-128 characters; got ${JSON.stringify(Key)}`,
-      );
-    }
-    return { Key, Value: typeof Value === 'string' ? Value : '' };
-  });
 }

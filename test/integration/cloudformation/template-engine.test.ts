@@ -10,12 +10,12 @@ import { resourceHandlers } from '../../../local/services/cloudformation/resourc
 import { resolveValue } from '../../../local/services/cloudformation/template/intrinsics';
 import { dependencyOrder } from '../../../local/services/cloudformation/template/references';
 import { loadTemplate } from '../../../local/services/cloudformation/template/template';
-import type { ServiceDeps } from '../../../local/core/deps';
+import type { ResourceServices } from '../../../local/services/cloudformation/resources/types';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/templates');
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
 
-const handler = resourceHandlers({} as ServiceDeps);
+const handler = resourceHandlers({} as ResourceServices);
 
 function options(templateBody: string, extra: Partial<PrepareOptions> = {}): PrepareOptions {
   return {

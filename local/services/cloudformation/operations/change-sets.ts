@@ -1,6 +1,19 @@
 import { randomUUID } from 'node:crypto';
 
+import type {
+  CreateChangeSetInput,
+  CreateChangeSetOutput,
+  DeleteChangeSetInput,
+  DescribeChangeSetInput,
+  DescribeChangeSetOutput,
+  ExecuteChangeSetInput,
+  ListChangeSetsInput,
+  ListChangeSetsOutput,
+} from '@aws-sdk/client-cloudformation';
+
+import { operation } from '../../../core/operations';
 import type { OperationHandler } from '../../../core/service';
+import type { Validated } from '../../../core/validated';
 import type { CloudFormationContext } from '../context';
 import { runCreate } from '../deployment';
 import { alreadyExists, cfnValidationError, changeSetNotFound, invalidChangeSetStatus } from '../errors';
@@ -8,28 +21,22 @@ import type { ChangeSetRecord, StackRecord } from '../model';
 import { planChanges } from '../plan';
 import type { PreparedTemplate } from '../prepare';
 import { StackProgress, now } from '../progress';
-import {
-  booleanMember,
-  checkName,
-  optionalString,
-  parameterInputs,
-  requiredString,
-  rollbackConfiguration,
-  stringList,
-  tags,
-} from './input';
+import { checkName, parameterInputs, rollbackConfiguration, tags } from './input';
 import { changeSetOutput, changeSetSummary } from './output';
-import { checkUpdatable, existingStack, isNoOp, runInBackground, startUpdate } from './stacks';
+import { checkUpdatable, existingStack, isNoOp, runInBackground, startUpdate, templateInput } from './stacks';
 
 export const NO_CHANGES_REASON =
   "The submitted information didn't contain changes. Submit different information to create a change set.";
 
 /** A change set by ARN, or by name within a stack. */
-function findChangeSet(ctx: CloudFormationContext, input: Record<string, unknown>): ChangeSetRecord {
-  const nameOrId = requiredString(input, 'ChangeSetName');
+function findChangeSet(
+  ctx: CloudFormationContext,
+  input: Pick<Validated<DescribeChangeSetInput>, 'ChangeSetName' | 'StackName'>,
+): ChangeSetRecord {
+  const nameOrId = input.ChangeSetName;
   const byId = ctx.repo.changeSet(nameOrId);
   if (byId) return byId;
-  const stackName = optionalString(input, 'StackName');
+  const stackName = input.StackName;
   const stack = stackName === undefined ? undefined : ctx.repo.findStack(stackName);
   const found =
     stack &&
@@ -62,15 +69,6 @@ function reviewStack(ctx: CloudFormationContext, stackName: string, stackId: str
   return stack;
 }
 
-function templateInput(input: Record<string, unknown>) {
-  const TemplateBody = typeof input.TemplateBody === 'string' ? input.TemplateBody : undefined;
-  const TemplateURL = optionalString(input, 'TemplateURL');
-  return {
-    ...(TemplateBody === undefined ? {} : { TemplateBody }),
-    ...(TemplateURL === undefined ? {} : { TemplateURL }),
-  };
-}
-
 /** Prepares a change set's template again at execution (SSM parameter values are read at deploy time). */
 function prepareAgain(
   ctx: CloudFormationContext,
@@ -95,11 +93,11 @@ export function changeSetOperations(ctx: CloudFormationContext): Record<string, 
   };
 
   return {
-    async CreateChangeSet(input) {
-      const stackName = requiredString(input, 'StackName');
-      const changeSetName = requiredString(input, 'ChangeSetName');
+    CreateChangeSet: operation<Validated<CreateChangeSetInput>, CreateChangeSetOutput>(async (input) => {
+      const stackName = input.StackName;
+      const changeSetName = input.ChangeSetName;
       checkName('ChangeSetName', changeSetName);
-      const type = optionalString(input, 'ChangeSetType') ?? 'UPDATE';
+      const type = input.ChangeSetType ?? 'UPDATE';
       if (type !== 'CREATE' && type !== 'UPDATE') {
         throw cfnValidationError(
           `ChangeSetType ${type} is not supported by the local AWS; use CREATE or UPDATE`,
@@ -125,7 +123,7 @@ export function changeSetOperations(ctx: CloudFormationContext): Record<string, 
       ) {
         throw alreadyExists(`ChangeSet [${changeSetName}] already exists`);
       }
-      const usePrevious = booleanMember(input, 'UsePreviousTemplate') ?? false;
+      const usePrevious = input.UsePreviousTemplate ?? false;
       if (usePrevious && !existing?.templateBody) {
         throw cfnValidationError(
           'UsePreviousTemplate needs a stack that has a template (not ChangeSetType CREATE)',
@@ -133,13 +131,13 @@ export function changeSetOperations(ctx: CloudFormationContext): Record<string, 
       }
       const templateBody =
         usePrevious && existing ? existing.templateBody : await ctx.templateBody(templateInput(input));
-      const capabilities = stringList(input, 'Capabilities');
+      const capabilities = [...(input.Capabilities ?? [])];
       const notificationArns =
         input.NotificationARNs === undefined
           ? (existing?.NotificationARNs ?? [])
-          : stringList(input, 'NotificationARNs');
-      const inputs = parameterInputs(input);
-      const rollback = rollbackConfiguration(input);
+          : [...(input.NotificationARNs ?? [])];
+      const inputs = parameterInputs(input.Parameters);
+      const rollback = rollbackConfiguration(input.RollbackConfiguration);
       const prepared = await ctx.prepare({
         templateBody,
         parameters: inputs,
@@ -150,9 +148,9 @@ export function changeSetOperations(ctx: CloudFormationContext): Record<string, 
         notificationArns,
       });
       const stack = type === 'CREATE' ? (existing ?? reviewStack(ctx, stackName, stackId)) : existing!;
-      const description = optionalString(input, 'Description');
-      const roleArn = optionalString(input, 'RoleARN');
-      const changeSetTags = input.Tags === undefined ? stack.Tags : tags(input);
+      const description = input.Description;
+      const roleArn = input.RoleARN;
+      const changeSetTags = input.Tags === undefined ? stack.Tags : tags(input.Tags);
       const changeSet: ChangeSetRecord = {
         ChangeSetId: ctx.changeSetId(changeSetName, randomUUID()),
         ChangeSetName: changeSetName,
@@ -201,20 +199,20 @@ export function changeSetOperations(ctx: CloudFormationContext): Record<string, 
         }
       });
       return { Id: changeSet.ChangeSetId, StackId: stack.StackId };
-    },
+    }),
 
-    DescribeChangeSet(input) {
+    DescribeChangeSet: operation<Validated<DescribeChangeSetInput>, DescribeChangeSetOutput>((input) => {
       return changeSetOutput(findChangeSet(ctx, input));
-    },
+    }),
 
-    ListChangeSets(input) {
-      const stack = existingStack(ctx, requiredString(input, 'StackName'));
+    ListChangeSets: operation<Validated<ListChangeSetsInput>, ListChangeSetsOutput>((input) => {
+      const stack = existingStack(ctx, input.StackName);
       const changeSets = ctx.repo.allChangeSets().filter((changeSet) => changeSet.StackId === stack.StackId);
       changeSets.sort((a, b) => a.CreationTime.localeCompare(b.CreationTime));
       return { Summaries: changeSets.map(changeSetSummary) };
-    },
+    }),
 
-    DeleteChangeSet(input) {
+    DeleteChangeSet: operation<Validated<DeleteChangeSetInput>, Record<string, never>>((input) => {
       const changeSet = findChangeSet(ctx, input);
       if (changeSet.ExecutionStatus === 'EXECUTE_IN_PROGRESS') {
         throw invalidChangeSetStatus(
@@ -223,9 +221,9 @@ export function changeSetOperations(ctx: CloudFormationContext): Record<string, 
       }
       ctx.repo.deleteChangeSet(changeSet.ChangeSetId);
       return {};
-    },
+    }),
 
-    async ExecuteChangeSet(input) {
+    ExecuteChangeSet: operation<Validated<ExecuteChangeSetInput>, Record<string, never>>(async (input) => {
       const changeSet = findChangeSet(ctx, input);
       if (changeSet.Status !== 'CREATE_COMPLETE' || changeSet.ExecutionStatus !== 'AVAILABLE') {
         throw invalidChangeSetStatus(
@@ -235,8 +233,8 @@ export function changeSetOperations(ctx: CloudFormationContext): Record<string, 
       const stack = existingStack(ctx, changeSet.StackId);
       if (changeSet.ChangeSetType === 'UPDATE') checkUpdatable(stack);
       const prepared = await prepareAgain(ctx, changeSet, stack);
-      const token = optionalString(input, 'ClientRequestToken');
-      const disableRollback = booleanMember(input, 'DisableRollback');
+      const token = input.ClientRequestToken;
+      const disableRollback = input.DisableRollback;
       setChangeSet(changeSet.ChangeSetId, { ExecutionStatus: 'EXECUTE_IN_PROGRESS' });
       // Executing a change set makes the stack's other change sets meaningless; AWS deletes them.
       for (const other of ctx.repo.allChangeSets()) {
@@ -283,6 +281,6 @@ export function changeSetOperations(ctx: CloudFormationContext): Record<string, 
         'CREATE_FAILED',
       );
       return {};
-    },
+    }),
   };
 }

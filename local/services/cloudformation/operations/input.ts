@@ -1,101 +1,48 @@
+import type {
+  Parameter,
+  RollbackConfiguration as SdkRollbackConfiguration,
+  Tag as SdkTag,
+} from '@aws-sdk/client-cloudformation';
+
+import { optional } from '../../../core/optional';
+import type { Validated } from '../../../core/validated';
 import { cfnValidationError } from '../errors';
 import type { RollbackConfiguration, Tag } from '../model';
 import type { ParameterInput } from '../template/parameters';
 
-/**
- * awsQuery carries no types: booleans and numbers arrive as strings and an empty list as "". These read
- * input members into the types the operations need.
- */
-export function optionalString(input: Record<string, unknown>, name: string): string | undefined {
-  const value = input[name];
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string')
-    throw cfnValidationError(`${name} must be a string, got ${JSON.stringify(value)}`);
-  return value;
-}
-
-export function requiredString(input: Record<string, unknown>, name: string): string {
-  const value = optionalString(input, name);
+/** A member the model leaves optional but this operation needs: AWS's wording for a missing member. */
+export function requiredMember<T>(value: T | undefined, member: string): T {
   if (value === undefined)
     throw cfnValidationError(
-      `1 validation error detected: Value null at '${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`,
+      `1 validation error detected: Value null at '${lowerFirst(member)}' failed to satisfy constraint: Member must not be null`,
     );
   return value;
 }
 
-export function booleanMember(input: Record<string, unknown>, name: string): boolean | undefined {
-  const value = input[name];
-  if (value === undefined || value === '') return undefined;
-  if (value === true || value === 'true') return true;
-  if (value === false || value === 'false') return false;
-  throw cfnValidationError(`${name} must be true or false, got ${JSON.stringify(value)}`);
-}
-
-export function numberMember(input: Record<string, unknown>, name: string): number | undefined {
-  const value = input[name];
-  if (value === undefined || value === '') return undefined;
-  const number = Number(value);
-  if (!Number.isFinite(number))
-    throw cfnValidationError(`${name} must be a number, got ${JSON.stringify(value)}`);
-  return number;
-}
-
-export function stringList(input: Record<string, unknown>, name: string): string[] {
-  const value = input[name];
-  if (value === undefined || value === '') return [];
-  const list = Array.isArray(value) ? value : [value];
-  return list.map((entry) => {
-    if (typeof entry !== 'string')
-      throw cfnValidationError(`${name} entries must be strings, got ${JSON.stringify(entry)}`);
-    return entry;
-  });
-}
-
-function objectList(input: Record<string, unknown>, name: string): Record<string, unknown>[] {
-  const value = input[name];
-  if (value === undefined || value === '') return [];
-  if (!Array.isArray(value)) throw cfnValidationError(`${name} must be a list, got ${JSON.stringify(value)}`);
-  return value.map((entry) => {
-    if (typeof entry !== 'object' || entry === null)
-      throw cfnValidationError(`${name} entries must be structures`);
-    return entry as Record<string, unknown>;
-  });
-}
-
-export function parameterInputs(input: Record<string, unknown>): ParameterInput[] {
-  return objectList(input, 'Parameters').map((entry) => {
-    const ParameterKey = optionalString(entry, 'ParameterKey');
-    const ParameterValue = typeof entry.ParameterValue === 'string' ? entry.ParameterValue : undefined;
-    const UsePreviousValue = booleanMember(entry, 'UsePreviousValue');
-    return {
-      ...(ParameterKey === undefined ? {} : { ParameterKey }),
-      ...(ParameterValue === undefined ? {} : { ParameterValue }),
-      ...(UsePreviousValue === undefined ? {} : { UsePreviousValue }),
-    };
-  });
-}
-
-export function tags(input: Record<string, unknown>): Tag[] {
-  return objectList(input, 'Tags').map((entry) => ({
-    Key: requiredString(entry, 'Key'),
-    Value: String(entry.Value ?? ''),
+/** Parameters as the template engine takes them. */
+export function parameterInputs(parameters: readonly Validated<Parameter>[] | undefined): ParameterInput[] {
+  return (parameters ?? []).map(({ ParameterKey, ParameterValue, UsePreviousValue }) => ({
+    ...optional('ParameterKey', ParameterKey),
+    ...optional('ParameterValue', ParameterValue),
+    ...optional('UsePreviousValue', UsePreviousValue),
   }));
 }
 
+export function tags(given: readonly Validated<SdkTag>[] | undefined): Tag[] {
+  return (given ?? []).map(({ Key, Value }) => ({ Key, Value }));
+}
+
 /** RollbackConfiguration as given; triggers (CloudWatch alarms) cannot fire locally, so they are refused. */
-export function rollbackConfiguration(input: Record<string, unknown>): RollbackConfiguration | undefined {
-  const value = input.RollbackConfiguration;
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw cfnValidationError('RollbackConfiguration must be a structure');
-  const configuration = value as Record<string, unknown>;
-  if (objectList(configuration, 'RollbackTriggers').length > 0) {
+export function rollbackConfiguration(
+  given: Validated<SdkRollbackConfiguration> | undefined,
+): RollbackConfiguration | undefined {
+  if (given === undefined) return undefined;
+  if ((given.RollbackTriggers ?? []).length > 0) {
     throw cfnValidationError(
       'RollbackConfiguration.RollbackTriggers name CloudWatch alarms, which the local AWS does not run; leave them out',
     );
   }
-  const minutes = numberMember(configuration, 'MonitoringTimeInMinutes');
-  return { RollbackTriggers: [], ...(minutes === undefined ? {} : { MonitoringTimeInMinutes: minutes }) };
+  return { RollbackTriggers: [], ...optional('MonitoringTimeInMinutes', given.MonitoringTimeInMinutes) };
 }
 
 const NAME_PATTERN = /^[a-zA-Z][-a-zA-Z0-9]*$/;

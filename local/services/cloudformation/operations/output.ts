@@ -1,12 +1,26 @@
-import type { ChangeSetRecord, ResourceState, StackEvent, StackRecord } from '../model';
+import type {
+  Capability,
+  ChangeSetSummary,
+  ResourceChange as SdkResourceChange,
+  ResourceStatus,
+  DescribeChangeSetOutput,
+  Stack,
+  StackEvent as SdkStackEvent,
+  StackResource,
+  StackResourceDetail,
+  StackResourceSummary,
+  StackSummary,
+} from '@aws-sdk/client-cloudformation';
+
+import type { ChangeSetRecord, ResourceChange, ResourceState, StackEvent, StackRecord } from '../model';
 import { describedParameters } from '../template/parameters';
 import { loadTemplate } from '../template/template';
 
 const date = (timestamp: string | undefined) => (timestamp === undefined ? undefined : new Date(timestamp));
 
-const NOT_CHECKED = { StackDriftStatus: 'NOT_CHECKED' };
+const NOT_CHECKED = { StackDriftStatus: 'NOT_CHECKED' } as const;
 /** Resources report drift under their own member name (StackResourceDriftInformation). */
-const RESOURCE_NOT_CHECKED = { StackResourceDriftStatus: 'NOT_CHECKED' };
+const RESOURCE_NOT_CHECKED = { StackResourceDriftStatus: 'NOT_CHECKED' } as const;
 
 /** Parameters as DescribeStacks/DescribeChangeSet show them (NoEcho masked). */
 function shownParameters(templateBody: string, parameters: StackRecord['parameters']) {
@@ -18,7 +32,7 @@ function shownParameters(templateBody: string, parameters: StackRecord['paramete
   }
 }
 
-export function stackOutput(stack: StackRecord) {
+export function stackOutput(stack: StackRecord): Stack {
   return {
     StackId: stack.StackId,
     StackName: stack.StackName,
@@ -31,18 +45,18 @@ export function stackOutput(stack: StackRecord) {
     StackStatus: stack.StackStatus,
     StackStatusReason: stack.StackStatusReason,
     DisableRollback: stack.DisableRollback,
-    NotificationARNs: stack.NotificationARNs,
+    NotificationARNs: [...stack.NotificationARNs],
     TimeoutInMinutes: stack.TimeoutInMinutes,
-    Capabilities: stack.Capabilities,
-    Outputs: stack.outputs,
+    Capabilities: capabilities(stack.Capabilities),
+    Outputs: [...stack.outputs],
     RoleARN: stack.RoleARN,
-    Tags: stack.Tags,
+    Tags: [...stack.Tags],
     EnableTerminationProtection: stack.EnableTerminationProtection,
     DriftInformation: NOT_CHECKED,
   };
 }
 
-export function stackSummary(stack: StackRecord) {
+export function stackSummary(stack: StackRecord): StackSummary {
   return {
     StackId: stack.StackId,
     StackName: stack.StackName,
@@ -56,11 +70,16 @@ export function stackSummary(stack: StackRecord) {
   };
 }
 
-export function eventOutput(event: StackEvent) {
-  return { ...event, Timestamp: date(event.Timestamp) };
+export function eventOutput(event: StackEvent): SdkStackEvent {
+  // A stack's own rows carry its status (e.g. UPDATE_COMPLETE_CLEANUP_IN_PROGRESS), as AWS sends them.
+  return {
+    ...event,
+    ResourceStatus: event.ResourceStatus as ResourceStatus,
+    Timestamp: date(event.Timestamp),
+  };
 }
 
-export function stackResource(stack: StackRecord, resource: ResourceState) {
+export function stackResource(stack: StackRecord, resource: ResourceState): StackResource {
   return {
     StackName: stack.StackName,
     StackId: stack.StackId,
@@ -74,12 +93,12 @@ export function stackResource(stack: StackRecord, resource: ResourceState) {
   };
 }
 
-export function stackResourceDetail(stack: StackRecord, resource: ResourceState) {
+export function stackResourceDetail(stack: StackRecord, resource: ResourceState): StackResourceDetail {
   const { Timestamp, ...rest } = stackResource(stack, resource);
   return { ...rest, LastUpdatedTimestamp: Timestamp };
 }
 
-export function stackResourceSummary(resource: ResourceState) {
+export function stackResourceSummary(resource: ResourceState): StackResourceSummary {
   return {
     LogicalResourceId: resource.LogicalResourceId,
     PhysicalResourceId: resource.PhysicalResourceId,
@@ -91,7 +110,7 @@ export function stackResourceSummary(resource: ResourceState) {
   };
 }
 
-export function changeSetOutput(changeSet: ChangeSetRecord) {
+export function changeSetOutput(changeSet: ChangeSetRecord): DescribeChangeSetOutput {
   return {
     ChangeSetName: changeSet.ChangeSetName,
     ChangeSetId: changeSet.ChangeSetId,
@@ -103,16 +122,19 @@ export function changeSetOutput(changeSet: ChangeSetRecord) {
     ExecutionStatus: changeSet.ExecutionStatus,
     Status: changeSet.Status,
     StatusReason: changeSet.StatusReason,
-    NotificationARNs: changeSet.NotificationARNs,
-    RollbackConfiguration: changeSet.RollbackConfiguration ?? { RollbackTriggers: [] },
-    Capabilities: changeSet.Capabilities,
-    Tags: changeSet.Tags,
-    Changes: changeSet.changes.map((change) => ({ Type: 'Resource', ResourceChange: change })),
+    NotificationARNs: [...changeSet.NotificationARNs],
+    RollbackConfiguration: { ...changeSet.RollbackConfiguration, RollbackTriggers: [] },
+    Capabilities: capabilities(changeSet.Capabilities),
+    Tags: [...changeSet.Tags],
+    Changes: changeSet.changes.map((change) => ({
+      Type: 'Resource' as const,
+      ResourceChange: resourceChange(change),
+    })),
     IncludeNestedStacks: false,
   };
 }
 
-export function changeSetSummary(changeSet: ChangeSetRecord) {
+export function changeSetSummary(changeSet: ChangeSetRecord): ChangeSetSummary {
   return {
     StackId: changeSet.StackId,
     StackName: changeSet.StackName,
@@ -124,5 +146,16 @@ export function changeSetSummary(changeSet: ChangeSetRecord) {
     CreationTime: date(changeSet.CreationTime),
     Description: changeSet.Description,
     IncludeNestedStacks: false,
+  };
+}
+
+/** Capabilities as stored: the ones the request gave, which the model's enum already checked. */
+const capabilities = (given: readonly string[]) => [...given] as Capability[];
+
+function resourceChange(change: ResourceChange): SdkResourceChange {
+  return {
+    ...change,
+    Scope: [...change.Scope] as SdkResourceChange['Scope'],
+    Details: change.Details.map((detail) => ({ ...detail, Target: { ...detail.Target } })),
   };
 }

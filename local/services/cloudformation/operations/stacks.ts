@@ -1,7 +1,39 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 
+import type {
+  CreateStackInput,
+  CreateStackOutput,
+  DeleteStackInput,
+  DescribeStackEventsInput,
+  DescribeStackEventsOutput,
+  DescribeStackResourceInput,
+  DescribeStackResourceOutput,
+  DescribeStackResourcesInput,
+  DescribeStackResourcesOutput,
+  DescribeStacksInput,
+  DescribeStacksOutput,
+  GetTemplateInput,
+  GetTemplateOutput,
+  GetTemplateSummaryInput,
+  GetTemplateSummaryOutput,
+  ListExportsInput,
+  ListExportsOutput,
+  ListStackResourcesInput,
+  ListStackResourcesOutput,
+  ListStacksInput,
+  ListStacksOutput,
+  StackStatus,
+  UpdateStackInput,
+  UpdateStackOutput,
+  ValidateTemplateInput,
+  ValidateTemplateOutput,
+} from '@aws-sdk/client-cloudformation';
+
+import { operation } from '../../../core/operations';
+import { optional } from '../../../core/optional';
 import type { OperationHandler } from '../../../core/service';
+import type { Validated } from '../../../core/validated';
 import type { CloudFormationContext } from '../context';
 import { runCreate, runDelete, runUpdate } from '../deployment';
 import { alreadyExists, cfnValidationError, stackNotFound } from '../errors';
@@ -9,16 +41,7 @@ import { isInProgress, type StackRecord } from '../model';
 import { planChanges } from '../plan';
 import type { PreparedTemplate } from '../prepare';
 import { StackProgress, now } from '../progress';
-import {
-  booleanMember,
-  checkName,
-  numberMember,
-  optionalString,
-  parameterInputs,
-  requiredString,
-  stringList,
-  tags,
-} from './input';
+import { checkName, parameterInputs, requiredMember, tags } from './input';
 import {
   eventOutput,
   stackOutput,
@@ -81,7 +104,7 @@ export function runInBackground(
   ctx: CloudFormationContext,
   progress: StackProgress,
   work: () => Promise<void>,
-  failedStatus: string,
+  failedStatus: StackStatus,
 ): void {
   ctx.runner.run(async () => {
     try {
@@ -95,36 +118,32 @@ export function runInBackground(
   });
 }
 
-function templateInput(input: Record<string, unknown>) {
-  const TemplateBody = typeof input.TemplateBody === 'string' ? input.TemplateBody : undefined;
-  const TemplateURL = optionalString(input, 'TemplateURL');
-  return {
-    ...(TemplateBody === undefined ? {} : { TemplateBody }),
-    ...(TemplateURL === undefined ? {} : { TemplateURL }),
-  };
+/** Where a request's template is: TemplateBody or TemplateURL. */
+export function templateInput(input: { TemplateBody?: string; TemplateURL?: string }) {
+  return { ...optional('TemplateBody', input.TemplateBody), ...optional('TemplateURL', input.TemplateURL) };
 }
 
 export function stackOperations(ctx: CloudFormationContext): Record<string, OperationHandler> {
   return {
-    async CreateStack(input) {
-      const StackName = requiredString(input, 'StackName');
+    CreateStack: operation<Validated<CreateStackInput>, CreateStackOutput>(async (input) => {
+      const StackName = input.StackName;
       checkName('StackName', StackName);
       if (ctx.repo.findStack(StackName)) throw alreadyExists(`Stack [${StackName}] already exists`);
       const StackId = ctx.stackId(StackName, randomUUID());
-      const notificationArns = stringList(input, 'NotificationARNs');
-      const capabilities = stringList(input, 'Capabilities');
+      const notificationArns = [...(input.NotificationARNs ?? [])];
+      const capabilities = [...(input.Capabilities ?? [])];
       const templateBody = await ctx.templateBody(templateInput(input));
       const prepared = await ctx.prepare({
         templateBody,
-        parameters: parameterInputs(input),
+        parameters: parameterInputs(input.Parameters),
         capabilities,
         stackName: StackName,
         stackId: StackId,
         notificationArns,
       });
       const onFailure = failureMode(input);
-      const timeout = numberMember(input, 'TimeoutInMinutes');
-      const roleArn = optionalString(input, 'RoleARN');
+      const timeout = input.TimeoutInMinutes;
+      const roleArn = input.RoleARN;
       const stack: StackRecord = {
         StackId,
         StackName,
@@ -136,17 +155,17 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
         DisableRollback: onFailure === 'DO_NOTHING',
         Capabilities: capabilities,
         NotificationARNs: notificationArns,
-        Tags: tags(input),
+        Tags: tags(input.Tags),
         ...(roleArn === undefined ? {} : { RoleARN: roleArn }),
         ...(timeout === undefined ? {} : { TimeoutInMinutes: timeout }),
-        EnableTerminationProtection: booleanMember(input, 'EnableTerminationProtection') ?? false,
+        EnableTerminationProtection: input.EnableTerminationProtection ?? false,
         templateBody,
         parameters: prepared.parameters.parameters,
         resources: {},
         outputs: [],
       };
       ctx.repo.putStack(stack);
-      const progress = new StackProgress(ctx.repo, stack, optionalString(input, 'ClientRequestToken'));
+      const progress = new StackProgress(ctx.repo, stack, input.ClientRequestToken);
       progress.status('CREATE_IN_PROGRESS', 'User Initiated');
       runInBackground(
         ctx,
@@ -161,40 +180,40 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
         'CREATE_FAILED',
       );
       return { StackId };
-    },
+    }),
 
-    async UpdateStack(input) {
-      const stack = existingStack(ctx, requiredString(input, 'StackName'));
+    UpdateStack: operation<Validated<UpdateStackInput>, UpdateStackOutput>(async (input) => {
+      const stack = existingStack(ctx, input.StackName);
       checkUpdatable(stack);
-      const usePrevious = booleanMember(input, 'UsePreviousTemplate') ?? false;
+      const usePrevious = input.UsePreviousTemplate ?? false;
       const templateBody = usePrevious ? stack.templateBody : await ctx.templateBody(templateInput(input));
-      const capabilities = stringList(input, 'Capabilities');
+      const capabilities = [...(input.Capabilities ?? [])];
       const notificationArns =
-        input.NotificationARNs === undefined ? stack.NotificationARNs : stringList(input, 'NotificationARNs');
+        input.NotificationARNs === undefined ? stack.NotificationARNs : [...(input.NotificationARNs ?? [])];
       const prepared = await ctx.prepare({
         templateBody,
-        parameters: parameterInputs(input),
+        parameters: parameterInputs(input.Parameters),
         previousParameters: stack.parameters,
         capabilities,
         stackName: stack.StackName,
         stackId: stack.StackId,
         notificationArns,
       });
-      const stackTags = input.Tags === undefined ? stack.Tags : tags(input);
+      const stackTags = input.Tags === undefined ? stack.Tags : tags(input.Tags);
       if (isNoOp(ctx, stack, prepared, stackTags))
         throw cfnValidationError('No updates are to be performed.');
       startUpdate(ctx, stack, prepared, {
         capabilities,
         tags: stackTags,
         notificationArns,
-        token: optionalString(input, 'ClientRequestToken'),
-        disableRollback: booleanMember(input, 'DisableRollback'),
+        token: input.ClientRequestToken,
+        disableRollback: input.DisableRollback,
       });
       return { StackId: stack.StackId };
-    },
+    }),
 
-    async DeleteStack(input) {
-      const stack = ctx.repo.findStack(requiredString(input, 'StackName'));
+    DeleteStack: operation<Validated<DeleteStackInput>, Record<string, never>>(async (input) => {
+      const stack = ctx.repo.findStack(input.StackName);
       if (!stack || stack.StackStatus === 'DELETE_COMPLETE' || stack.StackStatus === 'DELETE_IN_PROGRESS')
         return {};
       if (stack.EnableTerminationProtection) {
@@ -207,7 +226,7 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
           `Stack:${stack.StackId} is in ${stack.StackStatus} state and can not be deleted.`,
         );
       }
-      const progress = new StackProgress(ctx.repo, stack, optionalString(input, 'ClientRequestToken'));
+      const progress = new StackProgress(ctx.repo, stack, input.ClientRequestToken);
       progress.status('DELETE_IN_PROGRESS', 'User Initiated');
       runInBackground(
         ctx,
@@ -223,61 +242,67 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
         'DELETE_FAILED',
       );
       return {};
-    },
+    }),
 
-    DescribeStacks(input) {
-      const name = optionalString(input, 'StackName');
+    DescribeStacks: operation<Validated<DescribeStacksInput>, DescribeStacksOutput>((input) => {
+      const name = input.StackName;
       if (name !== undefined) return { Stacks: [stackOutput(existingStack(ctx, name))] };
       const stacks = ctx.repo
         .allStacks()
         .filter((stack) => stack.StackStatus !== 'DELETE_COMPLETE')
         .sort((a, b) => b.CreationTime.localeCompare(a.CreationTime));
       return { Stacks: stacks.map(stackOutput) };
-    },
+    }),
 
-    ListStacks(input) {
-      const filter = stringList(input, 'StackStatusFilter');
+    ListStacks: operation<Validated<ListStacksInput>, ListStacksOutput>((input) => {
+      const filter = [...(input.StackStatusFilter ?? [])];
       const stacks = ctx.repo
         .allStacks()
         .filter((stack) => filter.length === 0 || filter.includes(stack.StackStatus))
         .sort((a, b) => b.CreationTime.localeCompare(a.CreationTime));
       return { StackSummaries: stacks.map(stackSummary) };
-    },
+    }),
 
-    DescribeStackEvents(input) {
-      const stack = existingStack(ctx, requiredString(input, 'StackName'));
-      const start = Number(optionalString(input, 'NextToken') ?? '0');
-      const events = ctx.repo.stackEvents(stack.StackId);
-      const page = events.slice(start, start + EVENTS_PAGE).map(eventOutput);
-      const next = start + EVENTS_PAGE < events.length ? { NextToken: String(start + EVENTS_PAGE) } : {};
-      return { StackEvents: page, ...next };
-    },
+    DescribeStackEvents: operation<Validated<DescribeStackEventsInput>, DescribeStackEventsOutput>(
+      (input) => {
+        const stack = existingStack(ctx, input.StackName);
+        const start = Number(input.NextToken ?? '0');
+        const events = ctx.repo.stackEvents(stack.StackId);
+        const page = events.slice(start, start + EVENTS_PAGE).map(eventOutput);
+        const next = start + EVENTS_PAGE < events.length ? { NextToken: String(start + EVENTS_PAGE) } : {};
+        return { StackEvents: page, ...next };
+      },
+    ),
 
-    DescribeStackResources(input) {
-      const stack = stackForResources(ctx, input);
-      const logicalId = optionalString(input, 'LogicalResourceId');
-      const resources = Object.values(stack.resources).filter(
-        (resource) => !logicalId || resource.LogicalResourceId === logicalId,
-      );
-      return { StackResources: resources.map((resource) => stackResource(stack, resource)) };
-    },
+    DescribeStackResources: operation<Validated<DescribeStackResourcesInput>, DescribeStackResourcesOutput>(
+      (input) => {
+        const stack = stackForResources(ctx, input);
+        const logicalId = input.LogicalResourceId;
+        const resources = Object.values(stack.resources).filter(
+          (resource) => !logicalId || resource.LogicalResourceId === logicalId,
+        );
+        return { StackResources: resources.map((resource) => stackResource(stack, resource)) };
+      },
+    ),
 
-    DescribeStackResource(input) {
-      const stack = existingStack(ctx, requiredString(input, 'StackName'));
-      const logicalId = requiredString(input, 'LogicalResourceId');
-      const resource = stack.resources[logicalId];
-      if (!resource)
-        throw cfnValidationError(`Resource ${logicalId} does not exist for stack ${stack.StackName}`);
-      return { StackResourceDetail: stackResourceDetail(stack, resource) };
-    },
+    DescribeStackResource: operation<Validated<DescribeStackResourceInput>, DescribeStackResourceOutput>(
+      (input) => {
+        const stack = existingStack(ctx, input.StackName);
+        const logicalId = input.LogicalResourceId;
+        const resource = stack.resources[logicalId];
+        if (!resource)
+          throw cfnValidationError(`Resource ${logicalId} does not exist for stack ${stack.StackName}`);
+        return { StackResourceDetail: stackResourceDetail(stack, resource) };
+      },
+    ),
 
-    ListStackResources(input) {
-      const stack = existingStack(ctx, requiredString(input, 'StackName'));
+    ListStackResources: operation<Validated<ListStackResourcesInput>, ListStackResourcesOutput>((input) => {
+      const stack = existingStack(ctx, input.StackName);
       return { StackResourceSummaries: Object.values(stack.resources).map(stackResourceSummary) };
-    },
+    }),
 
-    GetTemplate(input) {
-      const changeSetName = optionalString(input, 'ChangeSetName');
+    GetTemplate: operation<Validated<GetTemplateInput>, GetTemplateOutput>((input) => {
+      const changeSetName = input.ChangeSetName;
       if (changeSetName !== undefined) {
         const changeSet = ctx.repo
           .allChangeSets()
@@ -288,24 +313,26 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
         if (changeSet)
           return { TemplateBody: changeSet.templateBody, StagesAvailable: ['Original', 'Processed'] };
       }
-      const stack = existingStack(ctx, requiredString(input, 'StackName'));
+      const stack = existingStack(ctx, requiredMember(input.StackName, 'StackName'));
       return { TemplateBody: stack.templateBody, StagesAvailable: ['Original', 'Processed'] };
-    },
+    }),
 
-    async ValidateTemplate(input) {
+    ValidateTemplate: operation<Validated<ValidateTemplateInput>, ValidateTemplateOutput>(async (input) => {
       return validateTemplateOutput(validatedTemplate(await ctx.templateBody(templateInput(input))));
-    },
+    }),
 
-    async GetTemplateSummary(input) {
-      const stackName = optionalString(input, 'StackName');
-      const body =
-        stackName === undefined
-          ? await ctx.templateBody(templateInput(input))
-          : existingStack(ctx, stackName).templateBody;
-      return templateSummaryOutput(validatedTemplate(body));
-    },
+    GetTemplateSummary: operation<Validated<GetTemplateSummaryInput>, GetTemplateSummaryOutput>(
+      async (input) => {
+        const stackName = input.StackName;
+        const body =
+          stackName === undefined
+            ? await ctx.templateBody(templateInput(input))
+            : existingStack(ctx, stackName).templateBody;
+        return templateSummaryOutput(validatedTemplate(body));
+      },
+    ),
 
-    ListExports() {
+    ListExports: operation<Validated<ListExportsInput>, ListExportsOutput>(() => {
       const exports = ctx.repo
         .allStacks()
         .filter((stack) => stack.StackStatus !== 'DELETE_COMPLETE')
@@ -319,14 +346,14 @@ export function stackOperations(ctx: CloudFormationContext): Record<string, Oper
             })),
         );
       return { Exports: exports };
-    },
+    }),
   };
 }
 
 /** CreateStack's OnFailure (ROLLBACK, DO_NOTHING, DELETE) or its older spelling DisableRollback, not both. */
-function failureMode(input: Record<string, unknown>): string {
-  const onFailure = optionalString(input, 'OnFailure');
-  const disableRollback = booleanMember(input, 'DisableRollback');
+function failureMode(input: Pick<Validated<CreateStackInput>, 'OnFailure' | 'DisableRollback'>): string {
+  const onFailure = input.OnFailure;
+  const disableRollback = input.DisableRollback;
   if (onFailure !== undefined && disableRollback !== undefined) {
     throw cfnValidationError('You can specify either DisableRollback or OnFailure, but not both.');
   }
@@ -336,10 +363,13 @@ function failureMode(input: Record<string, unknown>): string {
   return onFailure ?? (disableRollback ? 'DO_NOTHING' : 'ROLLBACK');
 }
 
-function stackForResources(ctx: CloudFormationContext, input: Record<string, unknown>): StackRecord {
-  const name = optionalString(input, 'StackName');
+function stackForResources(
+  ctx: CloudFormationContext,
+  input: Pick<Validated<DescribeStackResourcesInput>, 'StackName' | 'PhysicalResourceId'>,
+): StackRecord {
+  const name = input.StackName;
   if (name !== undefined) return existingStack(ctx, name);
-  const physicalId = optionalString(input, 'PhysicalResourceId');
+  const physicalId = input.PhysicalResourceId;
   const stack = ctx.repo
     .allStacks()
     .find((candidate) =>

@@ -1,8 +1,15 @@
-import type { ServiceDeps } from '../../../core/deps';
+import type {
+  CreateDataQualityJobDefinitionRequest,
+  CreateMonitoringScheduleRequest,
+  MonitoringScheduleConfig,
+} from '@aws-sdk/client-sagemaker';
+
+import { dateOf } from '../../../core/dates';
 import { AwsError } from '../../../core/errors';
+import type { Validated } from '../../../core/validated';
 import { coerceMembers } from './coerce';
 import { generatedName } from './names';
-import type { ResourceHandler, ResourceRequest } from './types';
+import { asRequest, type ResourceHandler, type ResourceRequest, type ResourceServices } from './types';
 
 /** Members CloudFormation may hand over as strings that the SageMaker API takes as numbers. */
 const MONITORING_FIELDS = {
@@ -20,52 +27,57 @@ const input = (request: ResourceRequest, drop: readonly string[]) =>
     MONITORING_FIELDS,
   ) as Record<string, unknown>;
 
-async function deleteIgnoringMissing(deps: ServiceDeps, operation: string, request: Record<string, unknown>) {
+/** Deleting something already gone is a success, as CloudFormation treats it. */
+function deleteIgnoringMissing(action: () => unknown): void {
   try {
-    await deps.call('sagemaker', operation, request);
+    action();
   } catch (error) {
     if (!(error instanceof AwsError && error.code === 'ResourceNotFound')) throw error;
   }
 }
 
 /** AWS::SageMaker::DataQualityJobDefinition: immutable, so every change replaces it. Ref is its ARN. */
-export function dataQualityJobDefinitionHandler(deps: ServiceDeps): ResourceHandler {
+export function dataQualityJobDefinitionHandler({ sagemaker }: ResourceServices): ResourceHandler {
   return {
     attributes: ['JobDefinitionArn', 'CreationTime'],
     replaceOn: 'all',
     async create(request) {
       const JobDefinitionName = nameOf(request, 'JobDefinitionName');
       // EndpointName is CloudFormation's own member; the API takes the endpoint from DataQualityJobInput.
-      const { JobDefinitionArn } = (await deps.call('sagemaker', 'CreateDataQualityJobDefinition', {
-        ...input(request, ['EndpointName']),
-        JobDefinitionName,
-      })) as { JobDefinitionArn: string };
+      const definition = sagemaker.monitoring.definitions.create(
+        asRequest<CreateDataQualityJobDefinitionRequest>({
+          ...input(request, ['EndpointName']),
+          JobDefinitionName,
+        }),
+      );
       return {
-        physicalId: JobDefinitionArn,
-        attributes: { JobDefinitionArn, JobDefinitionName, CreationTime: new Date().toISOString() },
+        physicalId: definition.JobDefinitionArn,
+        attributes: {
+          JobDefinitionArn: definition.JobDefinitionArn,
+          JobDefinitionName,
+          CreationTime: dateOf(definition.CreationTime).toISOString(),
+        },
       };
     },
     update: () => Promise.reject(new Error('DataQualityJobDefinition is replaced on every change')),
     async delete(request) {
-      await deleteIgnoringMissing(deps, 'DeleteDataQualityJobDefinition', {
-        JobDefinitionName: request.attributes.JobDefinitionName,
-      });
+      deleteIgnoringMissing(() =>
+        sagemaker.monitoring.deleteDefinition(String(request.attributes.JobDefinitionName)),
+      );
     },
   };
 }
 
 /** AWS::SageMaker::MonitoringSchedule: its config updates in place; a new name replaces it. Ref is its ARN. */
-export function monitoringScheduleHandler(deps: ServiceDeps): ResourceHandler {
-  const attributes = async (name: string) => {
-    const described = (await deps.call('sagemaker', 'DescribeMonitoringSchedule', {
-      MonitoringScheduleName: name,
-    })) as { MonitoringScheduleArn: string; CreationTime: number; LastModifiedTime: number };
-    const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+export function monitoringScheduleHandler({ sagemaker }: ResourceServices): ResourceHandler {
+  const schedules = () => sagemaker.monitoring.schedules;
+  const attributes = (name: string) => {
+    const schedule = schedules().describe(name);
     return {
-      MonitoringScheduleArn: described.MonitoringScheduleArn,
+      MonitoringScheduleArn: schedule.MonitoringScheduleArn,
       MonitoringScheduleName: name,
-      CreationTime: iso(described.CreationTime),
-      LastModifiedTime: iso(described.LastModifiedTime),
+      CreationTime: dateOf(schedule.CreationTime).toISOString(),
+      LastModifiedTime: dateOf(schedule.LastModifiedTime).toISOString(),
     };
   };
   return {
@@ -73,29 +85,31 @@ export function monitoringScheduleHandler(deps: ServiceDeps): ResourceHandler {
     replaceOn: ['MonitoringScheduleName'],
     async create(request) {
       const MonitoringScheduleName = nameOf(request, 'MonitoringScheduleName');
-      const { MonitoringScheduleArn } = (await deps.call('sagemaker', 'CreateMonitoringSchedule', {
-        ...input(request, [
-          'EndpointName',
-          'MonitoringScheduleStatus',
-          'FailureReason',
-          'LastMonitoringExecutionSummary',
-        ]),
-        MonitoringScheduleName,
-      })) as { MonitoringScheduleArn: string };
-      return { physicalId: MonitoringScheduleArn, attributes: await attributes(MonitoringScheduleName) };
+      const schedule = schedules().create(
+        asRequest<CreateMonitoringScheduleRequest>({
+          ...input(request, [
+            'EndpointName',
+            'MonitoringScheduleStatus',
+            'FailureReason',
+            'LastMonitoringExecutionSummary',
+          ]),
+          MonitoringScheduleName,
+        }),
+      );
+      return { physicalId: schedule.MonitoringScheduleArn, attributes: attributes(MonitoringScheduleName) };
     },
     async update(request) {
       const MonitoringScheduleName = String(request.attributes.MonitoringScheduleName);
-      await deps.call('sagemaker', 'UpdateMonitoringSchedule', {
+      schedules().update({
         MonitoringScheduleName,
-        MonitoringScheduleConfig: input(request, [])['MonitoringScheduleConfig'],
+        MonitoringScheduleConfig: input(request, [])[
+          'MonitoringScheduleConfig'
+        ] as Validated<MonitoringScheduleConfig>,
       });
-      return { physicalId: request.physicalId, attributes: await attributes(MonitoringScheduleName) };
+      return { physicalId: request.physicalId, attributes: attributes(MonitoringScheduleName) };
     },
     async delete(request) {
-      await deleteIgnoringMissing(deps, 'DeleteMonitoringSchedule', {
-        MonitoringScheduleName: request.attributes.MonitoringScheduleName,
-      });
+      deleteIgnoringMissing(() => schedules().delete(String(request.attributes.MonitoringScheduleName)));
     },
   };
 }

@@ -1,10 +1,26 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { ServiceDeps } from '../../../core/deps';
+import type {
+  CreateEndpointConfigInput,
+  CreateEndpointInput,
+  CreateModelInput,
+  CreateModelPackageGroupInput,
+  UpdateEndpointInput,
+} from '@aws-sdk/client-sagemaker';
+
+import { dateOf } from '../../../core/dates';
 import { AwsError } from '../../../core/errors';
+import type { EndpointRecord } from '../../sagemaker/endpoints';
 import { coerceMembers } from './coerce';
 import { generatedName } from './names';
-import type { DeleteRequest, ResourceHandler, ResourceRequest, UpdateRequest } from './types';
+import {
+  asRequest,
+  type DeleteRequest,
+  type ResourceHandler,
+  type ResourceRequest,
+  type ResourceServices,
+  type UpdateRequest,
+} from './types';
 
 /** SageMaker names: letters, digits and hyphens, at most 63 characters. */
 const sagemakerName = (request: ResourceRequest) =>
@@ -37,13 +53,10 @@ const ENDPOINT_FIELDS = {
   booleans: new Set(['RetainAllVariantProperties', 'RetainDeploymentConfig']),
 };
 
-const call = async <T>(deps: ServiceDeps, operation: string, input: Record<string, unknown>) =>
-  (await deps.call('sagemaker', operation, input)) as T;
-
 /** Deleting something already gone is a success, as CloudFormation treats it. */
-async function ignoreMissing(action: Promise<unknown>): Promise<void> {
+export async function ignoreMissing(action: () => unknown): Promise<void> {
   try {
-    await action;
+    await action();
   } catch (error) {
     const gone =
       error instanceof AwsError &&
@@ -59,7 +72,7 @@ const keepPhysical = async (request: UpdateRequest) => ({
   attributes: request.attributes,
 });
 
-export function modelHandler(deps: ServiceDeps): ResourceHandler {
+export function modelHandler({ sagemaker }: ResourceServices): ResourceHandler {
   return {
     attributes: ['ModelName'],
     replaceOn: [
@@ -73,20 +86,19 @@ export function modelHandler(deps: ServiceDeps): ResourceHandler {
     ],
     async create(request) {
       const ModelName = (request.properties.ModelName as string | undefined) ?? sagemakerName(request);
-      const { ModelArn } = await call<{ ModelArn: string }>(deps, 'CreateModel', {
-        ...request.properties,
-        ModelName,
-      });
+      const { ModelArn } = sagemaker.models.create(
+        asRequest<CreateModelInput>({ ...request.properties, ModelName }),
+      );
       return { physicalId: ModelArn, attributes: { ModelName } };
     },
     update: keepPhysical,
     async delete(request: DeleteRequest) {
-      await ignoreMissing(call(deps, 'DeleteModel', { ModelName: request.attributes.ModelName }));
+      await ignoreMissing(() => sagemaker.models.delete(String(request.attributes.ModelName)));
     },
   };
 }
 
-export function endpointConfigHandler(deps: ServiceDeps): ResourceHandler {
+export function endpointConfigHandler({ sagemaker }: ResourceServices): ResourceHandler {
   return {
     attributes: ['EndpointConfigName'],
     // Endpoint configs are immutable: any change but tags creates a new one.
@@ -105,42 +117,31 @@ export function endpointConfigHandler(deps: ServiceDeps): ResourceHandler {
     async create(request) {
       const EndpointConfigName =
         (request.properties.EndpointConfigName as string | undefined) ?? sagemakerName(request);
-      const input = coerceMembers(
-        { ...request.properties, EndpointConfigName },
-        ENDPOINT_CONFIG_FIELDS,
-      ) as Record<string, unknown>;
-      const { EndpointConfigArn } = await call<{ EndpointConfigArn: string }>(
-        deps,
-        'CreateEndpointConfig',
-        input,
+      const input = coerceMembers({ ...request.properties, EndpointConfigName }, ENDPOINT_CONFIG_FIELDS);
+      const { EndpointConfigArn } = sagemaker.endpoints.configs.create(
+        asRequest<CreateEndpointConfigInput>(input as Record<string, unknown>),
       );
       return { physicalId: EndpointConfigArn, attributes: { EndpointConfigName } };
     },
     update: keepPhysical,
     async delete(request) {
-      await ignoreMissing(
-        call(deps, 'DeleteEndpointConfig', { EndpointConfigName: request.attributes.EndpointConfigName }),
+      await ignoreMissing(() =>
+        sagemaker.endpoints.configs.delete(String(request.attributes.EndpointConfigName)),
       );
     },
   };
 }
 
-interface EndpointDescription {
-  readonly EndpointStatus: string;
-  readonly EndpointConfigName: string;
-  readonly FailureReason?: string;
-}
-
-const SETTLING = new Set(['Creating', 'Updating', 'RollingBack', 'SystemUpdating']);
+const SETTLING = new Set<string>(['Creating', 'Updating', 'RollingBack', 'SystemUpdating']);
 
 /** Waits until an endpoint leaves the transitional statuses (CloudFormation waits the same way). */
 async function settledEndpoint(
-  deps: ServiceDeps,
+  endpoints: ResourceServices['sagemaker']['endpoints'],
   name: string,
   signal: AbortSignal,
-): Promise<EndpointDescription> {
+): Promise<EndpointRecord> {
   for (;;) {
-    const endpoint = await call<EndpointDescription>(deps, 'DescribeEndpoint', { EndpointName: name });
+    const endpoint = endpoints.get(name);
     if (!SETTLING.has(endpoint.EndpointStatus)) return endpoint;
     await sleep(ENDPOINT_POLL_MS, undefined, { signal });
   }
@@ -150,7 +151,7 @@ async function settledEndpoint(
 function endpointInput(
   properties: Readonly<Record<string, unknown>>,
   EndpointName: string,
-): Record<string, unknown> {
+): Readonly<Record<string, unknown>> {
   const { RetainAllVariantProperties, RetainDeploymentConfig, ExcludeRetainedVariantProperties, ...rest } =
     properties;
   void RetainDeploymentConfig;
@@ -159,19 +160,17 @@ function endpointInput(
   return coerceMembers({ ...rest, EndpointName }, ENDPOINT_FIELDS) as Record<string, unknown>;
 }
 
-export function endpointHandler(deps: ServiceDeps): ResourceHandler {
+export function endpointHandler({ sagemaker }: ResourceServices): ResourceHandler {
   return {
     attributes: ['EndpointName'],
     replaceOn: ['EndpointName'],
     async create(request) {
       const EndpointName = (request.properties.EndpointName as string | undefined) ?? sagemakerName(request);
-      const { EndpointArn } = await call<{ EndpointArn: string }>(
-        deps,
-        'CreateEndpoint',
-        endpointInput(request.properties, EndpointName),
+      const { EndpointArn } = sagemaker.endpoints.create(
+        asRequest<CreateEndpointInput>(endpointInput(request.properties, EndpointName)),
       );
       request.created?.({ physicalId: EndpointArn, attributes: { EndpointName } });
-      const endpoint = await settledEndpoint(deps, EndpointName, request.signal);
+      const endpoint = await settledEndpoint(sagemaker.endpoints, EndpointName, request.signal);
       if (endpoint.EndpointStatus !== 'InService') {
         throw new Error(
           `Endpoint ${EndpointName} is ${endpoint.EndpointStatus}: ${endpoint.FailureReason ?? 'no reason given'}`,
@@ -182,7 +181,7 @@ export function endpointHandler(deps: ServiceDeps): ResourceHandler {
     async update(request) {
       const EndpointName = request.attributes.EndpointName as string;
       const desired = request.properties.EndpointConfigName as string;
-      const current = await settledEndpoint(deps, EndpointName, request.signal);
+      const current = await settledEndpoint(sagemaker.endpoints, EndpointName, request.signal);
       // A rollback finds the endpoint already back on its old config (SageMaker rolled it back itself).
       if (
         current.EndpointStatus === 'InService' &&
@@ -194,8 +193,8 @@ export function endpointHandler(deps: ServiceDeps): ResourceHandler {
       const { EndpointName: _name, Tags, ...update } = endpointInput(request.properties, EndpointName);
       void _name;
       void Tags;
-      await call(deps, 'UpdateEndpoint', { ...update, EndpointName });
-      const endpoint = await settledEndpoint(deps, EndpointName, request.signal);
+      sagemaker.endpoints.update(asRequest<UpdateEndpointInput>({ ...update, EndpointName }));
+      const endpoint = await settledEndpoint(sagemaker.endpoints, EndpointName, request.signal);
       if (endpoint.EndpointStatus !== 'InService' || endpoint.EndpointConfigName !== desired) {
         throw new Error(
           `Endpoint ${EndpointName} could not be updated to ${desired} (now ${endpoint.EndpointStatus} on ${endpoint.EndpointConfigName}): ${endpoint.FailureReason ?? 'no reason given'}`,
@@ -206,13 +205,13 @@ export function endpointHandler(deps: ServiceDeps): ResourceHandler {
     async delete(request) {
       const EndpointName = request.attributes.EndpointName as string;
       // One still coming up (e.g. restored after a restart) finishes first, as CloudFormation waits too.
-      await ignoreMissing(settledEndpoint(deps, EndpointName, request.signal));
-      await ignoreMissing(call(deps, 'DeleteEndpoint', { EndpointName }));
+      await ignoreMissing(() => settledEndpoint(sagemaker.endpoints, EndpointName, request.signal));
+      await ignoreMissing(() => sagemaker.endpoints.delete(EndpointName));
     },
   };
 }
 
-export function modelPackageGroupHandler(deps: ServiceDeps): ResourceHandler {
+export function modelPackageGroupHandler({ sagemaker }: ResourceServices): ResourceHandler {
   return {
     attributes: ['ModelPackageGroupArn', 'CreationTime', 'ModelPackageGroupStatus'],
     replaceOn: ['ModelPackageGroupName', 'ModelPackageGroupDescription'],
@@ -221,47 +220,24 @@ export function modelPackageGroupHandler(deps: ServiceDeps): ResourceHandler {
         (request.properties.ModelPackageGroupName as string | undefined) ?? sagemakerName(request);
       const { ModelPackageGroupPolicy, ...input } = request.properties;
       void ModelPackageGroupPolicy;
-      const { ModelPackageGroupArn } = await call<{ ModelPackageGroupArn: string }>(
-        deps,
-        'CreateModelPackageGroup',
-        {
-          ...input,
-          ModelPackageGroupName,
-        },
+      const group = sagemaker.modelPackages.createGroup(
+        asRequest<CreateModelPackageGroupInput>({ ...input, ModelPackageGroupName }),
       );
-      request.created?.({ physicalId: ModelPackageGroupArn, attributes: { ModelPackageGroupName } });
-      const described = await call<{ CreationTime?: unknown; ModelPackageGroupStatus?: string }>(
-        deps,
-        'DescribeModelPackageGroup',
-        {
-          ModelPackageGroupName,
-        },
-      );
-      const created = isoTime(described.CreationTime);
       return {
-        physicalId: ModelPackageGroupArn,
+        physicalId: group.ModelPackageGroupArn,
         attributes: {
-          ModelPackageGroupArn,
+          ModelPackageGroupArn: group.ModelPackageGroupArn,
           ModelPackageGroupName,
-          CreationTime: created,
-          ModelPackageGroupStatus: described.ModelPackageGroupStatus ?? 'Completed',
+          CreationTime: dateOf(group.CreationTime).toISOString(),
+          ModelPackageGroupStatus: group.ModelPackageGroupStatus,
         },
       };
     },
     update: keepPhysical,
     async delete(request) {
-      await ignoreMissing(
-        call(deps, 'DeleteModelPackageGroup', {
-          ModelPackageGroupName: request.attributes.ModelPackageGroupName,
-        }),
+      await ignoreMissing(() =>
+        sagemaker.modelPackages.deleteGroup(String(request.attributes.ModelPackageGroupName)),
       );
     },
   };
-}
-
-/** SageMaker answers timestamps as epoch seconds (or Dates); GetAtt gives them as ISO-8601 text. */
-function isoTime(value: unknown): string {
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'number') return new Date(value * 1000).toISOString();
-  return String(value);
 }

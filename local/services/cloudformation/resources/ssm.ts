@@ -1,8 +1,7 @@
-import type { ServiceDeps } from '../../../core/deps';
 import { AwsError } from '../../../core/errors';
 import { isObject } from '../template/template';
 import { generatedName } from './names';
-import type { ResourceHandler, ResourceRequest } from './types';
+import type { ResourceHandler, ResourceRequest, ResourceServices } from './types';
 
 type ParameterType = 'String' | 'StringList';
 
@@ -32,7 +31,7 @@ function tagList(tags: unknown): { Key: string; Value: string }[] {
 }
 
 /** AWS::SSM::Parameter on the local Parameter Store: Ref is the name; GetAtt Type and Value. */
-export function ssmParameterHandler(deps: ServiceDeps): ResourceHandler {
+export function ssmParameterHandler({ parameters }: ResourceServices): ResourceHandler {
   return {
     attributes: ['Type', 'Value'],
     replaceOn: ['Name'],
@@ -42,17 +41,17 @@ export function ssmParameterHandler(deps: ServiceDeps): ResourceHandler {
         generatedName({ parts: ['CFN', request.logicalId], maxLength: 128 });
       const fields = parameterFields(request);
       const tags = tagList(request.properties.Tags);
-      deps.ssm.putParameter({ Name, ...fields, ...(tags.length > 0 ? { Tags: tags } : {}) });
+      parameters.putParameter({ Name, ...fields, ...(tags.length > 0 ? { Tags: tags } : {}) });
       return { physicalId: Name, attributes: { Type: fields.Type, Value: fields.Value } };
     },
     async update(request) {
       const fields = parameterFields(request);
-      deps.ssm.putParameter({ Name: request.physicalId, ...fields, Overwrite: true });
+      parameters.putParameter({ Name: request.physicalId, ...fields, Overwrite: true });
       return { physicalId: request.physicalId, attributes: { Type: fields.Type, Value: fields.Value } };
     },
     async delete(request) {
       try {
-        await deps.call('ssm', 'DeleteParameter', { Name: request.physicalId });
+        parameters.delete(request.physicalId);
       } catch (error) {
         if (!(error instanceof AwsError && error.code === 'ParameterNotFound')) throw error;
       }

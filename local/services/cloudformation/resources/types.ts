@@ -1,4 +1,24 @@
-import type { ServiceDeps } from '../../../core/deps';
+import type { Validated } from '../../../core/validated';
+import type { SageMakerServices } from '../../sagemaker';
+import type { ParameterStore } from '../../ssm/parameter-store';
+
+/**
+ * The local services the live resource types create, update and delete through: the services themselves
+ * (built once by the local AWS's wiring), not their wire APIs.
+ */
+export interface ResourceServices {
+  readonly sagemaker: Pick<SageMakerServices, 'models' | 'endpoints' | 'modelPackages' | 'monitoring'>;
+  readonly parameters: Pick<ParameterStore, 'putParameter' | 'delete'>;
+}
+
+/**
+ * A resource's properties as the API request they are (AWS::SageMaker::Model's properties are
+ * CreateModel's members). Template values are not checked by the model's codec: the services check what
+ * they rely on at run time, as they do for a pipeline step's arguments.
+ */
+export function asRequest<Request>(properties: Readonly<Record<string, unknown>>): Validated<Request> {
+  return properties as unknown as Validated<Request>;
+}
 
 /** What a resource handler learns about the resource it creates, updates or deletes. */
 export interface ResourceRequest {
@@ -46,4 +66,4 @@ export interface ResourceHandler {
   readonly attributes: readonly string[];
 }
 
-export type ResourceHandlerFactory = (deps: ServiceDeps) => ResourceHandler;
+export type ResourceHandlerFactory = (services: ResourceServices) => ResourceHandler;

@@ -2,18 +2,22 @@ import type {
   CreateDataQualityJobDefinitionRequest,
   DescribeDataQualityJobDefinitionResponse,
   ListDataQualityJobDefinitionsRequest,
-  MonitoringJobDefinitionSummary,
 } from '@aws-sdk/client-sagemaker';
 
 import { AwsError, notFound, validationError } from '../../../core/errors';
+import type { Page } from '../../../core/pagination';
+import type { Validated } from '../../../core/validated';
 import type { StateStore } from '../../../state/store';
 import { epochSeconds } from '../../../engine/execution-record';
 import { resourceArn, type ArnContext } from '../arns';
-import { checkName } from '../endpoint-configs';
-import { filterByNameAndCreationTime, listPage, type ListRequest } from '../pagination';
+import { checkName } from '../input';
+import { filterByNameAndCreationTime, listPage } from '../pagination';
 
 /** A stored data-quality job definition: DescribeDataQualityJobDefinition's response, times as epoch seconds. */
-export type JobDefinitionRecord = Omit<DescribeDataQualityJobDefinitionResponse, 'CreationTime'> & {
+export type JobDefinitionRecord = Omit<
+  Validated<DescribeDataQualityJobDefinitionResponse>,
+  'CreationTime'
+> & {
   readonly CreationTime: number;
 };
 
@@ -26,7 +30,7 @@ export class JobDefinitionService {
     private readonly arns: ArnContext,
   ) {}
 
-  create(input: CreateDataQualityJobDefinitionRequest): { JobDefinitionArn: string } {
+  create(input: Validated<CreateDataQualityJobDefinitionRequest>): JobDefinitionRecord {
     const name = checkName('JobDefinitionName', input.JobDefinitionName);
     const arn = resourceArn(this.arns, 'data-quality-job-definition', name);
     if (this.find(name))
@@ -41,21 +45,20 @@ export class JobDefinitionService {
       CreationTime: epochSeconds(),
     } as JobDefinitionRecord;
     this.store.put(COLLECTION, name.toLowerCase(), record);
-    return { JobDefinitionArn: arn };
+    return record;
   }
 
   find(name: string): JobDefinitionRecord | undefined {
     return this.store.get<JobDefinitionRecord>(COLLECTION, name.toLowerCase());
   }
 
-  describe(name: unknown): JobDefinitionRecord {
-    const record = typeof name === 'string' ? this.find(name) : undefined;
-    if (!record)
-      throw notFound('ResourceNotFound', `Could not find data quality job definition "${String(name)}".`);
+  describe(name: string): JobDefinitionRecord {
+    const record = this.find(name);
+    if (!record) throw notFound('ResourceNotFound', `Could not find data quality job definition "${name}".`);
     return record;
   }
 
-  delete(name: unknown, usedBy: (definition: string) => string | undefined): Record<string, never> {
+  delete(name: string, usedBy: (definition: string) => string | undefined): JobDefinitionRecord {
     const record = this.describe(name);
     const schedule = usedBy(record.JobDefinitionName!);
     if (schedule) {
@@ -65,34 +68,20 @@ export class JobDefinitionService {
       );
     }
     this.store.delete(COLLECTION, record.JobDefinitionName!.toLowerCase());
-    return {};
+    return record;
   }
 
-  list(input: ListDataQualityJobDefinitionsRequest): {
-    JobDefinitionSummaries: (Omit<MonitoringJobDefinitionSummary, 'CreationTime'> & {
-      CreationTime: number;
-    })[];
-    NextToken?: string;
-  } {
+  list(input: Validated<ListDataQualityJobDefinitionsRequest>): Page<JobDefinitionRecord> {
     const records = filterByNameAndCreationTime(
       this.store.list<JobDefinitionRecord>(COLLECTION),
-      input as Record<string, unknown>,
+      input,
       (record) => record.JobDefinitionName ?? '',
     ).filter((record) => !input.EndpointName || endpointOf(record) === input.EndpointName);
-    const page = listPage(records, input as ListRequest, {
+    return listPage(records, input, {
       sortKeys: { Name: 'JobDefinitionName', CreationTime: 'CreationTime' },
       defaultSortBy: 'CreationTime',
       defaultOrder: 'Descending',
     });
-    return {
-      JobDefinitionSummaries: page.items.map((record) => ({
-        MonitoringJobDefinitionName: record.JobDefinitionName,
-        MonitoringJobDefinitionArn: record.JobDefinitionArn,
-        CreationTime: record.CreationTime,
-        EndpointName: endpointOf(record),
-      })),
-      ...(page.nextToken ? { NextToken: page.nextToken } : {}),
-    };
   }
 }
 

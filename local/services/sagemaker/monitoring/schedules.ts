@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 
 import type {
   CreateMonitoringScheduleRequest,
-  DataCaptureConfigSummary,
   ListMonitoringExecutionsRequest,
   ListMonitoringSchedulesRequest,
   MonitoringExecutionSummary,
@@ -10,13 +9,16 @@ import type {
   UpdateMonitoringScheduleRequest,
 } from '@aws-sdk/client-sagemaker';
 
-import type { ServiceDeps } from '../../../core/deps';
 import { AwsError, notFound, validationError } from '../../../core/errors';
+import type { Page } from '../../../core/pagination';
+import type { Validated } from '../../../core/validated';
 import { epochSeconds } from '../../../engine/execution-record';
 import type { StateStore } from '../../../state/store';
 import { resourceArn, type ArnContext } from '../arns';
-import { checkName } from '../endpoint-configs';
-import { listPage, type ListRequest } from '../pagination';
+import { checkName } from '../input';
+import type { EndpointService } from '../endpoints';
+import { createdBetween, listPage } from '../pagination';
+import type { TagStore } from '../tags';
 import type { BackgroundJobs } from './background-jobs';
 import type { JobDefinitionService } from './job-definitions';
 import { monitoringJobOf, processingRequest, type MonitoringJob } from './monitoring-job';
@@ -56,7 +58,9 @@ const EXECUTIONS = 'sagemaker/monitoring-executions';
 export interface MonitoringScheduleOptions {
   readonly store: StateStore;
   readonly arns: ArnContext;
-  readonly deps: ServiceDeps;
+  readonly tags: TagStore;
+  /** The endpoints whose capture the schedules analyse. */
+  readonly endpoints: Pick<EndpointService, 'get'>;
   readonly definitions: JobDefinitionService;
   readonly jobs: BackgroundJobs;
 }
@@ -73,12 +77,12 @@ export class MonitoringScheduleService {
 
   constructor(private readonly options: MonitoringScheduleOptions) {}
 
-  async create(input: CreateMonitoringScheduleRequest): Promise<{ MonitoringScheduleArn: string }> {
+  create(input: Validated<CreateMonitoringScheduleRequest>): ScheduleRecord {
     const name = checkName('MonitoringScheduleName', input.MonitoringScheduleName);
     const arn = resourceArn(this.options.arns, 'monitoring-schedule', name);
     if (this.find(name))
       throw new AwsError('ResourceInUse', `Monitoring schedule with name ${name} already exists (${arn})`);
-    const { job } = await this.checkConfig(input.MonitoringScheduleConfig);
+    const { job } = this.checkConfig(input.MonitoringScheduleConfig);
     const now = epochSeconds();
     const record: ScheduleRecord = {
       MonitoringScheduleName: name,
@@ -87,53 +91,52 @@ export class MonitoringScheduleService {
       MonitoringType: 'DataQuality',
       CreationTime: now,
       LastModifiedTime: now,
-      MonitoringScheduleConfig: input.MonitoringScheduleConfig!,
+      MonitoringScheduleConfig: input.MonitoringScheduleConfig,
       EndpointName: job.endpointName,
     };
     this.put(record);
-    if (input.Tags?.length)
-      await this.options.deps.call('sagemaker', 'AddTags', { ResourceArn: arn, Tags: input.Tags });
+    if (input.Tags?.length) this.options.tags.add(arn, input.Tags);
     this.arm(record);
-    return { MonitoringScheduleArn: arn };
+    return record;
   }
 
-  async update(input: UpdateMonitoringScheduleRequest): Promise<{ MonitoringScheduleArn: string }> {
+  update(input: Validated<UpdateMonitoringScheduleRequest>): ScheduleRecord {
     const record = this.describe(input.MonitoringScheduleName);
-    const { job } = await this.checkConfig(input.MonitoringScheduleConfig);
+    const { job } = this.checkConfig(input.MonitoringScheduleConfig);
     const updated = this.patch(record.MonitoringScheduleName, {
-      MonitoringScheduleConfig: input.MonitoringScheduleConfig!,
+      MonitoringScheduleConfig: input.MonitoringScheduleConfig,
       EndpointName: job.endpointName,
     });
     this.disarm(record.MonitoringScheduleName);
     if (updated.MonitoringScheduleStatus === 'Scheduled') this.arm(updated);
-    return { MonitoringScheduleArn: record.MonitoringScheduleArn };
+    return updated;
   }
 
-  describe(name: unknown): ScheduleRecord {
-    const record = typeof name === 'string' ? this.find(name) : undefined;
-    if (!record) throw notFound('ResourceNotFound', `Monitoring schedule ${String(name)} does not exist.`);
+  describe(name: string): ScheduleRecord {
+    const record = this.find(name);
+    if (!record) throw notFound('ResourceNotFound', `Monitoring schedule ${name} does not exist.`);
     return record;
   }
 
-  start(name: unknown): Record<string, never> {
+  start(name: string): ScheduleRecord {
     const record = this.describe(name);
-    if (record.MonitoringScheduleStatus !== 'Scheduled')
-      this.arm(this.patch(record.MonitoringScheduleName, { MonitoringScheduleStatus: 'Scheduled' }));
-    return {};
+    if (record.MonitoringScheduleStatus === 'Scheduled') return record;
+    const started = this.patch(record.MonitoringScheduleName, { MonitoringScheduleStatus: 'Scheduled' });
+    this.arm(started);
+    return started;
   }
 
-  stop(name: unknown): Record<string, never> {
+  stop(name: string): ScheduleRecord {
     const record = this.describe(name);
     this.disarm(record.MonitoringScheduleName);
-    this.patch(record.MonitoringScheduleName, { MonitoringScheduleStatus: 'Stopped' });
-    return {};
+    return this.patch(record.MonitoringScheduleName, { MonitoringScheduleStatus: 'Stopped' });
   }
 
-  delete(name: unknown): Record<string, never> {
+  delete(name: string): ScheduleRecord {
     const record = this.describe(name);
     this.disarm(record.MonitoringScheduleName);
     this.options.store.delete(SCHEDULES, record.MonitoringScheduleName.toLowerCase());
-    return {};
+    return record;
   }
 
   /** The schedule that runs a job definition, if any (a definition in use cannot be deleted). */
@@ -144,7 +147,7 @@ export class MonitoringScheduleService {
       ?.MonitoringScheduleName;
   }
 
-  list(input: ListMonitoringSchedulesRequest) {
+  list(input: Validated<ListMonitoringSchedulesRequest>): Page<ScheduleRecord> {
     const contains = input.NameContains?.toLowerCase();
     const records = this.options.store
       .list<ScheduleRecord>(SCHEDULES)
@@ -156,7 +159,7 @@ export class MonitoringScheduleService {
           !input.MonitoringJobDefinitionName ||
           record.MonitoringScheduleConfig.MonitoringJobDefinitionName === input.MonitoringJobDefinitionName,
       );
-    const page = listPage(records, input as ListRequest, {
+    return listPage(records, input, {
       sortKeys: {
         Name: 'MonitoringScheduleName',
         CreationTime: 'CreationTime',
@@ -165,26 +168,9 @@ export class MonitoringScheduleService {
       defaultSortBy: 'CreationTime',
       defaultOrder: 'Descending',
     });
-    return {
-      MonitoringScheduleSummaries: page.items.map((record) => ({
-        MonitoringScheduleName: record.MonitoringScheduleName,
-        MonitoringScheduleArn: record.MonitoringScheduleArn,
-        CreationTime: record.CreationTime,
-        LastModifiedTime: record.LastModifiedTime,
-        MonitoringScheduleStatus: record.MonitoringScheduleStatus,
-        EndpointName: record.EndpointName,
-        MonitoringType: record.MonitoringType,
-        ...(record.MonitoringScheduleConfig.MonitoringJobDefinitionName
-          ? { MonitoringJobDefinitionName: record.MonitoringScheduleConfig.MonitoringJobDefinitionName }
-          : {}),
-      })),
-      ...(page.nextToken ? { NextToken: page.nextToken } : {}),
-    };
   }
 
-  listExecutions(input: ListMonitoringExecutionsRequest) {
-    const after = (value: number, bound: unknown) => bound === undefined || value > epochOf(bound);
-    const before = (value: number, bound: unknown) => bound === undefined || value < epochOf(bound);
+  listExecutions(input: Validated<ListMonitoringExecutionsRequest>): Page<ExecutionRecord> {
     const records = this.options.store
       .list<ExecutionRecord>(EXECUTIONS)
       .filter(
@@ -198,17 +184,13 @@ export class MonitoringScheduleService {
           !input.MonitoringJobDefinitionName ||
           record.MonitoringJobDefinitionName === input.MonitoringJobDefinitionName,
       )
-      .filter(
-        (record) =>
-          after(record.ScheduledTime, input.ScheduledTimeAfter) &&
-          before(record.ScheduledTime, input.ScheduledTimeBefore),
+      .filter((record) =>
+        createdBetween(record.ScheduledTime, input.ScheduledTimeAfter, input.ScheduledTimeBefore),
       )
-      .filter(
-        (record) =>
-          after(record.CreationTime, input.CreationTimeAfter) &&
-          before(record.CreationTime, input.CreationTimeBefore),
+      .filter((record) =>
+        createdBetween(record.CreationTime, input.CreationTimeAfter, input.CreationTimeBefore),
       );
-    const page = listPage(records, input as ListRequest, {
+    return listPage(records, input, {
       sortKeys: {
         CreationTime: 'CreationTime',
         ScheduledTime: 'ScheduledTime',
@@ -217,10 +199,6 @@ export class MonitoringScheduleService {
       defaultSortBy: 'ScheduledTime',
       defaultOrder: 'Descending',
     });
-    return {
-      MonitoringExecutionSummaries: page.items.map(({ id: _id, ...summary }) => summary),
-      ...(page.nextToken ? { NextToken: page.nextToken } : {}),
-    };
   }
 
   /** At start: cron schedules are armed again; executions cut short by a stop are Failed. */
@@ -253,23 +231,19 @@ export class MonitoringScheduleService {
   }
 
   /** Validates a schedule config: the expression and window, the job, and the endpoint's data capture. */
-  private async checkConfig(config: MonitoringScheduleConfig | undefined): Promise<{ job: MonitoringJob }> {
+  private checkConfig(config: MonitoringScheduleConfig | undefined): { job: MonitoringJob } {
     if (!config?.ScheduleConfig) throw validationError('MonitoringScheduleConfig.ScheduleConfig is required');
     checkScheduleConfig(config.ScheduleConfig);
     const job = monitoringJobOf(config, (name) => this.options.definitions.find(name));
-    await this.captureDestination(job.endpointName);
+    this.captureDestination(job.endpointName);
     return { job };
   }
 
   /** The endpoint's data-capture destination, or a ValidationException naming what is missing. */
-  private async captureDestination(endpointName: string): Promise<string> {
-    const endpoint = (await this.options.deps.call('sagemaker', 'DescribeEndpoint', {
-      EndpointName: endpointName,
-    })) as {
-      DataCaptureConfig?: DataCaptureConfigSummary;
-    };
-    const capture = endpoint.DataCaptureConfig;
-    if (!capture?.EnableCapture || !capture.DestinationS3Uri) {
+  private captureDestination(endpointName: string): string {
+    const capture = this.options.endpoints.get(endpointName).DataCaptureConfig;
+    // Capture runs whenever the config asks for it (EnableCapture defaults to true, as on AWS).
+    if (!capture || capture.EnableCapture === false || !capture.DestinationS3Uri) {
       throw validationError(
         `Endpoint ${endpointName} does not capture data: monitoring needs an endpoint config with DataCaptureConfig (EnableCapture true, a DestinationS3Uri, CaptureOptions with Input)`,
       );
@@ -332,7 +306,7 @@ export class MonitoringScheduleService {
       const job = monitoringJobOf(schedule.MonitoringScheduleConfig, (name) =>
         this.options.definitions.find(name),
       );
-      const captureS3Uri = await this.captureDestination(job.endpointName);
+      const captureS3Uri = this.captureDestination(job.endpointName);
       const window = analysisWindow(schedule.MonitoringScheduleConfig.ScheduleConfig ?? {}, scheduled);
       const jobName = `model-monitoring-${scheduled.toISOString().slice(0, 16).replace(/[-T:]/g, '')}-${randomBytes(12).toString('hex')}`;
       const request = processingRequest({ job, jobName, scheduleName, captureS3Uri, scheduled, window });
@@ -376,11 +350,4 @@ export class MonitoringScheduleService {
   private saveExecution(record: ExecutionRecord): void {
     this.options.store.put(EXECUTIONS, record.id, record);
   }
-}
-
-/** A timestamp member as epoch seconds: a Date, epoch seconds (awsJson's wire form) or an ISO string. */
-function epochOf(value: unknown): number {
-  if (value instanceof Date) return value.getTime() / 1000;
-  if (typeof value === 'number') return value;
-  return Date.parse(String(value)) / 1000;
 }

@@ -1,115 +1,160 @@
 import type {
   CreateDataQualityJobDefinitionRequest,
+  CreateDataQualityJobDefinitionResponse,
   CreateMonitoringScheduleRequest,
+  CreateMonitoringScheduleResponse,
   CreateProcessingJobRequest,
+  CreateProcessingJobResponse,
   DeleteDataQualityJobDefinitionRequest,
   DeleteMonitoringScheduleRequest,
   DescribeDataQualityJobDefinitionRequest,
+  DescribeDataQualityJobDefinitionResponse,
   DescribeMonitoringScheduleRequest,
+  DescribeMonitoringScheduleResponse,
   ListDataQualityJobDefinitionsRequest,
+  ListDataQualityJobDefinitionsResponse,
   ListMonitoringExecutionsRequest,
+  ListMonitoringExecutionsResponse,
   ListMonitoringSchedulesRequest,
+  ListMonitoringSchedulesResponse,
+  MonitoringExecutionSummary,
+  MonitoringScheduleSummary,
   StartMonitoringScheduleRequest,
   StopMonitoringScheduleRequest,
   UpdateMonitoringScheduleRequest,
+  UpdateMonitoringScheduleResponse,
 } from '@aws-sdk/client-sagemaker';
 
-import { AwsError } from '../../../core/errors';
-import type { ServiceDeps } from '../../../core/deps';
-import type { LocalAwsEnvironment, OperationHandler, ServiceProvider } from '../../../core/service';
-import { resourceArn } from '../arns';
-import { checkName } from '../endpoint-configs';
+import { dateOf } from '../../../core/dates';
+import { operation } from '../../../core/operations';
+import { optional } from '../../../core/optional';
+import type { OperationHandler } from '../../../core/service';
+import type { Validated } from '../../../core/validated';
 import type { SageMakerServices } from '../index';
-import { BackgroundJobs } from '../monitoring/background-jobs';
-import { JobDefinitionService } from '../monitoring/job-definitions';
-import { MonitoringScheduleService } from '../monitoring/schedules';
+import { endpointOf } from '../monitoring/job-definitions';
+import type { ExecutionRecord, ScheduleRecord } from '../monitoring/schedules';
+import { pageMembers } from '../pagination';
 
-/** A handler typed with the SDK's request type; the protocol layer hands it the decoded input. */
-type Typed<Input> = (input: Input) => unknown;
-const typed = <Input>(handler: Typed<Input>): OperationHandler => handler as unknown as OperationHandler;
-
-/**
- * Model Monitor on the local SageMaker: processing jobs created directly, data-quality job definitions,
- * monitoring schedules (cron or NOW) and their executions. `start`/`stop` belong in the provider's.
- */
-export type Monitoring = { operations: Record<string, OperationHandler> } & Required<
-  Pick<ServiceProvider, 'start' | 'stop'>
->;
-
-export function monitoringOperations(
-  env: LocalAwsEnvironment,
-  deps: ServiceDeps,
-  services: Pick<SageMakerServices, 'arns' | 'jobs'>,
-): Monitoring {
-  const jobs = new BackgroundJobs(services.jobs);
-  const definitions = new JobDefinitionService(env.store, services.arns);
-  const schedules = new MonitoringScheduleService({
-    store: env.store,
-    arns: services.arns,
-    deps,
-    definitions,
-    jobs,
-  });
+/** Model Monitor: processing jobs created directly, data-quality job definitions, schedules and executions. */
+export function monitoringOperations({
+  monitoring,
+}: Pick<SageMakerServices, 'monitoring'>): Record<string, OperationHandler> {
+  const { definitions, schedules } = monitoring;
   return {
-    operations: {
-      CreateProcessingJob: typed<CreateProcessingJobRequest>((input) =>
-        createProcessingJob(services, jobs, input),
-      ),
-      CreateDataQualityJobDefinition: typed<CreateDataQualityJobDefinitionRequest>((input) =>
-        definitions.create(input),
-      ),
-      DescribeDataQualityJobDefinition: typed<DescribeDataQualityJobDefinitionRequest>((input) =>
-        definitions.describe(input.JobDefinitionName),
-      ),
-      ListDataQualityJobDefinitions: typed<ListDataQualityJobDefinitionsRequest>((input) =>
-        definitions.list(input),
-      ),
-      DeleteDataQualityJobDefinition: typed<DeleteDataQualityJobDefinitionRequest>((input) =>
-        definitions.delete(input.JobDefinitionName, (name) => schedules.scheduleUsing(name)),
-      ),
-      CreateMonitoringSchedule: typed<CreateMonitoringScheduleRequest>((input) => schedules.create(input)),
-      UpdateMonitoringSchedule: typed<UpdateMonitoringScheduleRequest>((input) => schedules.update(input)),
-      DescribeMonitoringSchedule: typed<DescribeMonitoringScheduleRequest>((input) =>
-        schedules.describe(input.MonitoringScheduleName),
-      ),
-      ListMonitoringSchedules: typed<ListMonitoringSchedulesRequest>((input) => schedules.list(input)),
-      StartMonitoringSchedule: typed<StartMonitoringScheduleRequest>((input) =>
-        schedules.start(input.MonitoringScheduleName),
-      ),
-      StopMonitoringSchedule: typed<StopMonitoringScheduleRequest>((input) =>
-        schedules.stop(input.MonitoringScheduleName),
-      ),
-      DeleteMonitoringSchedule: typed<DeleteMonitoringScheduleRequest>((input) =>
-        schedules.delete(input.MonitoringScheduleName),
-      ),
-      ListMonitoringExecutions: typed<ListMonitoringExecutionsRequest>((input) =>
-        schedules.listExecutions(input),
-      ),
-    },
-    start: () => schedules.restore(),
-    stop: async () => {
-      schedules.shutdown();
-      await jobs.stopAll();
-    },
+    CreateProcessingJob: operation<Validated<CreateProcessingJobRequest>, CreateProcessingJobResponse>(
+      (input) => ({ ProcessingJobArn: monitoring.createProcessingJob(input) }),
+    ),
+    CreateDataQualityJobDefinition: operation<
+      Validated<CreateDataQualityJobDefinitionRequest>,
+      CreateDataQualityJobDefinitionResponse
+    >((input) => ({ JobDefinitionArn: definitions.create(input).JobDefinitionArn })),
+    DescribeDataQualityJobDefinition: operation<
+      Validated<DescribeDataQualityJobDefinitionRequest>,
+      DescribeDataQualityJobDefinitionResponse
+    >((input) => {
+      const record = definitions.describe(input.JobDefinitionName);
+      return { ...record, CreationTime: dateOf(record.CreationTime) };
+    }),
+    ListDataQualityJobDefinitions: operation<
+      Validated<ListDataQualityJobDefinitionsRequest>,
+      ListDataQualityJobDefinitionsResponse
+    >((input) => {
+      const page = definitions.list(input);
+      const summaries = page.items.map((record) => ({
+        MonitoringJobDefinitionName: record.JobDefinitionName,
+        MonitoringJobDefinitionArn: record.JobDefinitionArn,
+        CreationTime: dateOf(record.CreationTime),
+        EndpointName: endpointOf(record),
+      }));
+      return pageMembers('JobDefinitionSummaries', { ...page, items: summaries });
+    }),
+    DeleteDataQualityJobDefinition: operation<
+      Validated<DeleteDataQualityJobDefinitionRequest>,
+      Record<string, never>
+    >((input) => {
+      monitoring.deleteDefinition(input.JobDefinitionName);
+      return {};
+    }),
+    CreateMonitoringSchedule: operation<
+      Validated<CreateMonitoringScheduleRequest>,
+      CreateMonitoringScheduleResponse
+    >((input) => ({ MonitoringScheduleArn: schedules.create(input).MonitoringScheduleArn })),
+    UpdateMonitoringSchedule: operation<
+      Validated<UpdateMonitoringScheduleRequest>,
+      UpdateMonitoringScheduleResponse
+    >((input) => ({ MonitoringScheduleArn: schedules.update(input).MonitoringScheduleArn })),
+    DescribeMonitoringSchedule: operation<
+      Validated<DescribeMonitoringScheduleRequest>,
+      DescribeMonitoringScheduleResponse
+    >((input) => describeSchedule(schedules.describe(input.MonitoringScheduleName))),
+    ListMonitoringSchedules: operation<
+      Validated<ListMonitoringSchedulesRequest>,
+      ListMonitoringSchedulesResponse
+    >((input) => {
+      const page = schedules.list(input);
+      return pageMembers('MonitoringScheduleSummaries', { ...page, items: page.items.map(scheduleSummary) });
+    }),
+    StartMonitoringSchedule: operation<Validated<StartMonitoringScheduleRequest>, Record<string, never>>(
+      (input) => {
+        schedules.start(input.MonitoringScheduleName);
+        return {};
+      },
+    ),
+    StopMonitoringSchedule: operation<Validated<StopMonitoringScheduleRequest>, Record<string, never>>(
+      (input) => {
+        schedules.stop(input.MonitoringScheduleName);
+        return {};
+      },
+    ),
+    DeleteMonitoringSchedule: operation<Validated<DeleteMonitoringScheduleRequest>, Record<string, never>>(
+      (input) => {
+        schedules.delete(input.MonitoringScheduleName);
+        return {};
+      },
+    ),
+    ListMonitoringExecutions: operation<
+      Validated<ListMonitoringExecutionsRequest>,
+      ListMonitoringExecutionsResponse
+    >((input) => {
+      const page = schedules.listExecutions(input);
+      return pageMembers('MonitoringExecutionSummaries', {
+        ...page,
+        items: page.items.map(executionSummary),
+      });
+    }),
   };
 }
 
-/** CreateProcessingJob outside a pipeline: the job runs in the background on the runtime its image maps to. */
-function createProcessingJob(
-  services: Pick<SageMakerServices, 'arns' | 'jobs'>,
-  jobs: BackgroundJobs,
-  input: CreateProcessingJobRequest,
-) {
-  const name = checkName('ProcessingJobName', input.ProcessingJobName);
-  const arn = resourceArn(services.arns, 'processing-job', name);
-  if (services.jobs.exists('Processing', name)) {
-    throw new AwsError(
-      'ResourceInUse',
-      `Job name must be unique within an AWS account and region, and a job with this name already exists (${arn})`,
-    );
-  }
-  const { Tags: _tags, ...request } = input;
-  void _tags;
-  void jobs.start({ kind: 'Processing', name, request: request as Record<string, unknown> });
-  return { ProcessingJobArn: arn };
+/** DescribeMonitoringSchedule's answer, also what CloudFormation's GetAtt reads. */
+export function describeSchedule(record: ScheduleRecord): DescribeMonitoringScheduleResponse {
+  const { LastMonitoringExecutionSummary: last, ...schedule } = record;
+  return {
+    ...schedule,
+    CreationTime: dateOf(record.CreationTime),
+    LastModifiedTime: dateOf(record.LastModifiedTime),
+    ...(last ? { LastMonitoringExecutionSummary: executionSummary(last) } : {}),
+  };
+}
+
+function scheduleSummary(record: ScheduleRecord): MonitoringScheduleSummary {
+  return {
+    MonitoringScheduleName: record.MonitoringScheduleName,
+    MonitoringScheduleArn: record.MonitoringScheduleArn,
+    CreationTime: dateOf(record.CreationTime),
+    LastModifiedTime: dateOf(record.LastModifiedTime),
+    MonitoringScheduleStatus: record.MonitoringScheduleStatus,
+    EndpointName: record.EndpointName,
+    MonitoringType: record.MonitoringType,
+    ...optional('MonitoringJobDefinitionName', record.MonitoringScheduleConfig.MonitoringJobDefinitionName),
+  };
+}
+
+function executionSummary(record: Omit<ExecutionRecord, 'id'> & { id?: string }): MonitoringExecutionSummary {
+  const { id: _id, ...summary } = record;
+  return {
+    ...summary,
+    ScheduledTime: dateOf(record.ScheduledTime),
+    CreationTime: dateOf(record.CreationTime),
+    LastModifiedTime: dateOf(record.LastModifiedTime),
+  };
 }

@@ -1,20 +1,27 @@
-import { AwsError } from '../../core/errors';
-import { NoResponseError, type InvocationResponse } from '../../runtimes/xgboost-serving';
-import type { EndpointService } from '../sagemaker/endpoints';
-import type { DataCapture } from './data-capture';
+import type { InvokeEndpointInput, InvokeEndpointOutput } from '@aws-sdk/client-sagemaker-runtime';
 
-/** InvokeEndpoint's input as the restJson binding passes it (headers as members, the raw body). */
-interface InvokeInput {
-  readonly EndpointName?: unknown;
-  readonly Body?: unknown;
-  readonly ContentType?: unknown;
-  readonly Accept?: unknown;
-  readonly CustomAttributes?: unknown;
-  readonly TargetVariant?: unknown;
-  readonly InferenceId?: unknown;
+import { AwsError } from '../../../core/errors';
+import { operation } from '../../../core/operations';
+import { optional } from '../../../core/optional';
+import type { OperationHandler, RequestContext } from '../../../core/service';
+import type { Validated } from '../../../core/validated';
+import { NoResponseError, type InvocationResponse } from '../../../runtimes/xgboost-serving';
+import type { EndpointService } from '../../sagemaker/endpoints';
+import type { DataCapture } from '../data-capture';
+
+/** What invocations reach: the one endpoint service (owned by SageMaker) and the data capture. */
+export interface InvocationParts {
+  readonly endpoints: EndpointService;
+  readonly capture: DataCapture;
 }
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+export function invocationOperations(parts: InvocationParts): Record<string, OperationHandler> {
+  return {
+    InvokeEndpoint: operation<Validated<InvokeEndpointInput>, InvokeEndpointOutput>((input, ctx) =>
+      invokeEndpoint(parts, input, ctx),
+    ),
+  };
+}
 
 /**
  * SageMaker Runtime's InvokeEndpoint (the model's 6 MB Body limit is checked by the protocol layer before
@@ -22,18 +29,18 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
  * answers turned into ModelError (424) with OriginalStatusCode and OriginalMessage. A container that gives
  * no answer (its worker died, or is down between restarts) is original status 0, as SageMaker reports it.
  */
-export async function invokeEndpoint(
-  runtime: { endpoints: EndpointService; capture: DataCapture },
-  input: InvokeInput,
-  ctx: { region: string; accountId: string },
-) {
+async function invokeEndpoint(
+  runtime: InvocationParts,
+  input: Validated<InvokeEndpointInput>,
+  ctx: RequestContext,
+): Promise<InvokeEndpointOutput> {
   const { endpoints } = runtime;
-  const name = text(input.EndpointName);
-  if (!name) throw new AwsError('ValidationError', 'EndpointName is required');
-  const body = Buffer.isBuffer(input.Body) ? input.Body : Buffer.from(text(input.Body) ?? '');
-  const variant = await endpoints.servingVariant(name, text(input.TargetVariant));
+  const name = input.EndpointName;
+  // A view, not a copy: bodies run up to 6 MB.
+  const body = Buffer.from(input.Body.buffer, input.Body.byteOffset, input.Body.byteLength);
+  const variant = await endpoints.servingVariant(name, input.TargetVariant);
   const response = await variant.container
-    .invocations({ body, contentType: text(input.ContentType), accept: text(input.Accept) })
+    .invocations({ body, contentType: input.ContentType, accept: input.Accept })
     .catch((error: unknown): InvocationResponse => {
       if (!(error instanceof NoResponseError)) throw error;
       const message = `Amazon SageMaker could not get a response from the ${name} endpoint: ${error.message}`;
@@ -46,18 +53,17 @@ export async function invokeEndpoint(
       endpointName: name,
       variantName: variant.name,
       config: capture,
-      input: { body, contentType: text(input.ContentType) },
+      input: { body, contentType: input.ContentType },
       output: { body: response.body, contentType: response.contentType },
-      inferenceId: text(input.InferenceId),
+      inferenceId: input.InferenceId,
       time: new Date(),
     });
   }
-  const customAttributes = text(input.CustomAttributes);
   return {
-    Body: response.body,
+    Body: Buffer.from(response.body),
     ContentType: response.contentType,
     InvokedProductionVariant: variant.name,
-    ...(customAttributes === undefined ? {} : { CustomAttributes: customAttributes }),
+    ...optional('CustomAttributes', input.CustomAttributes),
   };
 }
 
