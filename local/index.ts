@@ -1,8 +1,11 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { localAwsEnv } from './core/aws-env';
 import type { FaultConfig } from './faults';
+import { findPython, pythonEnvironment, PythonNotFoundError } from './runtimes/python';
+import { warmJobForkServer } from './runtimes/sandbox';
 import { startServer, type LocalAwsServer } from './server';
 import { acquireStateLock } from './state/lock';
 
@@ -27,12 +30,34 @@ export interface StartLocalAwsOptions {
    * by default only SDKs and CLIs on this machine (no Origin, Host 127.0.0.1/localhost/[::1]) are.
    */
   readonly allowClients?: readonly string[];
+  /**
+   * Start the fork server that Python jobs fork from now, in the background, rather than with the first job
+   * (`mlops run` knows it is about to run the pipeline; the import takes about a second and a half).
+   */
+  readonly warmPython?: boolean;
 }
 
 /** The running local AWS, and the environment that points SDKs and CLIs at it. */
 export interface LocalAws extends LocalAwsServer {
   /** AWS_ENDPOINT_URL, AWS_REGION, AWS_DEFAULT_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY. */
   readonly env: Record<string, string>;
+}
+
+/** Without the ML libraries there is nothing to warm: the first job reports what is missing. */
+function warmPythonJobs(): void {
+  let python: string;
+  try {
+    python = findPython();
+  } catch (error) {
+    if (error instanceof PythonNotFoundError) return;
+    throw error;
+  }
+  const probeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-warm-'));
+  try {
+    warmJobForkServer({ python, env: pythonEnvironment(process.env), probeDir });
+  } finally {
+    fs.rmSync(probeDir, { recursive: true, force: true });
+  }
 }
 
 export const DEFAULT_STATE_DIR = path.join('.mlops', 'local');
@@ -62,6 +87,7 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
     throw error;
   });
   lock.setEndpoint(server.endpoint);
+  if (options.warmPython) warmPythonJobs();
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= server.stop().finally(() => lock.release()));
   return { ...server, env: localAwsEnv(server.endpoint, region), stop };

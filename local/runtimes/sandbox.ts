@@ -4,8 +4,8 @@ import * as path from 'node:path';
 
 import { CONTAINER_OPT_ML, type JobDirectory } from './job-directory';
 import type { JobLog } from './job-log';
-import { launchPython } from './python-launcher';
-import { spawnedProcess, type PythonProcess } from './python-process';
+import { launchPython, warmForkServer, type LauncherOptions } from './python-launcher';
+import { spawnedProcess, type PythonLaunch, type PythonProcess } from './python-process';
 
 /**
  * Runs inside a private mount namespace: an overlay over /opt (the host's entries stay visible; anything the
@@ -112,7 +112,13 @@ const KILL_GRACE_MS = 2000;
 export async function runSandboxed(request: SandboxRequest): Promise<SandboxResult> {
   if (request.signal.aborted) return { exitCode: null, signal: null, stopped: true, ms: 0 };
   const started = Date.now();
-  const job = startJob(request, detectIsolation(request.directory.root));
+  const plan = planJob(request, detectIsolation(request.directory.root));
+  if (plan.python) {
+    await untilAborted(warmForkServer(plan.python.launch, plan.python.options), request.signal);
+    if (request.signal.aborted)
+      return { exitCode: null, signal: null, stopped: true, ms: Date.now() - started };
+  }
+  const job = plan.python ? launchPython(plan.python.launch, plan.python.options) : plan.spawn();
   let stopped = false;
   let killTimer: NodeJS.Timeout | undefined;
   // SIGTERM to the whole process group (the job's children too), SIGKILL for whatever ignores it.
@@ -137,7 +143,25 @@ export async function runSandboxed(request: SandboxRequest): Promise<SandboxResu
   }
 }
 
-function startJob(request: SandboxRequest, isolation: Isolation): PythonProcess {
+/** Resolves when `work` settles or `signal` aborts, whichever comes first. */
+function untilAborted(work: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    void work.then(done, done);
+  });
+}
+
+/** How a job starts: a Python script through the launcher (forked warm where possible), anything else spawned. */
+interface JobPlan {
+  readonly python?: { readonly launch: PythonLaunch; readonly options: LauncherOptions };
+  readonly spawn: () => PythonProcess;
+}
+
+function planJob(request: SandboxRequest, isolation: Isolation): JobPlan {
   const { directory, log } = request;
   const namespace = isolation.kind === 'namespace';
   if (!namespace) {
@@ -165,10 +189,21 @@ function startJob(request: SandboxRequest, isolation: Isolation): PythonProcess 
           ...argv,
         ]
       : [...argv];
+  const spawnJob = () => {
+    const argv = wrap(command);
+    const child = spawn(argv[0] ?? '', argv.slice(1), {
+      cwd,
+      env: { ...request.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    return spawnedProcess(child);
+  };
   const python = pythonScript(command);
-  if (python) {
-    return launchPython(
-      {
+  if (!python) return { spawn: spawnJob };
+  return {
+    python: {
+      launch: {
         ...python,
         env: request.env,
         cwd,
@@ -176,21 +211,44 @@ function startJob(request: SandboxRequest, isolation: Isolation): PythonProcess 
         stdout: 'pipe',
         stderr: 'pipe',
       },
-      {
-        ...(namespace && isolation.unshare.includes('-r') ? { serverPrefix: isolation.unshare } : {}),
+      options: {
+        ...forkServerOptions(isolation),
         note: (text) => log.note(text),
         wrapSpawn: wrap,
       },
-    );
-  }
-  const argv = wrap(command);
-  const child = spawn(argv[0] ?? '', argv.slice(1), {
-    cwd,
-    env: { ...request.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  return spawnedProcess(child);
+    },
+    spawn: spawnJob,
+  };
+}
+
+/** Without root, the fork server runs inside `unshare -r` so that its children may mount. */
+function forkServerOptions(isolation: Isolation): LauncherOptions {
+  return isolation.kind === 'namespace' && isolation.unshare.includes('-r')
+    ? { serverPrefix: isolation.unshare }
+    : {};
+}
+
+/**
+ * Starts, in the background, the fork server that Python jobs with this interpreter and environment will
+ * fork from (as `launchPython` would for the first one), so that the first job finds the ML stack imported.
+ */
+export function warmJobForkServer(options: {
+  readonly python: string;
+  readonly env: Readonly<Record<string, string>>;
+  /** A folder in which to probe for mount namespaces. */
+  readonly probeDir: string;
+}): void {
+  const launch: PythonLaunch = {
+    python: options.python,
+    flags: [],
+    script: '',
+    args: [],
+    env: options.env,
+    cwd: options.probeDir,
+    stdout: 'pipe',
+    stderr: 'pipe',
+  };
+  void warmForkServer(launch, forkServerOptions(detectIsolation(options.probeDir)));
 }
 
 /** `python[3[.x]] [flags] script args...` split up; undefined for any other command. */

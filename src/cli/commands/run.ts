@@ -174,7 +174,14 @@ async function runWithLifecycle({ config, flags, terminal, externalEndpoint }: L
 async function startLocal(config: RunConfig): Promise<LocalAws> {
   // Loaded on demand (require: tsx runs the CLI as CommonJS): --target aws and --plan never load the local AWS.
   const { startLocalAws } = require('../../../local/index') as typeof import('../../../local/index');
-  return startLocalAws({ port: config.port, stateDir: config.stateDir, region: config.region, quiet: true });
+  return startLocalAws({
+    port: config.port,
+    stateDir: config.stateDir,
+    region: config.region,
+    quiet: true,
+    // The pipeline starts within a second: its first Python job should find the ML stack imported.
+    warmPython: true,
+  });
 }
 
 function clientOptionsFor(config: RunConfig, endpoint: string | undefined): AwsClientOptions {
