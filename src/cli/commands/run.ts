@@ -131,7 +131,7 @@ async function runWithLifecycle({ config, flags, terminal, externalEndpoint }: L
   try {
     local =
       config.target === 'local' && !externalEndpoint
-        ? await stages.run('start the local AWS', () => startLocal(config))
+        ? await stages.run('start the local AWS', () => startLocal(config), { finishOnAbort: true })
         : undefined;
     if (local) terminal.line(`  listening on ${local.endpoint} (state in ${config.stateDir})`);
     const clientOptions = clientOptionsFor(config, local?.endpoint ?? externalEndpoint);
@@ -168,6 +168,8 @@ async function runWithLifecycle({ config, flags, terminal, externalEndpoint }: L
   } finally {
     interrupt.dispose();
     await local?.stop();
+    // A stage abandoned on Ctrl-C may still be retrying calls to a local AWS that is gone: do not wait for it.
+    if (interrupted()) setTimeout(() => process.exit(EXIT.interrupted), ABANDONED_WORK_GRACE_MS).unref();
   }
 }
 
@@ -191,6 +193,8 @@ function clientOptionsFor(config: RunConfig, endpoint: string | undefined): AwsC
 }
 
 /** First Ctrl-C stops the execution and lets the run wind down; a second one stops the local AWS at once. */
+const ABANDONED_WORK_GRACE_MS = 500;
+
 function onInterrupt(
   terminal: Terminal,
   abort: AbortController,
