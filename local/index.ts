@@ -30,11 +30,6 @@ export interface StartLocalAwsOptions {
    * by default only SDKs and CLIs on this machine (no Origin, Host 127.0.0.1/localhost/[::1]) are.
    */
   readonly allowClients?: readonly string[];
-  /**
-   * Start the fork server that Python jobs fork from now, in the background, rather than with the first job
-   * (`mlops run` knows it is about to run the pipeline; the import takes about a second and a half).
-   */
-  readonly warmPython?: boolean;
 }
 
 /** The running local AWS, and the environment that points SDKs and CLIs at it. */
@@ -43,8 +38,12 @@ export interface LocalAws extends LocalAwsServer {
   readonly env: Record<string, string>;
 }
 
-/** Without the ML libraries there is nothing to warm: the first job reports what is missing. */
-function warmPythonJobs(): void {
+/**
+ * Starts, in the background, the fork server the local AWS's Python jobs fork from, rather than with the
+ * first job: a caller about to run a pipeline (`mlops run`) lets the ML stack import while it does the rest.
+ * Without the ML libraries there is nothing to warm: the first job reports what is missing.
+ */
+export function warmPythonJobs(): void {
   let python: string;
   try {
     python = findPython();
@@ -87,7 +86,6 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
     throw error;
   });
   lock.setEndpoint(server.endpoint);
-  if (options.warmPython) warmPythonJobs();
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= server.stop().finally(() => lock.release()));
   return { ...server, env: localAwsEnv(server.endpoint, region), stop };

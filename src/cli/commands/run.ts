@@ -105,12 +105,15 @@ async function runCommand(flags: RunFlags): Promise<void> {
     for (const line of describePlan(config, { externalEndpoint })) terminal.line(line);
     return;
   }
+  const startsLocalAws = config.target === 'local' && !externalEndpoint;
   try {
-    await checkPrerequisites(config, { startsLocalAws: config.target === 'local' && !externalEndpoint });
+    await checkPrerequisites(config, { startsLocalAws });
     checkRunParameters(config, synthesizeRunPipeline(config).definition);
   } catch (error) {
     return fail(terminal, error, EXIT.badInput);
   }
+  // The pipeline's first Python job starts within a second: let the ML stack import meanwhile.
+  if (startsLocalAws) localAwsModule().warmPythonJobs();
   await runWithLifecycle({ config, flags, terminal, externalEndpoint });
 }
 
@@ -173,16 +176,17 @@ async function runWithLifecycle({ config, flags, terminal, externalEndpoint }: L
   }
 }
 
+/** Loaded on demand (require: tsx runs the CLI as CommonJS): --target aws and --plan never load the local AWS. */
+function localAwsModule(): typeof import('../../../local/index') {
+  return require('../../../local/index') as typeof import('../../../local/index');
+}
+
 async function startLocal(config: RunConfig): Promise<LocalAws> {
-  // Loaded on demand (require: tsx runs the CLI as CommonJS): --target aws and --plan never load the local AWS.
-  const { startLocalAws } = require('../../../local/index') as typeof import('../../../local/index');
-  return startLocalAws({
+  return localAwsModule().startLocalAws({
     port: config.port,
     stateDir: config.stateDir,
     region: config.region,
     quiet: true,
-    // The pipeline starts within a second: its first Python job should find the ML stack imported.
-    warmPython: true,
   });
 }
 
