@@ -52,6 +52,16 @@ export class LambdaRuntime implements FunctionInvoker {
     };
   }
 
+  prepare(functionName: string): void {
+    let configuration: FunctionConfiguration;
+    try {
+      configuration = this.options.registry.get(functionName);
+    } catch {
+      return;
+    }
+    this.worker(configuration);
+  }
+
   /** Invokes with a raw JSON payload (as Invoke receives it). */
   async run(functionName: string, payload: Buffer): Promise<Invocation> {
     const configuration = this.options.registry.get(functionName);
