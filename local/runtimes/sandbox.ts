@@ -104,6 +104,7 @@ export interface SandboxResult {
 }
 
 const KILL_GRACE_MS = 2000;
+const NOTABLE_WAIT_MS = 100;
 
 /**
  * Runs a job's process with its job folder at /opt/ml; stdout and stderr go to the job log. A Python script
@@ -117,7 +118,12 @@ export async function runSandboxed(request: SandboxRequest): Promise<SandboxResu
     await untilAborted(warmForkServer(plan.python.launch, plan.python.options), request.signal);
     if (request.signal.aborted)
       return { exitCode: null, signal: null, stopped: true, ms: Date.now() - started };
+    const waited = Date.now() - started;
+    // The step's time includes the wait: say why a short script took a second.
+    if (waited >= NOTABLE_WAIT_MS)
+      request.log.note(`waited ${waited} ms for the fork server to finish importing the ML stack`);
   }
+  const launched = Date.now();
   const job = plan.python ? launchPython(plan.python.launch, plan.python.options) : plan.spawn();
   let stopped = false;
   let killTimer: NodeJS.Timeout | undefined;
@@ -135,7 +141,7 @@ export async function runSandboxed(request: SandboxRequest): Promise<SandboxResu
     const end = await job.ended.catch((error: Error) => {
       throw new Error(`could not start ${request.command[0]}: ${error.message}`);
     });
-    return { exitCode: end.code, signal: end.signal, stopped, ms: Date.now() - started };
+    return { exitCode: end.code, signal: end.signal, stopped, ms: Date.now() - launched };
   } finally {
     request.signal.removeEventListener('abort', stop);
     // Once the group is gone its id may be reused: no late SIGKILL.
