@@ -115,13 +115,9 @@ export async function runSandboxed(request: SandboxRequest): Promise<SandboxResu
   const started = Date.now();
   const plan = planJob(request, detectIsolation(request.directory.root));
   if (plan.python) {
-    await untilAborted(warmForkServer(plan.python.launch, plan.python.options), request.signal);
+    await serverReady(plan.python.launch, plan.python.options, request);
     if (request.signal.aborted)
       return { exitCode: null, signal: null, stopped: true, ms: Date.now() - started };
-    const waited = Date.now() - started;
-    // The step's time includes the wait: say why a short script took a second.
-    if (waited >= NOTABLE_WAIT_MS)
-      request.log.note(`waited ${waited} ms for the fork server to finish importing the ML stack`);
   }
   const launched = Date.now();
   const job = plan.python ? launchPython(plan.python.launch, plan.python.options) : plan.spawn();
@@ -235,26 +231,62 @@ function forkServerOptions(isolation: Isolation): LauncherOptions {
 }
 
 /**
- * Starts, in the background, the fork server that Python jobs with this interpreter and environment will
- * fork from (as `launchPython` would for the first one), so that the first job finds the ML stack imported.
+ * Waits (until `signal` aborts) for the fork server `launch` would fork from, starting it if need be, and says
+ * in the job log when that took a while: the job's time includes it.
  */
-export function warmJobForkServer(options: {
+async function serverReady(
+  launch: PythonLaunch,
+  options: LauncherOptions,
+  context: { readonly signal: AbortSignal; readonly log: JobLog },
+): Promise<void> {
+  const started = Date.now();
+  await untilAborted(warmForkServer(launch, options), context.signal);
+  const waited = Date.now() - started;
+  if (waited >= NOTABLE_WAIT_MS && !context.signal.aborted)
+    context.log.note(`waited ${waited} ms for the fork server to finish importing the ML stack`);
+}
+
+/** Python jobs with this interpreter and (host) environment: what their fork server is keyed by. */
+export interface JobPython {
   readonly python: string;
   readonly env: Readonly<Record<string, string>>;
   /** A folder in which to probe for mount namespaces. */
   readonly probeDir: string;
-}): void {
+}
+
+function jobServerLaunch(job: JobPython): { launch: PythonLaunch; options: LauncherOptions } {
   const launch: PythonLaunch = {
-    python: options.python,
+    python: job.python,
     flags: [],
     script: '',
     args: [],
-    env: options.env,
-    cwd: options.probeDir,
+    env: job.env,
+    cwd: job.probeDir,
     stdout: 'pipe',
     stderr: 'pipe',
   };
-  void warmForkServer(launch, forkServerOptions(detectIsolation(options.probeDir)));
+  return { launch, options: forkServerOptions(detectIsolation(job.probeDir)) };
+}
+
+/**
+ * Starts, in the background, the fork server that Python jobs with this interpreter and environment will
+ * fork from (as `launchPython` would for the first one), so that the first job finds the ML stack imported.
+ */
+export function warmJobForkServer(job: JobPython): void {
+  const { launch, options } = jobServerLaunch(job);
+  void warmForkServer(launch, options);
+}
+
+/**
+ * Resolves once the jobs' fork server is ready (or `signal` aborts): a job's MaxRuntime clock starts after
+ * it, since the import is the local AWS's start-up, not the job's work.
+ */
+export function jobForkServerReady(
+  job: JobPython,
+  context: { readonly signal: AbortSignal; readonly log: JobLog },
+): Promise<void> {
+  const { launch, options } = jobServerLaunch(job);
+  return serverReady(launch, options, context);
 }
 
 /** `python[3[.x]] [flags] script args...` split up; undefined for any other command. */
