@@ -148,39 +148,25 @@ describe('local Lambda through the SDK v3 client', () => {
   it('runs an edited handler at once and reports one that does not compile as Runtime.UserCodeSyntaxError', async () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-edit-'));
     const module = path.join(folder, 'edited.ts');
+    // A function created anew (new LastModified) gets a new worker, built from the sources as they are now.
+    const recreate = async (source: string) => {
+      await lambda.send(new DeleteFunctionCommand({ FunctionName: 'edited' })).catch(() => undefined);
+      fs.writeFileSync(module, source);
+      await lambda.send(
+        new CreateFunctionCommand({
+          FunctionName: 'edited',
+          Role: ROLE,
+          Handler: `${folder}/edited.handler`,
+          Code: {},
+        }),
+      );
+    };
     try {
-      fs.writeFileSync(module, "export const handler = async (): Promise<string> => 'first';\n");
-      await lambda.send(
-        new CreateFunctionCommand({
-          FunctionName: 'edited',
-          Role: ROLE,
-          Handler: `${folder}/edited.handler`,
-          Code: {},
-        }),
-      );
+      await recreate("export const handler = async (): Promise<string> => 'first';\n");
       expect((await invoke('edited', {})).body).toBe('first');
-      // A new function (new LastModified) gets a new worker, built from the sources as they are now.
-      await lambda.send(new DeleteFunctionCommand({ FunctionName: 'edited' }));
-      fs.writeFileSync(module, "export const handler = async (): Promise<string> => 'second';\n");
-      await lambda.send(
-        new CreateFunctionCommand({
-          FunctionName: 'edited',
-          Role: ROLE,
-          Handler: `${folder}/edited.handler`,
-          Code: {},
-        }),
-      );
+      await recreate("export const handler = async (): Promise<string> => 'second';\n");
       expect((await invoke('edited', {})).body).toBe('second');
-      await lambda.send(new DeleteFunctionCommand({ FunctionName: 'edited' }));
-      fs.writeFileSync(module, 'export const handler = async (: string => ;\n');
-      await lambda.send(
-        new CreateFunctionCommand({
-          FunctionName: 'edited',
-          Role: ROLE,
-          Handler: `${folder}/edited.handler`,
-          Code: {},
-        }),
-      );
+      await recreate('export const handler = async (: string => ;\n');
       expect(await invoke('edited', {})).toMatchObject({
         FunctionError: 'Unhandled',
         body: {
