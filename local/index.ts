@@ -1,8 +1,11 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { localAwsEnv } from './core/aws-env';
 import type { FaultConfig } from './faults';
+import { findPython, pythonEnvironment, PythonNotFoundError } from './runtimes/python';
+import { warmJobForkServer } from './runtimes/sandbox';
 import { startServer, type LocalAwsServer } from './server';
 import { acquireStateLock } from './state/lock';
 
@@ -33,6 +36,27 @@ export interface StartLocalAwsOptions {
 export interface LocalAws extends LocalAwsServer {
   /** AWS_ENDPOINT_URL, AWS_REGION, AWS_DEFAULT_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY. */
   readonly env: Record<string, string>;
+}
+
+/**
+ * Starts, in the background, the fork server the local AWS's Python jobs fork from, rather than with the
+ * first job: a caller about to run a pipeline (`mlops run`) lets the ML stack import while it does the rest.
+ * Without the ML libraries there is nothing to warm: the first job reports what is missing.
+ */
+export function warmPythonJobs(): void {
+  let python: string;
+  try {
+    python = findPython();
+  } catch (error) {
+    if (error instanceof PythonNotFoundError) return;
+    throw error;
+  }
+  const probeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-warm-'));
+  try {
+    warmJobForkServer({ python, env: pythonEnvironment(process.env), probeDir });
+  } finally {
+    fs.rmSync(probeDir, { recursive: true, force: true });
+  }
 }
 
 export const DEFAULT_STATE_DIR = path.join('.mlops', 'local');

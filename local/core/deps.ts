@@ -115,4 +115,9 @@ export interface InvokeResult {
 
 export interface FunctionInvoker {
   invoke(request: InvokeRequest): Promise<InvokeResult>;
+  /**
+   * Starts the function's worker ahead of its first invocation, as Lambda keeps containers warm; an unknown
+   * function is left to the invocation to report.
+   */
+  prepare(functionName: string): void;
 }

@@ -52,6 +52,8 @@ export interface EngineDeps {
   /** CreateModelPackage (creating the group if missing); returns the DescribeModelPackage response. */
   registerModel(request: Record<string, unknown>): Promise<Record<string, unknown>>;
   invokeLambda(functionArn: string, event: unknown): Promise<LambdaResult>;
+  /** Starts the function's worker now, so that the Lambda step later finds it warm. */
+  prepareLambda(functionArn: string): void;
   findCachedStep(query: CacheQuery): CacheHit | undefined;
   /** Waits between retry attempts; rejects when the signal aborts. */
   sleep(ms: number, signal: AbortSignal): Promise<void>;

@@ -90,6 +90,7 @@ export class ExecutionRun {
       return this;
     }
     for (const name of this.plan.keys()) this.phases.set(name, 'pending');
+    this.prepareLambdas();
     this.pump();
     return this;
   }
@@ -116,6 +117,17 @@ export class ExecutionRun {
     if (this.done) return;
     this.shutdownReason = reason;
     this.stop();
+  }
+
+  /**
+   * A Lambda step comes after the jobs it depends on: its function's worker starts now, beside them, rather
+   * than on the critical path (a FunctionArn that is an expression is resolved only when the step runs).
+   */
+  private prepareLambdas(): void {
+    for (const { definition } of this.plan.values()) {
+      if (definition.Type === 'Lambda' && typeof definition.FunctionArn === 'string')
+        this.deps.prepareLambda(definition.FunctionArn);
+    }
   }
 
   private get maxParallel(): number {

@@ -59,7 +59,10 @@ export class ForkServer {
       // Its own process group: Ctrl-C in the terminal is for Node, which stops the jobs itself.
       detached: true,
     });
-    child.on('exit', () => fs.rmSync(folder, { recursive: true, force: true }));
+    const removeFolder = () => fs.rmSync(folder, { recursive: true, force: true });
+    child.on('exit', removeFolder);
+    // Node usually ends first: the server then dies by PR_SET_PDEATHSIG (SIGKILL), with no chance to clean up.
+    process.once('exit', removeFolder);
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
     await new Promise<void>((resolve, reject) => {

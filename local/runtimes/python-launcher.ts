@@ -20,6 +20,8 @@ const APPLIED_BY_CHILD = new Set([
 interface ServerSlot {
   /** Set once the server imported the ML stack. */
   ready?: ForkServer;
+  /** Set when it could not start: its jobs are spawned. */
+  failed?: boolean;
   readonly starting: Promise<ForkServer | undefined>;
 }
 
@@ -38,18 +40,22 @@ export interface LauncherOptions {
 /**
  * Starts a Python script warm, forked from a fork server that imported the ML stack once, or cold with a
  * plain spawn where forking is not possible (`MLOPS_FORK_SERVER=off`, not Linux, the server cannot start;
- * the reason is said once). A job never waits for a server to warm up: until it is ready (the first job
- * starts it) jobs are spawned, so a job starts no later than it would without one. Either way the process
- * looks the same to the caller.
+ * the reason is said once). Either way the process looks the same to the caller. A caller that can wait
+ * awaits `warmForkServer` first (the sandbox does): a job spawned cold beside a server still importing the
+ * ML stack competes with it for the CPU, and on a small machine both finish later than the server alone.
  */
 export function launchPython(launch: PythonLaunch, options: LauncherOptions = {}): PythonProcess {
   const slot = serverSlot(launch, options);
   if (slot?.ready) return slot.ready.launch(launch);
-  if (slot) options.note?.('the fork server is still importing the ML stack: this job starts cold');
+  if (slot && !slot.failed)
+    options.note?.('the fork server is still importing the ML stack: this job starts cold');
   return spawnPython(launch, options.wrapSpawn);
 }
 
-/** Starts the server `launch` would use (if it can have one) and resolves once it is ready to fork. */
+/**
+ * Starts the server `launch` would use (if it can have one; an already importing one is reused) and
+ * resolves once it is ready to fork: true, or false when `launch` will be spawned.
+ */
 export async function warmForkServer(launch: PythonLaunch, options: LauncherOptions = {}): Promise<boolean> {
   return (await serverSlot(launch, options)?.starting) !== undefined;
 }
@@ -78,6 +84,7 @@ function serverSlot(launch: PythonLaunch, options: LauncherOptions): ServerSlot 
   }).then(
     (server) => (slot.ready = server),
     (error: Error) => {
+      slot.failed = true;
       sayOnce(`the fork server could not start (${error.message})`, options);
       return undefined;
     },

@@ -4,8 +4,8 @@ import * as path from 'node:path';
 
 import { CONTAINER_OPT_ML, type JobDirectory } from './job-directory';
 import type { JobLog } from './job-log';
-import { launchPython } from './python-launcher';
-import { spawnedProcess, type PythonProcess } from './python-process';
+import { launchPython, warmForkServer, type LauncherOptions } from './python-launcher';
+import { spawnedProcess, type PythonLaunch, type PythonProcess } from './python-process';
 
 /**
  * Runs inside a private mount namespace: an overlay over /opt (the host's entries stay visible; anything the
@@ -104,6 +104,7 @@ export interface SandboxResult {
 }
 
 const KILL_GRACE_MS = 2000;
+const NOTABLE_WAIT_MS = 100;
 
 /**
  * Runs a job's process with its job folder at /opt/ml; stdout and stderr go to the job log. A Python script
@@ -112,7 +113,14 @@ const KILL_GRACE_MS = 2000;
 export async function runSandboxed(request: SandboxRequest): Promise<SandboxResult> {
   if (request.signal.aborted) return { exitCode: null, signal: null, stopped: true, ms: 0 };
   const started = Date.now();
-  const job = startJob(request, detectIsolation(request.directory.root));
+  const plan = planJob(request, detectIsolation(request.directory.root));
+  if (plan.python) {
+    await serverReady(plan.python.launch, plan.python.options, request);
+    if (request.signal.aborted)
+      return { exitCode: null, signal: null, stopped: true, ms: Date.now() - started };
+  }
+  const launched = Date.now();
+  const job = plan.python ? launchPython(plan.python.launch, plan.python.options) : plan.spawn();
   let stopped = false;
   let killTimer: NodeJS.Timeout | undefined;
   // SIGTERM to the whole process group (the job's children too), SIGKILL for whatever ignores it.
@@ -129,7 +137,7 @@ export async function runSandboxed(request: SandboxRequest): Promise<SandboxResu
     const end = await job.ended.catch((error: Error) => {
       throw new Error(`could not start ${request.command[0]}: ${error.message}`);
     });
-    return { exitCode: end.code, signal: end.signal, stopped, ms: Date.now() - started };
+    return { exitCode: end.code, signal: end.signal, stopped, ms: Date.now() - launched };
   } finally {
     request.signal.removeEventListener('abort', stop);
     // Once the group is gone its id may be reused: no late SIGKILL.
@@ -137,7 +145,25 @@ export async function runSandboxed(request: SandboxRequest): Promise<SandboxResu
   }
 }
 
-function startJob(request: SandboxRequest, isolation: Isolation): PythonProcess {
+/** Resolves when `work` settles or `signal` aborts, whichever comes first. */
+function untilAborted(work: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    void work.then(done, done);
+  });
+}
+
+/** How a job starts: a Python script through the launcher (forked warm where possible), anything else spawned. */
+interface JobPlan {
+  readonly python?: { readonly launch: PythonLaunch; readonly options: LauncherOptions };
+  readonly spawn: () => PythonProcess;
+}
+
+function planJob(request: SandboxRequest, isolation: Isolation): JobPlan {
   const { directory, log } = request;
   const namespace = isolation.kind === 'namespace';
   if (!namespace) {
@@ -165,10 +191,21 @@ function startJob(request: SandboxRequest, isolation: Isolation): PythonProcess 
           ...argv,
         ]
       : [...argv];
+  const spawnJob = () => {
+    const argv = wrap(command);
+    const child = spawn(argv[0] ?? '', argv.slice(1), {
+      cwd,
+      env: { ...request.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    return spawnedProcess(child);
+  };
   const python = pythonScript(command);
-  if (python) {
-    return launchPython(
-      {
+  if (!python) return { spawn: spawnJob };
+  return {
+    python: {
+      launch: {
         ...python,
         env: request.env,
         cwd,
@@ -176,21 +213,80 @@ function startJob(request: SandboxRequest, isolation: Isolation): PythonProcess 
         stdout: 'pipe',
         stderr: 'pipe',
       },
-      {
-        ...(namespace && isolation.unshare.includes('-r') ? { serverPrefix: isolation.unshare } : {}),
+      options: {
+        ...forkServerOptions(isolation),
         note: (text) => log.note(text),
         wrapSpawn: wrap,
       },
-    );
-  }
-  const argv = wrap(command);
-  const child = spawn(argv[0] ?? '', argv.slice(1), {
-    cwd,
-    env: { ...request.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  return spawnedProcess(child);
+    },
+    spawn: spawnJob,
+  };
+}
+
+/** Without root, the fork server runs inside `unshare -r` so that its children may mount. */
+function forkServerOptions(isolation: Isolation): LauncherOptions {
+  return isolation.kind === 'namespace' && isolation.unshare.includes('-r')
+    ? { serverPrefix: isolation.unshare }
+    : {};
+}
+
+/**
+ * Waits (until `signal` aborts) for the fork server `launch` would fork from, starting it if need be, and says
+ * in the job log when that took a while: the job's time includes it.
+ */
+async function serverReady(
+  launch: PythonLaunch,
+  options: LauncherOptions,
+  context: { readonly signal: AbortSignal; readonly log: JobLog },
+): Promise<void> {
+  const started = Date.now();
+  await untilAborted(warmForkServer(launch, options), context.signal);
+  const waited = Date.now() - started;
+  if (waited >= NOTABLE_WAIT_MS && !context.signal.aborted)
+    context.log.note(`waited ${waited} ms for the fork server to finish importing the ML stack`);
+}
+
+/** Python jobs with this interpreter and (host) environment: what their fork server is keyed by. */
+export interface JobPython {
+  readonly python: string;
+  readonly env: Readonly<Record<string, string>>;
+  /** A folder in which to probe for mount namespaces. */
+  readonly probeDir: string;
+}
+
+function jobServerLaunch(job: JobPython): { launch: PythonLaunch; options: LauncherOptions } {
+  const launch: PythonLaunch = {
+    python: job.python,
+    flags: [],
+    script: '',
+    args: [],
+    env: job.env,
+    cwd: job.probeDir,
+    stdout: 'pipe',
+    stderr: 'pipe',
+  };
+  return { launch, options: forkServerOptions(detectIsolation(job.probeDir)) };
+}
+
+/**
+ * Starts, in the background, the fork server that Python jobs with this interpreter and environment will
+ * fork from (as `launchPython` would for the first one), so that the first job finds the ML stack imported.
+ */
+export function warmJobForkServer(job: JobPython): void {
+  const { launch, options } = jobServerLaunch(job);
+  void warmForkServer(launch, options);
+}
+
+/**
+ * Resolves once the jobs' fork server is ready (or `signal` aborts): a job's MaxRuntime clock starts after
+ * it, since the import is the local AWS's start-up, not the job's work.
+ */
+export function jobForkServerReady(
+  job: JobPython,
+  context: { readonly signal: AbortSignal; readonly log: JobLog },
+): Promise<void> {
+  const { launch, options } = jobServerLaunch(job);
+  return serverReady(launch, options, context);
 }
 
 /** `python[3[.x]] [flags] script args...` split up; undefined for any other command. */

@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 
 import { pythonEnvironment } from './python';
 import { launchPython } from './python-launcher';
-import type { PythonProcess } from './python-process';
+import type { PythonLaunch, PythonProcess } from './python-process';
 
 const WORKER_SCRIPT = path.join(__dirname, 'xgboost-serving-worker.py');
 /** SageMaker waits this long for /ping to answer. */
@@ -160,7 +160,12 @@ export class WorkerProcess {
 /** The worker (forked warm where possible) with stdin closed, stdout and stderr appended to the log, the protocol on fd 3. */
 function startWorker(options: WorkerOptions): PythonProcess {
   fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
-  return launchPython({
+  return launchPython(workerLaunch(options));
+}
+
+/** How a serving worker runs: `python -u xgboost-serving-worker.py <model dir>`. */
+export function workerLaunch(options: WorkerOptions): PythonLaunch {
+  return {
     python: options.python,
     flags: ['-u'],
     script: WORKER_SCRIPT,
@@ -170,7 +175,7 @@ function startWorker(options: WorkerOptions): PythonProcess {
     stdout: { appendTo: options.logFile },
     stderr: { appendTo: options.logFile },
     channel: true,
-  });
+  };
 }
 
 function timeout(ms: number, what: string): Promise<never> {

@@ -7,7 +7,13 @@ import {
   mediaType,
   type FeatureMatrix,
 } from './xgboost-serving-payload';
-import { WorkerProcess, type Frame, type WorkerOptions } from './xgboost-serving-worker-process';
+import { warmForkServer } from './python-launcher';
+import {
+  WorkerProcess,
+  workerLaunch,
+  type Frame,
+  type WorkerOptions,
+} from './xgboost-serving-worker-process';
 
 /** SageMaker's request payload limit (6 MB); the container refuses larger bodies with 413. */
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -137,6 +143,9 @@ export class XgboostServing {
 
   /** Starts a worker as the current one and waits for its model; watches it for an unexpected death. */
   private async launch(): Promise<WorkerProcess> {
+    // An endpoint restored as the local AWS starts would otherwise import the ML stack cold beside the server.
+    await warmForkServer(workerLaunch(this.options));
+    if (this.stopped) throw new Error('the serving container has stopped');
     const worker = new WorkerProcess(this.options, (frame) => this.settle(frame));
     this.worker = worker;
     await worker.load();

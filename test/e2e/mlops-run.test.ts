@@ -153,6 +153,48 @@ describe('mlops run (the README main command) against the in-process local AWS',
     }
   }, 120_000);
 
+  it('Ctrl-C ends at once when the local AWS it deploys to died during the deploy', async () => {
+    const local = spawn(
+      process.execPath,
+      [CLI, 'local', 'start', '--port', '0', ...dirs('died').slice(0, 2)],
+      {
+        cwd: ROOT,
+        env: cleanEnv(),
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    try {
+      const env = await new Promise<Record<string, string>>((resolve, reject) => {
+        let banner = '';
+        local.stdout.on('data', (chunk: Buffer) => {
+          banner += chunk.toString();
+          const exports = [...banner.matchAll(/^export (AWS_\w+)=(.*)$/gm)];
+          if (exports.length >= 5)
+            resolve(Object.fromEntries(exports.map((found) => [found[1]!, found[2]!])));
+        });
+        local.once('exit', (code) => reject(new Error(`mlops local start exited with ${code}`)));
+      });
+      let interruptedAt: number | undefined;
+      const result = await runCli(['run', ...dirs('died').slice(2)], {
+        cwd: ROOT,
+        env: cleanEnv(env),
+        onStdout: (stdout, child) => {
+          if (interruptedAt === undefined && stdout.includes('Creating change set')) {
+            interruptedAt = Date.now();
+            local.kill('SIGKILL');
+            child.kill('SIGINT');
+          }
+        },
+      });
+      expect(interruptedAt).toBeDefined();
+      expect(result.code).toBe(130);
+      // Before: the deploy's waits kept retrying the dead endpoint (3.6 s here, over 20 s seen).
+      expect(Date.now() - interruptedAt!).toBeLessThan(2_000);
+    } finally {
+      local.kill('SIGKILL');
+    }
+  }, 120_000);
+
   describe('bad setups give one clear line, a non-zero exit and write nothing', () => {
     const expectCleanFailure = async (
       name: string,

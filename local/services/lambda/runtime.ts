@@ -5,6 +5,7 @@ import * as path from 'node:path';
 
 import type { FunctionInvoker, InvokeRequest, InvokeResult } from '../../core/deps';
 import { AwsError } from '../../core/errors';
+import { compiledModule, loadEsbuild, ModuleBuildError } from './compiled-module';
 import { type FunctionConfiguration, type FunctionRegistry, resolveHandler } from './functions';
 import type { ErrorPayload, WorkerReply, WorkerRequest } from './worker-protocol';
 
@@ -49,6 +50,16 @@ export class LambdaRuntime implements FunctionInvoker {
       raw: invocation.payload,
       ...(invocation.functionError ? { functionError: invocation.functionError } : {}),
     };
+  }
+
+  prepare(functionName: string): void {
+    let configuration: FunctionConfiguration;
+    try {
+      configuration = this.options.registry.get(functionName);
+    } catch {
+      return;
+    }
+    this.worker(configuration);
   }
 
   /** Invokes with a raw JSON payload (as Invoke receives it). */
@@ -114,15 +125,47 @@ function parsePayload(payload: Buffer): unknown {
   }
 }
 
+/** How a worker process starts: the worker script, the handler module, and Node's own flags. */
+interface WorkerCommand {
+  readonly worker: string;
+  readonly modulePath: string;
+  readonly execArgv: readonly string[];
+}
+
+let saidTsx = false;
+
+/**
+ * The worker and the handler as prebuilt JavaScript (see compiled-module.ts), so that a cold start costs
+ * Node and the handler's own imports, not a TypeScript compiler; through tsx where esbuild is not installed.
+ */
+async function workerCommand(modulePath: string): Promise<WorkerCommand> {
+  const compiler = loadEsbuild();
+  if (compiler) {
+    const [worker, handler] = await Promise.all([
+      compiledModule(WORKER, compiler),
+      compiledModule(modulePath, compiler),
+    ]);
+    return { worker, modulePath: handler, execArgv: [] };
+  }
+  if (!saidTsx) {
+    saidTsx = true;
+    process.stderr.write(
+      'local AWS: esbuild is not installed; Lambda handlers run through tsx (slower cold starts)\n',
+    );
+  }
+  return { worker: WORKER, modulePath, execArgv: ['--require', require.resolve('tsx/cjs')] };
+}
+
 /** One function's warm process. Invocations queue and run one at a time. */
 class Worker {
   readonly version: string;
   alive = true;
-  private readonly child: ChildProcess;
+  private child: ChildProcess | undefined;
+  private killed = false;
   private readonly ready: Promise<ErrorPayload | undefined>;
   private queue: Promise<unknown> = Promise.resolve();
   private output = '';
-  private readonly exited: Promise<void>;
+  private exited: Promise<void> = Promise.resolve();
 
   constructor(
     configuration: FunctionConfiguration,
@@ -130,32 +173,57 @@ class Worker {
   ) {
     this.version = configuration.LastModified;
     const handler = resolveHandler(configuration.Handler);
-    this.child = fork(WORKER, [handler.modulePath, handler.exportName], {
-      execArgv: ['--require', require.resolve('tsx/cjs')],
+    this.ready = workerCommand(handler.modulePath).then(
+      (command) => this.start(command, handler.exportName, configuration, options),
+      (error: Error): ErrorPayload => {
+        this.alive = false;
+        return {
+          errorType:
+            error instanceof ModuleBuildError ? 'Runtime.UserCodeSyntaxError' : 'Runtime.ImportModuleError',
+          errorMessage: error.message,
+          trace: [],
+        };
+      },
+    );
+  }
+
+  private start(
+    command: WorkerCommand,
+    exportName: string,
+    configuration: FunctionConfiguration,
+    options: { env: Record<string, string>; logFile: string },
+  ): Promise<ErrorPayload | undefined> {
+    if (this.killed) {
+      this.alive = false;
+      return Promise.resolve(exitError('before it was ready', ''));
+    }
+    const child = fork(command.worker, [command.modulePath, exportName], {
+      execArgv: [...command.execArgv],
       env: { ...options.env, AWS_LAMBDA_FUNCTION_NAME: configuration.FunctionName },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
+    this.child = child;
     const log = fs.createWriteStream(options.logFile, { flags: 'a' });
     const capture = (chunk: Buffer) => {
       this.output += chunk.toString('utf8');
       log.write(chunk);
     };
-    this.child.stdout?.on('data', capture);
-    this.child.stderr?.on('data', capture);
+    child.stdout?.on('data', capture);
+    child.stderr?.on('data', capture);
     this.exited = new Promise((resolve) =>
-      this.child.once('exit', () => {
+      child.once('exit', () => {
         this.alive = false;
         log.end();
         resolve();
       }),
     );
-    this.ready = new Promise((resolve) => {
+    return new Promise((resolve) => {
       const onMessage = (reply: WorkerReply) => {
         if (reply.type === 'ready') resolve(undefined);
         if (reply.type === 'init-error') resolve(reply.error);
-        if (reply.type === 'ready' || reply.type === 'init-error') this.child.off('message', onMessage);
+        if (reply.type === 'ready' || reply.type === 'init-error') child.off('message', onMessage);
       };
-      this.child.on('message', onMessage);
+      child.on('message', onMessage);
       void this.exited.then(() => resolve(exitError('before it was ready', this.output)));
     });
   }
@@ -167,16 +235,18 @@ class Worker {
   }
 
   async kill(): Promise<void> {
-    if (this.alive) this.child.kill('SIGKILL');
+    this.killed = true;
+    if (this.alive) this.child?.kill('SIGKILL');
     await this.exited;
   }
 
   private async runOne(event: unknown, configuration: FunctionConfiguration): Promise<Invocation> {
     this.output = '';
     const initError = await this.ready;
-    if (initError) {
+    const child = this.child;
+    if (initError || !child) {
       await this.kill();
-      return failure(initError, this.output);
+      return failure(initError ?? exitError('before it was ready', this.output), this.output);
     }
     const requestId = randomUUID();
     const timeoutMs = configuration.Timeout * 1000;
@@ -193,12 +263,12 @@ class Worker {
       };
       const done = (result: WorkerReply | 'timeout' | 'exit') => {
         clearTimeout(timer);
-        this.child.off('message', onMessage);
+        child.off('message', onMessage);
         resolve(result);
       };
-      this.child.on('message', onMessage);
+      child.on('message', onMessage);
       void this.exited.then(() => done('exit'));
-      this.child.send(request);
+      child.send(request);
     });
     if (reply === 'timeout') {
       await this.kill();

@@ -101,6 +101,7 @@ function engineDeps(parts: {
         ...(result.functionError ? { functionError: result.functionError } : {}),
       };
     },
+    prepareLambda: (functionArn) => deps.lambda.prepare(functionArn),
     findCachedStep: (query) => parts.executions.findCachedStep(query),
     sleep: abortableSleep,
   };

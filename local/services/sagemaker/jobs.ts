@@ -10,9 +10,9 @@ import { epochSeconds } from '../../engine/execution-record';
 import { createJobDirectory } from '../../runtimes/job-directory';
 import { JobLog } from '../../runtimes/job-log';
 import { JobFailure, JobStopped, type JobType, type ModelContainer } from '../../runtimes/job-runtime';
-import { findPython } from '../../runtimes/python';
+import { findPython, pythonEnvironment } from '../../runtimes/python';
 import { jobRuntimeFor } from '../../runtimes/registry';
-import { SANDBOX_FOLDER } from '../../runtimes/sandbox';
+import { jobForkServerReady, SANDBOX_FOLDER } from '../../runtimes/sandbox';
 import { resourceArn, type ArnContext } from './arns';
 import { runtimeLimit, type RuntimeLimit } from './max-runtime';
 import { listPage, type ListRequest } from './pagination';
@@ -130,7 +130,17 @@ export class JobService {
       if (image.warning) log.note(`warning: ${image.warning}`);
       if (job.kind === 'Training') secondaryStatus(record, 'Training');
       const python = findPython(this.options.env);
-      // The clock starts with the job's own work (staging on), not while the local AWS probes its Python.
+      const env = this.options.env ?? process.env;
+      // The clock starts with the job's own work (staging on), not while the local AWS probes its Python
+      // or its fork server finishes importing the ML stack.
+      await jobForkServerReady(
+        {
+          python,
+          env: { ...pythonEnvironment(env), ...stringValues(job.request.Environment) },
+          probeDir: directory.root,
+        },
+        { signal: limit.signal, log },
+      );
       limit.start();
       const details = await image.runtime({
         name: job.name,
@@ -140,7 +150,7 @@ export class JobService {
         objects: this.options.objects,
         signal: limit.signal,
         python,
-        env: this.options.env ?? process.env,
+        env,
         ...(model ? { model } : {}),
       });
       Object.assign(record, details);
@@ -324,4 +334,10 @@ function asJobFailure(error: unknown): JobFailure {
   if (error instanceof JobFailure) return error;
   if (error instanceof AwsError) return new JobFailure('ClientError', `${error.code}: ${error.message}`);
   return new JobFailure('InternalServerError', error instanceof Error ? error.message : String(error));
+}
+
+/** A request's Environment map as strings (what the job's process sees). */
+function stringValues(environment: unknown): Record<string, string> {
+  if (!environment || typeof environment !== 'object') return {};
+  return Object.fromEntries(Object.entries(environment).map(([name, value]) => [name, String(value)]));
 }

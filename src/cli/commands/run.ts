@@ -105,12 +105,15 @@ async function runCommand(flags: RunFlags): Promise<void> {
     for (const line of describePlan(config, { externalEndpoint })) terminal.line(line);
     return;
   }
+  const startsLocalAws = config.target === 'local' && !externalEndpoint;
   try {
-    await checkPrerequisites(config, { startsLocalAws: config.target === 'local' && !externalEndpoint });
+    await checkPrerequisites(config, { startsLocalAws });
     checkRunParameters(config, synthesizeRunPipeline(config).definition);
   } catch (error) {
     return fail(terminal, error, EXIT.badInput);
   }
+  // The pipeline's first Python job starts within a second: let the ML stack import meanwhile.
+  if (startsLocalAws) localAwsModule().warmPythonJobs();
   await runWithLifecycle({ config, flags, terminal, externalEndpoint });
 }
 
@@ -131,7 +134,7 @@ async function runWithLifecycle({ config, flags, terminal, externalEndpoint }: L
   try {
     local =
       config.target === 'local' && !externalEndpoint
-        ? await stages.run('start the local AWS', () => startLocal(config))
+        ? await stages.run('start the local AWS', () => startLocal(config), { finishOnAbort: true })
         : undefined;
     if (local) terminal.line(`  listening on ${local.endpoint} (state in ${config.stateDir})`);
     const clientOptions = clientOptionsFor(config, local?.endpoint ?? externalEndpoint);
@@ -168,13 +171,23 @@ async function runWithLifecycle({ config, flags, terminal, externalEndpoint }: L
   } finally {
     interrupt.dispose();
     await local?.stop();
+    // A stage abandoned on Ctrl-C may still be retrying calls to a local AWS that is gone: do not wait for it.
+    if (interrupted()) setTimeout(() => process.exit(EXIT.interrupted), ABANDONED_WORK_GRACE_MS).unref();
   }
 }
 
+/** Loaded on demand (require: tsx runs the CLI as CommonJS): --target aws and --plan never load the local AWS. */
+function localAwsModule(): typeof import('../../../local/index') {
+  return require('../../../local/index') as typeof import('../../../local/index');
+}
+
 async function startLocal(config: RunConfig): Promise<LocalAws> {
-  // Loaded on demand (require: tsx runs the CLI as CommonJS): --target aws and --plan never load the local AWS.
-  const { startLocalAws } = require('../../../local/index') as typeof import('../../../local/index');
-  return startLocalAws({ port: config.port, stateDir: config.stateDir, region: config.region, quiet: true });
+  return localAwsModule().startLocalAws({
+    port: config.port,
+    stateDir: config.stateDir,
+    region: config.region,
+    quiet: true,
+  });
 }
 
 function clientOptionsFor(config: RunConfig, endpoint: string | undefined): AwsClientOptions {
@@ -184,6 +197,8 @@ function clientOptionsFor(config: RunConfig, endpoint: string | undefined): AwsC
 }
 
 /** First Ctrl-C stops the execution and lets the run wind down; a second one stops the local AWS at once. */
+const ABANDONED_WORK_GRACE_MS = 500;
+
 function onInterrupt(
   terminal: Terminal,
   abort: AbortController,

@@ -33,7 +33,7 @@ const BASE_ENV = {
   PYTHONDONTWRITEBYTECODE: '1',
 };
 
-// Jobs do not wait for a warming server (they start cold meanwhile): warm it first, so 'fork' runs fork.
+// The server the jobs below fork from, warmed once up front (and it can start here at all).
 beforeAll(async () => {
   const warm = await warmForkServer({
     python,
@@ -161,6 +161,17 @@ describe('a forked Python job is isolated like a spawned one', () => {
       'import os\nprint(b"fork_server.py" in open("/proc/%d/cmdline" % os.getppid(), "rb").read())\n';
     const runs = await both({ script });
     expect([runs.fork.log, runs.spawn.log]).toEqual(['True\n', 'False\n']);
+  });
+
+  it('waits for a server that is still importing the ML stack rather than starting cold beside it', async () => {
+    const script =
+      'import os\nprint(b"fork_server.py" in open("/proc/%d/cmdline" % os.getppid(), "rb").read())\n';
+    // Another start-up variable: a server of its own, which this job is the first to need.
+    const run = await runJob('fork', { script, env: { LC_MEASUREMENT: 'C.UTF-8' } });
+    expect(run.log).toBe('True\n');
+    const log = fs.readFileSync(run.directory.logFile, 'utf8');
+    expect(log).not.toContain('starts cold');
+    expect(log).toMatch(/waited \d+ ms for the fork server to finish importing the ML stack/);
   });
 
   it('shares no interpreter state between jobs: user modules, random generators', async () => {

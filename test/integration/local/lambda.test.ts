@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 import {
@@ -142,6 +144,40 @@ describe('local Lambda through the SDK v3 client', () => {
     // The function recovers: a new worker serves the next call.
     expect((await invoke('sleeps', { ms: 1 })).body).toBe('slept');
   }, 20_000);
+
+  it('runs an edited handler at once and reports one that does not compile as Runtime.UserCodeSyntaxError', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-edit-'));
+    const module = path.join(folder, 'edited.ts');
+    // A function created anew (new LastModified) gets a new worker, built from the sources as they are now.
+    const recreate = async (source: string) => {
+      await lambda.send(new DeleteFunctionCommand({ FunctionName: 'edited' })).catch(() => undefined);
+      fs.writeFileSync(module, source);
+      await lambda.send(
+        new CreateFunctionCommand({
+          FunctionName: 'edited',
+          Role: ROLE,
+          Handler: `${folder}/edited.handler`,
+          Code: {},
+        }),
+      );
+    };
+    try {
+      await recreate("export const handler = async (): Promise<string> => 'first';\n");
+      expect((await invoke('edited', {})).body).toBe('first');
+      await recreate("export const handler = async (): Promise<string> => 'second';\n");
+      expect((await invoke('edited', {})).body).toBe('second');
+      await recreate('export const handler = async (: string => ;\n');
+      expect(await invoke('edited', {})).toMatchObject({
+        FunctionError: 'Unhandled',
+        body: {
+          errorType: 'Runtime.UserCodeSyntaxError',
+          errorMessage: expect.stringContaining('edited.ts:1: '),
+        },
+      });
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  }, 30_000);
 
   it('refuses bad registrations and unknown functions with the Lambda error codes', async () => {
     await expect(

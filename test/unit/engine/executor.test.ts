@@ -89,6 +89,13 @@ class FakeDeps implements EngineDeps {
     return Promise.resolve(this.lambdaAnswer);
   }
 
+  /** Functions whose workers were started, with how many jobs had started by then. */
+  readonly prepared: { arn: string; jobsStarted: number }[] = [];
+
+  prepareLambda(arn: string) {
+    this.prepared.push({ arn, jobsStarted: this.jobs.length });
+  }
+
   findCachedStep() {
     return this.cacheHit;
   }
@@ -238,6 +245,10 @@ describe('ExecutionRun', () => {
     const { result, step } = await run(abaloneLike(), deps, {
       parameters: [{ Name: 'Approval', Value: 'Approved' }],
     });
+    // The Lambda step's worker starts with the execution, before the first job, not when the step is reached.
+    expect(deps.prepared).toEqual([
+      { arn: 'arn:aws:lambda:us-east-1:000000000000:function:record', jobsStarted: 0 },
+    ]);
 
     expect(result.PipelineExecutionStatus).toBe('Succeeded');
     expect(result.Steps.map((s) => s.StepName)).toEqual([
