@@ -1,4 +1,4 @@
-import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DescribeModelPackageCommand, UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
 
 import { createClient } from '../aws/clients';
@@ -8,9 +8,9 @@ import { servingModelPackage } from '../deploy/serving-package';
 import { createPipelineClients } from '../pipeline/clients';
 import { deployEndpoint, type MainJobContext } from '../run/main-job';
 import { parseApprovalDispatch, type ApprovalDispatch } from './dispatch-payload';
-import { LOCAL_DISPATCH_DESTINATION, LocalGitHub, type LocalWorkflowRun } from './local-github';
+import { LocalGitHub, type LocalWorkflowRun } from './local-github';
 import { runLocalNotifier } from './local-notifier';
-import { approvalRuleName, approvalRules, reviewNotifierName } from './rules';
+import { putLocalApprovalRules } from './local-rules';
 
 export type ReviewStatus = 'Approved' | 'Rejected';
 
@@ -51,7 +51,7 @@ export async function reviewLocally(
     );
   await putLocalApprovalRules(createClient(EventBridgeClient, context.clientOptions), {
     groupName,
-    modelPackageArn: review.modelPackageArn,
+    accountArn: review.modelPackageArn,
   });
   // Registrations since the last command invoked the notifier; it runs now, before this decision changes
   // what serves, as the Lambda would have run when the package was registered.
@@ -102,52 +102,4 @@ export async function runDispatchedDeploy(
     tags: approvalTags(decision.package),
   });
   return { dispatch, decision, endpointName, stackChanged: deploy.changed };
-}
-
-/**
- * The approval rules of rules.ts on the local EventBridge, with local targets: the group's notifier
- * function (invocations kept on disk for runLocalNotifier) and the `github-dispatch` API destination
- * (requests kept on disk for LocalGitHub).
- */
-async function putLocalApprovalRules(
-  eventbridge: EventBridgeClient,
-  options: { groupName: string; modelPackageArn: string },
-): Promise<void> {
-  const [, partition, , region, account] = options.modelPackageArn.split(':');
-  const targets = {
-    notifier: `arn:${partition}:lambda:${region}:${account}:function:${reviewNotifierName(options.groupName)}`,
-    dispatch: `arn:${partition}:events:${region}:${account}:api-destination/${LOCAL_DISPATCH_DESTINATION}/local`,
-  };
-  for (const rule of approvalRules(options.groupName)) {
-    const name = approvalRuleName(options.groupName, rule.transition);
-    await eventbridge.send(
-      new PutRuleCommand({
-        Name: name,
-        EventPattern: JSON.stringify(rule.eventPattern),
-        Description: rule.description,
-        State: 'ENABLED',
-      }),
-    );
-    const { FailedEntryCount, FailedEntries } = await eventbridge.send(
-      new PutTargetsCommand({
-        Rule: name,
-        Targets: [
-          {
-            Id: rule.target,
-            Arn: targets[rule.target],
-            ...(rule.input
-              ? {
-                  InputTransformer: {
-                    InputPathsMap: { ...rule.input.inputPathsMap },
-                    InputTemplate: rule.input.inputTemplate,
-                  },
-                }
-              : {}),
-          },
-        ],
-      }),
-    );
-    if (FailedEntryCount)
-      throw new Error(`PutTargets on rule ${name} failed: ${JSON.stringify(FailedEntries)}`);
-  }
 }

@@ -167,3 +167,14 @@ function commandsSection(facts: ReviewFacts): string {
       `${facts.groupName} → version ${facts.candidate.version ?? '?'} → Update status.`,
   ].join('\n');
 }
+
+/** How a terminal shows a message of the approvers' topic that was kept on disk instead of mailed. */
+export function keptNotificationLines(message: string): string[] {
+  return [
+    '  notification to the approvers (kept on disk, as the e-mail they would get):',
+    ...message
+      .trimEnd()
+      .split('\n')
+      .map((line) => (line ? `    ${line}` : '')),
+  ];
+}

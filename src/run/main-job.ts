@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -10,6 +11,8 @@ import { writeFileAtomic } from '../../local/state/store';
 import { abaloneTestRowsS3Uri, RMSE_JSON_PATH, ABALONE_STEPS } from '../../pipeline/abalone';
 import { synthesizeAbalone, writeSynthResult } from '../../pipeline/synth';
 import { validateDefinition } from '../../pipeline/validate';
+import { runLocalNotifier } from '../approval/local-notifier';
+import { putLocalApprovalRules } from '../approval/local-rules';
 import { createClient, type AwsClientOptions } from '../aws/clients';
 import { createDeployClients, deployStack, type DeployResult } from '../deploy/deploy-stack';
 import { findApprovedModelPackage } from '../deploy/approved-model';
@@ -35,6 +38,30 @@ import type { StageTimer } from './stages';
 const LOCAL_EXECUTION_POLL = { minSeconds: 0.05, maxSeconds: 0.2 } as const;
 const LOCAL_DEPLOY_POLL_MS = 50;
 
+/**
+ * Offline, the approval stack's rules go on the local EventBridge before the package is registered, so its
+ * PendingManualApproval event reaches the local notifier as it reaches the notifier Lambda on AWS.
+ */
+async function putApprovalRulesLocally(context: MainJobContext, pipelineArn: string): Promise<void> {
+  if (!context.localStateDir) return;
+  await putLocalApprovalRules(createClient(EventBridgeClient, context.clientOptions), {
+    groupName: context.config.modelPackageGroup,
+    accountArn: pipelineArn,
+  });
+}
+
+/** Offline: runs the notifier for the new package and returns the message the approvers would get. */
+async function notifyApproversLocally(context: MainJobContext): Promise<string | undefined> {
+  if (!context.localStateDir) return undefined;
+  const published = await runLocalNotifier({
+    stateDir: context.localStateDir,
+    clientOptions: context.clientOptions,
+    groupName: context.config.modelPackageGroup,
+    stackName: context.config.stackName,
+  });
+  return published.at(-1)?.Message;
+}
+
 /** What the main job did; the CLI prints it as a report or as JSON. */
 export interface RunResult {
   readonly outcome: 'deployed' | 'awaiting-approval' | 'gate-failed' | 'failed' | 'stopped';
@@ -52,6 +79,8 @@ export interface RunResult {
   readonly autoApproved?: boolean;
   /** The package the endpoint serves: the new one, or on AWS the newest approved one while the new one awaits review. */
   readonly deployedModelPackageArn?: string;
+  /** Offline with --manual-approval: the message the approvers' topic received (kept on disk). */
+  readonly approversMessage?: string;
   readonly modelName?: string;
   readonly ssmParameter?: { readonly name: string; readonly value?: string };
   readonly stackName?: string;
@@ -67,6 +96,8 @@ export interface MainJobContext {
   readonly stages: StageTimer;
   /** Aborted on Ctrl-C: the wait stops the execution. */
   readonly signal: AbortSignal;
+  /** The state dir of the local AWS the run talks to (offline only): where its notifications are kept. */
+  readonly localStateDir?: string;
 }
 
 /**
@@ -96,6 +127,7 @@ export async function runMainJob(context: MainJobContext): Promise<RunResult> {
     ),
   );
   const base = { pipelineArn: upsert.pipelineArn, pipelineChanged: upsert.changed, artifacts };
+  if (config.manualApproval) await putApprovalRulesLocally(context, upsert.pipelineArn);
 
   const execution = await stages.run('run the pipeline', () => runExecution(context, pipelineClients), {
     finishOnAbort: true,
@@ -110,10 +142,12 @@ export async function runMainJob(context: MainJobContext): Promise<RunResult> {
   const ssmParameter = await readModelNameParameter(context);
   const registered = { ...base, ...executionResult, modelPackageArn, ssmParameter };
   if (config.manualApproval) {
+    const approversMessage = await notifyApproversLocally(context);
     return {
       ...registered,
       outcome: 'awaiting-approval',
       modelPackageStatus: execution.modelPackageStatus ?? 'PendingManualApproval',
+      ...(approversMessage ? { approversMessage } : {}),
     };
   }
   const choose =

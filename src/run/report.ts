@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 
+import { keptNotificationLines } from '../approval/review-message';
 import type { RunConfig } from './config';
 import type { RunResult } from './main-job';
 import type { StageTiming } from './stages';
@@ -49,6 +50,7 @@ export function renderRunReport(input: ReportInput): string[] {
       `npx mlops approve ${result.modelPackageArn}${config.target === 'aws' ? ' --target aws' : ''}`,
     );
   }
+  if (result.approversMessage) lines.push('', ...keptNotificationLines(result.approversMessage));
   lines.push('', '  stage times');
   for (const timing of input.timings)
     lines.push(

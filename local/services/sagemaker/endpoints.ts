@@ -191,14 +191,27 @@ export class EndpointService {
         deploymentId: randomUUID(),
         dataCapture: record.DataCaptureConfig,
       });
-      if (this.stopping || !this.find(record.EndpointName)) {
+      const current = this.find(record.EndpointName);
+      const key = record.EndpointName.toLowerCase();
+      // A restored endpoint can be updated at once: an update that already took over keeps the traffic.
+      if (
+        this.stopping ||
+        !current ||
+        this.live.has(key) ||
+        current.EndpointConfigName !== record.EndpointConfigName
+      ) {
         await this.hosting.retire(deployment);
         return;
       }
-      this.live.set(record.EndpointName.toLowerCase(), deployment);
-      this.patch(record.EndpointName, { EndpointStatus: 'InService', images: imagesOf(deployment) });
+      this.live.set(key, deployment);
+      // One being updated serves from here until the update's blue/green switch, which sets the status.
+      this.patch(record.EndpointName, {
+        ...(current.EndpointStatus === 'Updating' ? {} : { EndpointStatus: 'InService' }),
+        images: imagesOf(deployment),
+      });
     } catch (error) {
-      if (this.stopping || !this.find(record.EndpointName)) return;
+      const current = this.find(record.EndpointName);
+      if (this.stopping || !current || current.EndpointStatus === 'Updating') return;
       this.patch(record.EndpointName, { EndpointStatus: 'Failed', FailureReason: (error as Error).message });
     }
   }

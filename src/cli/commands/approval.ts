@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 
 import { reviewLocally, type LocalReviewResult, type ReviewStatus } from '../../approval/local-review';
 import { DISPATCH_EVENT_TYPES } from '../../approval/rules';
+import { keptNotificationLines } from '../../approval/review-message';
 import { approverOf } from '../../deploy/approval-decision';
 import { createPipelineClients } from '../../pipeline/clients';
 import { DEFAULT_CONFIG_FILE, readConfigFile, resolveRunConfig } from '../../run/config';
@@ -114,10 +115,8 @@ export function printLocalReview(
   review: { arn: string; status: ReviewStatus; result: LocalReviewResult },
 ): void {
   terminal.line(`${review.status} ${review.arn}`);
-  for (const message of review.result.notifications) {
-    terminal.line('  notification to the approvers (kept on disk, as the e-mail they would get):');
-    for (const line of message.trimEnd().split('\n')) terminal.line(line ? `    ${line}` : '');
-  }
+  for (const message of review.result.notifications)
+    for (const line of keptNotificationLines(message)) terminal.line(line);
   if (review.result.runs.length === 0)
     terminal.line(`  no rule of ${review.result.groupName} dispatched a deploy for this change`);
   for (const { outcome } of review.result.runs) {

@@ -139,11 +139,18 @@ async function runWithLifecycle({ config, flags, terminal, externalEndpoint }: L
     if (local) terminal.line(`  listening on ${local.endpoint} (state in ${config.stateDir})`);
     const clientOptions = clientOptionsFor(config, local?.endpoint ?? externalEndpoint);
     const reporter = terminalReporter(terminal, { verbose: flags.verbose ?? false });
-    const result = await runMainJob({ config, clientOptions, reporter, stages, signal: abort.signal });
-    terminal.done();
-    const kept = Boolean(config.keep && local && result.outcome === 'deployed');
     const localStateDir =
       local?.stateDir ?? (externalEndpoint ? await servedStateDir(externalEndpoint) : undefined);
+    const result = await runMainJob({
+      config,
+      clientOptions,
+      reporter,
+      stages,
+      signal: abort.signal,
+      ...(localStateDir ? { localStateDir } : {}),
+    });
+    terminal.done();
+    const kept = Boolean(config.keep && local && result.outcome === 'deployed');
     const reportInput = {
       config,
       result,

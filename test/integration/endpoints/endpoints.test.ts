@@ -326,4 +326,18 @@ describe('local SageMaker endpoints and SageMaker Runtime', () => {
     });
     expect(servingWorkers()).toHaveLength(1);
   });
+
+  test('an endpoint updated right after a restart, while it is still being restored, ends on the new config', async () => {
+    await t.stop({ keepState: true });
+    t = await startTestAws({ dir: t.dir });
+    await t.sagemaker.send(
+      new UpdateEndpointCommand({ EndpointName: 'serving', EndpointConfigName: 'good-config' }),
+    );
+    expect((await describe_('serving')).EndpointStatus).toBe('Updating');
+    const updated = await settled('serving');
+    expect(updated).toMatchObject({ EndpointStatus: 'InService', EndpointConfigName: 'good-config' });
+    expect(updated.FailureReason).toBeUndefined();
+    expect((await invoke({ Body: model.testRows[0]! })).text).toMatch(/^\d/);
+    expect(servingWorkers()).toHaveLength(1);
+  });
 });
