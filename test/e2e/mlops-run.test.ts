@@ -66,8 +66,6 @@ function processesMentioning(folder: string): string[] {
   return ps.stdout.split('\n').filter((line) => line.includes(folder) && !line.includes('ps -eo'));
 }
 
-// Every case has its own state and build dirs and its local AWS listens on a free port, so the cases run
-// concurrently: one run's waits (polls, process starts) overlap another's work.
 describe('mlops run (the README main command) against the in-process local AWS', () => {
   let work: string;
 
@@ -86,88 +84,74 @@ describe('mlops run (the README main command) against the in-process local AWS',
     path.join(work, name, 'build'),
   ];
 
-  it.concurrent(
-    'trains, gates, registers, deploys and scores the endpoint; a second run updates in place',
-    async () => {
-      const first = await runCli(['run', ...dirs('twice')], { cwd: ROOT });
-      expect(first.stderr).not.toMatch(/error/i);
-      expect(first.code).toBe(0);
-      const rmse = liveEndpointRmse(first.stdout);
-      expect(rmse).toBeGreaterThan(1.9);
-      expect(rmse).toBeLessThan(2.6);
-      expect(first.stdout).toMatch(/pipeline evaluation (\d+\.\d+)/);
-      expect(first.stdout).toMatch(
-        /model package\s+arn:aws:sagemaker:us-east-1:000000000000:model-package\/abalone-models\/1 — Approved \(approved automatically/,
+  it('trains, gates, registers, deploys and scores the endpoint; a second run updates in place', async () => {
+    const first = await runCli(['run', ...dirs('twice')], { cwd: ROOT });
+    expect(first.stderr).not.toMatch(/error/i);
+    expect(first.code).toBe(0);
+    const rmse = liveEndpointRmse(first.stdout);
+    expect(rmse).toBeGreaterThan(1.9);
+    expect(rmse).toBeLessThan(2.6);
+    expect(first.stdout).toMatch(/pipeline evaluation (\d+\.\d+)/);
+    expect(first.stdout).toMatch(
+      /model package\s+arn:aws:sagemaker:us-east-1:000000000000:model-package\/abalone-models\/1 — Approved \(approved automatically/,
+    );
+    expect(first.stdout).toMatch(/SSM parameter\s+\/mlops\/abalone\/model-name = pipelines-/);
+    expect(first.stdout).toMatch(/call it\s+npx mlops invoke --endpoint abalone-local/);
+    expect(first.stdout).toContain('stage times');
+    // Not a TTY (and CI is set): plain lines only.
+    expect(first.stdout).not.toMatch(ANSI);
+    expect(first.stderr).not.toMatch(ANSI);
+
+    const second = await runCli(['run', ...dirs('twice')], { cwd: ROOT });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/abalone-pipeline \(unchanged\)/);
+    expect(second.stdout).toMatch(/model-package\/abalone-models\/2/);
+    expect(second.stdout).toMatch(
+      /endpoint\s+abalone-local \(stack abalone-endpoint-local, (deployed|no change)\)/,
+    );
+    const executions = second.stdout.match(/execution\/[a-z0-9]+/g) ?? [];
+    expect(first.stdout).not.toContain(executions[0]);
+    expect(liveEndpointRmse(second.stdout)).toBeLessThan(2.6);
+    expect(processesMentioning(path.join(work, 'twice'))).toEqual([]);
+  }, 240_000);
+
+  it('stops with exit code 1 and the reason when the quality gate fails', async () => {
+    const result = await runCli(['run', ...dirs('gate'), '--parameter', 'RmseThreshold=0.5'], { cwd: ROOT });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('The quality gate rejected the model');
+    expect(result.stdout).toMatch(/failed step\s+RmseTooHigh: .*rmse.*0\.5/i);
+    expect(result.stdout).not.toContain('endpoint ');
+  }, 120_000);
+
+  it('Ctrl-C stops the execution, shuts the local AWS down and leaves no process behind', async () => {
+    const stateDir = path.join(work, 'sigint', 'state');
+    let sent = false;
+    const result = await runCli(['run', ...dirs('sigint')], {
+      cwd: ROOT,
+      onStdout: (stdout, child) => {
+        if (!sent && /Train: Executing|Preprocess: Succeeded/.test(stdout)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(sent).toBe(true);
+    expect(result.code).toBe(130);
+    const executionArn = /(arn:aws:sagemaker:[^ ]+\/execution\/[a-z0-9]+)/.exec(result.stdout)?.[1];
+    expect(executionArn).toBeDefined();
+    expect(processesMentioning(stateDir)).toEqual([]);
+
+    const local = await startLocalAws({ port: 0, stateDir, quiet: true });
+    try {
+      const sagemaker = createClient(SageMakerClient, localClientOptions('us-east-1', local.endpoint));
+      const described = await sagemaker.send(
+        new DescribePipelineExecutionCommand({ PipelineExecutionArn: executionArn }),
       );
-      expect(first.stdout).toMatch(/SSM parameter\s+\/mlops\/abalone\/model-name = pipelines-/);
-      expect(first.stdout).toMatch(/call it\s+npx mlops invoke --endpoint abalone-local/);
-      expect(first.stdout).toContain('stage times');
-      // Not a TTY (and CI is set): plain lines only.
-      expect(first.stdout).not.toMatch(ANSI);
-      expect(first.stderr).not.toMatch(ANSI);
-
-      const second = await runCli(['run', ...dirs('twice')], { cwd: ROOT });
-      expect(second.code).toBe(0);
-      expect(second.stdout).toMatch(/abalone-pipeline \(unchanged\)/);
-      expect(second.stdout).toMatch(/model-package\/abalone-models\/2/);
-      expect(second.stdout).toMatch(
-        /endpoint\s+abalone-local \(stack abalone-endpoint-local, (deployed|no change)\)/,
-      );
-      const executions = second.stdout.match(/execution\/[a-z0-9]+/g) ?? [];
-      expect(first.stdout).not.toContain(executions[0]);
-      expect(liveEndpointRmse(second.stdout)).toBeLessThan(2.6);
-      expect(processesMentioning(path.join(work, 'twice'))).toEqual([]);
-    },
-    240_000,
-  );
-
-  it.concurrent(
-    'stops with exit code 1 and the reason when the quality gate fails',
-    async () => {
-      const result = await runCli(['run', ...dirs('gate'), '--parameter', 'RmseThreshold=0.5'], {
-        cwd: ROOT,
-      });
-      expect(result.code).toBe(1);
-      expect(result.stdout).toContain('The quality gate rejected the model');
-      expect(result.stdout).toMatch(/failed step\s+RmseTooHigh: .*rmse.*0\.5/i);
-      expect(result.stdout).not.toContain('endpoint ');
-    },
-    120_000,
-  );
-
-  it.concurrent(
-    'Ctrl-C stops the execution, shuts the local AWS down and leaves no process behind',
-    async () => {
-      const stateDir = path.join(work, 'sigint', 'state');
-      let sent = false;
-      const result = await runCli(['run', ...dirs('sigint')], {
-        cwd: ROOT,
-        onStdout: (stdout, child) => {
-          if (!sent && /Train: Executing|Preprocess: Succeeded/.test(stdout)) {
-            sent = true;
-            child.kill('SIGINT');
-          }
-        },
-      });
-      expect(sent).toBe(true);
-      expect(result.code).toBe(130);
-      const executionArn = /(arn:aws:sagemaker:[^ ]+\/execution\/[a-z0-9]+)/.exec(result.stdout)?.[1];
-      expect(executionArn).toBeDefined();
-      expect(processesMentioning(stateDir)).toEqual([]);
-
-      const local = await startLocalAws({ port: 0, stateDir, quiet: true });
-      try {
-        const sagemaker = createClient(SageMakerClient, localClientOptions('us-east-1', local.endpoint));
-        const described = await sagemaker.send(
-          new DescribePipelineExecutionCommand({ PipelineExecutionArn: executionArn }),
-        );
-        expect(described.PipelineExecutionStatus).toBe('Stopped');
-      } finally {
-        await local.stop();
-      }
-    },
-    120_000,
-  );
+      expect(described.PipelineExecutionStatus).toBe('Stopped');
+    } finally {
+      await local.stop();
+    }
+  }, 120_000);
 
   describe('bad setups give one clear line, a non-zero exit and write nothing', () => {
     const expectCleanFailure = async (
@@ -184,84 +168,64 @@ describe('mlops run (the README main command) against the in-process local AWS',
       expect(fs.existsSync(path.join(work, name))).toBe(false);
     };
 
-    it.concurrent(
-      'missing Python libraries',
-      async () => {
-        const bare =
-          spawnSync('bash', ['-c', 'command -v python3'], {
-            encoding: 'utf8',
-            env: cleanEnv(),
-          }).stdout.trim() || '/bin/false';
-        await expectCleanFailure(
-          'python',
-          [],
-          cleanEnv({ MLOPS_PYTHON: bare === '/usr/bin/python3' ? '/bin/false' : bare }),
-          /cannot import xgboost, sklearn, pandas/,
-        );
-      },
-      60_000,
-    );
+    it('missing Python libraries', async () => {
+      const bare =
+        spawnSync('bash', ['-c', 'command -v python3'], {
+          encoding: 'utf8',
+          env: cleanEnv(),
+        }).stdout.trim() || '/bin/false';
+      await expectCleanFailure(
+        'python',
+        [],
+        cleanEnv({ MLOPS_PYTHON: bare === '/usr/bin/python3' ? '/bin/false' : bare }),
+        /cannot import xgboost, sklearn, pandas/,
+      );
+    }, 60_000);
 
-    it.concurrent(
-      'port in use',
-      async () => {
-        const server = net.createServer();
-        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-        const port = (server.address() as net.AddressInfo).port;
-        try {
-          await expectCleanFailure(
-            'port',
-            ['--port', String(port)],
-            cleanEnv(),
-            new RegExp(`port ${port} is in use`),
-          );
-        } finally {
-          server.close();
-        }
-      },
-      60_000,
-    );
-
-    it.concurrent(
-      'unreadable data file',
-      async () => {
+    it('port in use', async () => {
+      const server = net.createServer();
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const port = (server.address() as net.AddressInfo).port;
+      try {
         await expectCleanFailure(
-          'data',
-          ['--data', path.join(work, 'missing.csv')],
+          'port',
+          ['--port', String(port)],
           cleanEnv(),
-          /data file .*missing\.csv does not exist/,
+          new RegExp(`port ${port} is in use`),
         );
-      },
-      60_000,
-    );
+      } finally {
+        server.close();
+      }
+    }, 60_000);
 
-    it.concurrent(
-      '--target aws without region or settings',
-      async () => {
-        await expectCleanFailure(
-          'aws-config',
-          ['--target', 'aws'],
-          cleanEnv(),
-          /--target aws needs --region .*--role-arn/,
-        );
-      },
-      60_000,
-    );
+    it('unreadable data file', async () => {
+      await expectCleanFailure(
+        'data',
+        ['--data', path.join(work, 'missing.csv')],
+        cleanEnv(),
+        /data file .*missing\.csv does not exist/,
+      );
+    }, 60_000);
 
-    it.concurrent(
-      '--target aws without credentials',
-      async () => {
-        const env = cleanEnv({
-          AWS_REGION: 'eu-west-1',
-          MLOPS_ROLE_ARN: 'arn:aws:iam::123456789012:role/SageMakerExecutionRole',
-          MLOPS_BUCKET: 'my-bucket',
-          MLOPS_LAMBDA_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:record-model-name',
-          AWS_CONFIG_FILE: path.join(work, 'no-config'),
-          AWS_SHARED_CREDENTIALS_FILE: path.join(work, 'no-credentials'),
-        });
-        await expectCleanFailure('aws-credentials', ['--target', 'aws'], env, /no AWS credentials found/);
-      },
-      60_000,
-    );
+    it('--target aws without region or settings', async () => {
+      await expectCleanFailure(
+        'aws-config',
+        ['--target', 'aws'],
+        cleanEnv(),
+        /--target aws needs --region .*--role-arn/,
+      );
+    }, 60_000);
+
+    it('--target aws without credentials', async () => {
+      const env = cleanEnv({
+        AWS_REGION: 'eu-west-1',
+        MLOPS_ROLE_ARN: 'arn:aws:iam::123456789012:role/SageMakerExecutionRole',
+        MLOPS_BUCKET: 'my-bucket',
+        MLOPS_LAMBDA_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:record-model-name',
+        AWS_CONFIG_FILE: path.join(work, 'no-config'),
+        AWS_SHARED_CREDENTIALS_FILE: path.join(work, 'no-credentials'),
+      });
+      await expectCleanFailure('aws-credentials', ['--target', 'aws'], env, /no AWS credentials found/);
+    }, 60_000);
   });
 });
