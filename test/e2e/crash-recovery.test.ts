@@ -203,8 +203,9 @@ async function orphans(endpoint: string): Promise<string[]> {
 /** Restarts on the same state dir and checks what every crash point must leave. */
 async function restartAndCheck(killedChildren: readonly number[]): Promise<Server> {
   const restarted = await startServer();
-  // The killed server's jobs and workers must be gone within a second of the restart.
-  const deadline = Date.now() + 1000;
+  // The killed server's jobs and workers end when they notice their parent is gone (PR_SET_PDEATHSIG, a
+  // closed stdin): give them a few seconds on a busy machine, then none may be left.
+  const deadline = Date.now() + 5000;
   while (killedChildren.some(alive) && Date.now() < deadline)
     await new Promise((resolve) => setTimeout(resolve, 50));
   expect(killedChildren.filter(alive)).toEqual([]);
@@ -218,11 +219,9 @@ async function crashDuring(label: string, reached: (endpoint: string) => Promise
   await until(label, () => reached(server!.endpoint));
   const reachedAfter = (Date.now() - started) / 1000;
   const killedChildren = await killServer(server!);
-  // The run only ever talks to the killed server's port, so the restart need not wait for it to end; the
-  // next run starts only once it has (they share the build dir).
-  const [ended, restarted] = await Promise.all([endRun(run), restartAndCheck(killedChildren)]);
-  server = restarted;
+  const ended = await endRun(run);
   figures.push(`killed during ${label} after ${reachedAfter.toFixed(1)}s; the run ${ended}`);
+  server = await restartAndCheck(killedChildren);
 }
 
 /**
