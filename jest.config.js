@@ -1,12 +1,21 @@
-/** Jest runs the TypeScript sources directly through ts-jest (transpile only, because tsconfig sets isolatedModules; `npm run typecheck` does the type checking). */
+/**
+ * Jest runs the TypeScript sources directly, transpiled by SWC (@swc/jest): transpile only, like the
+ * isolatedModules tsconfig promises; `npm run typecheck` does the type checking. SWC transpiles the test
+ * run's files in a fraction of ts-jest's time (a cold unit run: 24 instead of 33 CPU seconds).
+ */
+const swc = (parser) => [
+  '@swc/jest',
+  // What tsconfig says: ES2022 (class fields defined as in tsc) and CommonJS with esModuleInterop.
+  { jsc: { parser, target: 'es2022' }, module: { type: 'commonjs' } },
+];
 const transform = {
-  '^.+\\.ts$': ['ts-jest', {}],
+  '^.+\\.ts$': swc({ syntax: 'typescript' }),
   // GitHub's workflow parser ships ES modules only (with a JSON import that only bundlers resolve):
-  // ts-jest turns them into CommonJS like the rest.
-  '^.+/node_modules/@actions/(workflow-parser|expressions)/.+\\.js$': [
-    'ts-jest',
-    { tsconfig: { allowJs: true, checkJs: false } },
-  ],
+  // SWC turns them into CommonJS like the rest.
+  '^.+/node_modules/@actions/(workflow-parser|expressions)/.+\\.js$': swc({
+    syntax: 'ecmascript',
+    importAttributes: true,
+  }),
 };
 const common = {
   testEnvironment: 'node',

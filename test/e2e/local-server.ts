@@ -39,7 +39,8 @@ export function startLocalServer(options: { stateDir: string; cwd: string }): Pr
 
 /** Stops the server with SIGTERM and waits for it to exit. */
 export async function stopLocalServer(running: LocalServer): Promise<void> {
-  if (running.child.exitCode !== null) return;
+  // Already gone (exited, or killed by a signal: then exitCode stays null): its 'exit' event has passed.
+  if (running.child.exitCode !== null || running.child.signalCode !== null) return;
   const exited = new Promise((resolve) => running.child.once('exit', resolve));
   running.child.kill('SIGTERM');
   await exited;
