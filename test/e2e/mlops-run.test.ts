@@ -84,7 +84,7 @@ describe('mlops run (the README main command) against the in-process local AWS',
     path.join(work, name, 'build'),
   ];
 
-  it('trains, gates, registers, deploys and scores the endpoint; a second run updates in place', async () => {
+  it('trains, gates, registers, deploys and scores the endpoint; a second run updates in place; a third waits for approval, tells the approvers, and mlops approve deploys it', async () => {
     const first = await runCli(['run', ...dirs('twice')], { cwd: ROOT });
     expect(first.stderr).not.toMatch(/error/i);
     expect(first.code).toBe(0);
@@ -112,6 +112,27 @@ describe('mlops run (the README main command) against the in-process local AWS',
     const executions = second.stdout.match(/execution\/[a-z0-9]+/g) ?? [];
     expect(first.stdout).not.toContain(executions[0]);
     expect(liveEndpointRmse(second.stdout)).toBeLessThan(2.6);
+    expect(processesMentioning(path.join(work, 'twice'))).toEqual([]);
+
+    const third = await runCli(['run', ...dirs('twice'), '--manual-approval'], { cwd: ROOT });
+    expect(third.code).toBe(0);
+    const pending = 'arn:aws:sagemaker:us-east-1:000000000000:model-package/abalone-models/3';
+    expect(third.stdout).toContain(`${pending} — PendingManualApproval`);
+    expect(third.stdout).toContain('notification to the approvers');
+    expect(third.stdout).toMatch(/deployed model arn:.*model-package\/abalone-models\/2/);
+    expect(third.stdout).toMatch(/rmse: \d+\.\d+ vs \d+\.\d+ deployed/);
+    // A new process on the same state: the endpoint is being restored when the approval's deploy updates it.
+    const approveDir = path.join(work, 'twice', 'approve');
+    fs.mkdirSync(approveDir);
+    const approved = await runCli(
+      ['approve', pending, '--state-dir', path.join(work, 'twice', 'state'), '--description', 'e2e'],
+      { cwd: approveDir, env: cleanEnv({ AWS_ACCESS_KEY_ID: 'alice', AWS_SECRET_ACCESS_KEY: 'x' }) },
+    );
+    expect(approved.stderr).toBe('');
+    expect(approved.code).toBe(0);
+    expect(approved.stdout).not.toContain('notification to the approvers');
+    expect(approved.stdout).toContain(`deployed ${pending} to abalone-local`);
+    expect(approved.stdout).toContain('approved by: arn:aws:iam::000000000000:user/alice');
     expect(processesMentioning(path.join(work, 'twice'))).toEqual([]);
   }, 240_000);
 

@@ -69,7 +69,10 @@ export function registerRunCommand(program: Command): void {
       'give up on the execution and the deployment after this long (default 120)',
       parsePositiveNumber,
     )
-    .option('--manual-approval', 'stop after registration and print the `mlops approve` command to continue')
+    .option(
+      '--manual-approval',
+      "stop after registration; print the approvers' message (offline) and the `mlops approve` command to continue",
+    )
     .option('--keep', 'leave the local AWS and the endpoint running until Ctrl-C')
     .option('--plan', 'print what would be done, and do nothing')
     .option('--config <file>', `settings file (default ${DEFAULT_CONFIG_FILE} when present)`)
