@@ -106,10 +106,7 @@ export class ModelPackageService {
   }
 
   /** CreateModelPackage. `createGroup` makes the group when missing (what a pipeline's RegisterModel step does). */
-  createPackage(
-    input: Validated<CreateModelPackageInput>,
-    options: PackageWriteOptions = {},
-  ): PackageRecord {
+  createPackage(input: Validated<CreateModelPackageInput>, options: PackageWriteOptions = {}): PackageRecord {
     const approval = input.ModelApprovalStatus ?? 'PendingManualApproval';
     if (!APPROVAL_STATUSES.includes(approval)) {
       throw validationError(

@@ -53,15 +53,20 @@ export function modelPackageOperations({
         return pageMembers('ModelPackageGroupSummaryList', { ...page, items: page.items.map(groupSummary) });
       },
     ),
-    CreateModelPackage: operation<Validated<CreateModelPackageInput>, CreateModelPackageOutput>((input, ctx) => ({
-      ModelPackageArn: modelPackages.createPackage(input, { ...optional('caller', ctx.caller) }).ModelPackageArn,
-    })),
+    CreateModelPackage: operation<Validated<CreateModelPackageInput>, CreateModelPackageOutput>(
+      (input, ctx) => ({
+        ModelPackageArn: modelPackages.createPackage(input, { ...optional('caller', ctx.caller) })
+          .ModelPackageArn,
+      }),
+    ),
     DescribeModelPackage: operation<Validated<DescribeModelPackageInput>, DescribeModelPackageOutput>(
       (input) => describePackage(modelPackages.describePackage(input.ModelPackageName)),
     ),
-    UpdateModelPackage: operation<Validated<UpdateModelPackageInput>, UpdateModelPackageOutput>((input, ctx) => ({
-      ModelPackageArn: modelPackages.updatePackage(input, ctx.caller).ModelPackageArn,
-    })),
+    UpdateModelPackage: operation<Validated<UpdateModelPackageInput>, UpdateModelPackageOutput>(
+      (input, ctx) => ({
+        ModelPackageArn: modelPackages.updatePackage(input, ctx.caller).ModelPackageArn,
+      }),
+    ),
     DeleteModelPackage: operation<Validated<DeleteModelPackageInput>, Record<string, never>>((input) => {
       modelPackages.deletePackage(input.ModelPackageName);
       return {};
