@@ -1,6 +1,6 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { DescribeModelPackageCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 
 import {
   DELIVERY_COLLECTIONS,
@@ -47,6 +47,12 @@ export async function runLocalNotifier(options: LocalNotifierOptions): Promise<S
   const published: SnsDelivery[] = [];
   for (const invocation of pending) {
     const event = JSON.parse(invocation.Payload) as PackageStateChangeEvent;
+    // It runs late (at the next command), not at registration as the Lambda does: a package decided
+    // meanwhile (e.g. approved by mlops run) no longer awaits review, and its message would mislead.
+    if (await decidedMeanwhile(clients.sagemaker, event)) {
+      markRun(store, invocation.EventId);
+      continue;
+    }
     await notifyReviewers(clients, event, {
       stackName: options.stackName,
       target: 'local',
@@ -64,9 +70,24 @@ export async function runLocalNotifier(options: LocalNotifierOptions): Promise<S
         return Promise.resolve();
       },
     });
-    store.put(RUNS, invocation.EventId, { eventId: invocation.EventId, ranAt: new Date().toISOString() });
+    markRun(store, invocation.EventId);
   }
   return published;
+}
+
+/** Each invocation runs once: the record says when. */
+function markRun(store: StateStore, eventId: string): void {
+  store.put(RUNS, eventId, { eventId, ranAt: new Date().toISOString() });
+}
+
+async function decidedMeanwhile(
+  sagemaker: SageMakerClient,
+  event: PackageStateChangeEvent,
+): Promise<boolean> {
+  const arn = event.detail?.ModelPackageArn;
+  if (typeof arn !== 'string' || arn === '') return false;
+  const described = await sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: arn }));
+  return described.ModelApprovalStatus !== 'PendingManualApproval';
 }
 
 /** The messages the approvers' topic received since `since` (kept on disk: the e-mail they would get). */

@@ -50,16 +50,19 @@ async function putApprovalRulesLocally(context: MainJobContext, pipelineArn: str
   });
 }
 
-/** Offline: runs the notifier for the new package and returns the message the approvers would get. */
-async function notifyApproversLocally(context: MainJobContext): Promise<string | undefined> {
-  if (!context.localStateDir) return undefined;
+/**
+ * Offline: runs the notifier for the registrations it has not seen (this run's package last) and returns
+ * the messages the approvers would get.
+ */
+async function notifyApproversLocally(context: MainJobContext): Promise<string[]> {
+  if (!context.localStateDir) return [];
   const published = await runLocalNotifier({
     stateDir: context.localStateDir,
     clientOptions: context.clientOptions,
     groupName: context.config.modelPackageGroup,
     stackName: context.config.stackName,
   });
-  return published.at(-1)?.Message;
+  return published.map((delivery) => delivery.Message);
 }
 
 /** What the main job did; the CLI prints it as a report or as JSON. */
@@ -79,8 +82,8 @@ export interface RunResult {
   readonly autoApproved?: boolean;
   /** The package the endpoint serves: the new one, or on AWS the newest approved one while the new one awaits review. */
   readonly deployedModelPackageArn?: string;
-  /** Offline with --manual-approval: the message the approvers' topic received (kept on disk). */
-  readonly approversMessage?: string;
+  /** Offline with --manual-approval: the messages the approvers' topic received (kept on disk). */
+  readonly approversMessages?: readonly string[];
   readonly modelName?: string;
   readonly ssmParameter?: { readonly name: string; readonly value?: string };
   readonly stackName?: string;
@@ -142,12 +145,12 @@ export async function runMainJob(context: MainJobContext): Promise<RunResult> {
   const ssmParameter = await readModelNameParameter(context);
   const registered = { ...base, ...executionResult, modelPackageArn, ssmParameter };
   if (config.manualApproval) {
-    const approversMessage = await notifyApproversLocally(context);
+    const approversMessages = await notifyApproversLocally(context);
     return {
       ...registered,
       outcome: 'awaiting-approval',
       modelPackageStatus: execution.modelPackageStatus ?? 'PendingManualApproval',
-      ...(approversMessage ? { approversMessage } : {}),
+      ...(approversMessages.length > 0 ? { approversMessages } : {}),
     };
   }
   const choose =

@@ -50,7 +50,7 @@ export function renderRunReport(input: ReportInput): string[] {
       `npx mlops approve ${result.modelPackageArn}${config.target === 'aws' ? ' --target aws' : ''}`,
     );
   }
-  if (result.approversMessage) lines.push('', ...keptNotificationLines(result.approversMessage));
+  for (const message of result.approversMessages ?? []) lines.push('', ...keptNotificationLines(message));
   lines.push('', '  stage times');
   for (const timing of input.timings)
     lines.push(

@@ -7,6 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import {
   CreateModelPackageCommand,
   CreateModelPackageGroupCommand,
+  UpdateModelPackageCommand,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 
@@ -196,6 +197,13 @@ test('approve → deploy, approve another → replace, reject it → roll back, 
   expect(rejectedThird.notifications[0]).toContain('  rmse: 2.5 vs 2.31 deployed (worse, +0.19, 8.2%)');
   expect(onlyRun(rejectedThird).decision.kind).toBe('no-op');
   expect(await serving()).toBe(first);
+
+  // One decided before the local notifier ran (as mlops run approves its own package) awaits no review.
+  const decided = await register(t.sagemaker, 2.2);
+  await t.sagemaker.send(
+    new UpdateModelPackageCommand({ ModelPackageArn: decided, ModelApprovalStatus: 'Rejected' }),
+  );
+  expect(await notifications()).toEqual([]);
 });
 
 test('the notifier Lambda (the AWS path) publishes the same message to the topic, with the AWS commands', async () => {
