@@ -303,16 +303,34 @@ function wireRequest(req: http.IncomingMessage, url: URL): WireRequest {
   };
 }
 
+/** How long a refused body may still stream in, discarded, before its connection is cut. */
+const LINGER_MS = 2000;
+
+/**
+ * A lingering close (as nginx does): the answer is sent and the server's side ends after it (Node's
+ * `connection: close`), while what the client still sends is read and dropped for at most LINGER_MS.
+ * Destroying the socket at once would reset a connection the client is still writing to, and a reset
+ * makes its TCP stack drop the answer it has not read yet.
+ */
+function lingeringClose(req: http.IncomingMessage): void {
+  const socket = req.socket;
+  // Node's server ends a `connection: close` socket and destroys it once the end is flushed
+  // (socket.destroySoon): keep the end, drop the destroy, and let the timer or the client close it.
+  socket.off('finish', socket.destroy);
+  const cut = setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  socket.once('close', () => clearTimeout(cut));
+}
+
 /**
  * Writes the answer. A body nobody read is discarded: unpiped from whatever decoder an operation attached
  * (so a half-read aws-chunked body cannot fail after the answer) and drained, keeping the connection
- * usable — unless it was refused as too large, then the connection closes instead of reading it all.
+ * usable — unless it was refused as too large, then the connection closes after a lingering close.
  */
 function send(req: http.IncomingMessage, res: http.ServerResponse, response: WireResponse): void {
   if (!req.complete) {
     req.unpipe();
-    if (response.headers.connection === 'close') res.on('finish', () => req.socket.destroy());
-    else req.resume();
+    if (response.headers.connection === 'close') res.on('finish', () => lingeringClose(req));
+    req.resume();
   }
   const { body } = response;
   if (body instanceof Readable) {
