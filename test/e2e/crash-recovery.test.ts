@@ -49,7 +49,8 @@ afterAll(async () => {
   process.stdout.write(`crash-recovery figures:\n${figures.map((line) => `  ${line}`).join('\n')}\n`);
 });
 
-const startServer = () => startLocalServer({ stateDir, cwd: dir });
+let serverEnv: Record<string, string> = {};
+const startServer = () => startLocalServer({ stateDir, cwd: dir, env: serverEnv });
 const stopServer = stopLocalServer;
 
 /** Every process below a pid (jobs, serving workers, Lambda workers). */
@@ -262,6 +263,10 @@ describe('kill -9 of the local AWS during mlops run', () => {
     // takes well under a second, so its SSM call is slowed (fault settings, gone with the restart) to give
     // the probe a window of seconds.
     await slowService(server.endpoint, 'ssm', 4000);
+    // The deploy crash points probe an endpoint Creating or Updating, which lasts as long as its serving
+    // worker takes to start: forked warm that is a few hundred ms, too short to kill the server within on
+    // a busy machine; the servers from the next restart on start their Python cold (the plain-spawn path).
+    serverEnv = { MLOPS_FORK_SERVER: 'off' };
     await crashDuring('registration (package registered, RecordModelName executing)', (endpoint) =>
       stepExecuting(endpoint, 'RecordModelName'),
     );

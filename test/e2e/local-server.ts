@@ -19,11 +19,16 @@ export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 /** Starts `mlops local start` on a free port; resolves once it prints where it listens. */
-export function startLocalServer(options: { stateDir: string; cwd: string }): Promise<LocalServer> {
+export function startLocalServer(options: {
+  stateDir: string;
+  cwd: string;
+  /** Settings of the server process (e.g. MLOPS_FORK_SERVER). */
+  env?: Record<string, string>;
+}): Promise<LocalServer> {
   const child = spawn(
     process.execPath,
     [CLI, 'local', 'start', '--port', '0', '--state-dir', options.stateDir],
-    { cwd: options.cwd, env: cliEnv() },
+    { cwd: options.cwd, env: cliEnv(options.env) },
   );
   let output = '';
   return new Promise((resolve, reject) => {
